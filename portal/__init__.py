@@ -1,0 +1,1 @@
+"""Oma työtoiminta: client portal for work and day activity services."""

@@ -1,0 +1,62 @@
+"""The Starlette application factory."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from portal.db import make_engine
+from portal.settings import Settings
+from portal.web import errors, pages, system
+from portal.web.middleware import BrowserState, SecurityHeaders
+from portal.web.templating import STATIC_DIR, make_environment
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static URLs carry a content hash (see static_url), so they never go stale."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Any:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_environment()
+    settings.check()
+    engine = make_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    routes = [
+        *pages.routes,
+        *system.routes,
+        Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders, hsts=settings.secure_cookies),
+        Middleware(BrowserState, secure_cookies=settings.secure_cookies),
+        Middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=errors.EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = make_environment()
+    logging.getLogger("portal").setLevel(logging.INFO)
+    return app

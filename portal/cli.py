@@ -1,0 +1,110 @@
+"""The `portal` command: serve, migrate, load demo data, update translations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from portal.settings import Settings, SettingsError
+
+
+def _fresh_sqlite(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        raise SystemExit("--fresh only works on a SQLite file database.")
+    for suffix in ("", "-wal", "-shm"):
+        Path(parsed.database + suffix).unlink(missing_ok=True)
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> None:
+    from portal.db import make_engine
+    from portal.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    print("Database is up to date.")
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
+    from portal.db import make_engine, transaction
+    from portal.demo import load_demo_data
+    from portal.identity_code import IdentityCodeVault
+    from portal.migrate import upgrade
+
+    if settings.production:
+        raise SystemExit("Demo data is never loaded in production.")
+    if args.fresh:
+        _fresh_sqlite(settings.database_url)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with transaction(engine) as session:
+        added = load_demo_data(session, vault=IdentityCodeVault(settings.identity_key))
+    engine.dispose()
+    print("Demo data loaded." if added else "Demo data was there already.")
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "portal.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+
+
+def cmd_translations(_settings: Settings, args: argparse.Namespace) -> None:
+    from portal import translations
+
+    if args.action == "update":
+        translations.update()
+        print("Updated messages.pot and the sv and en catalogs.")
+    else:
+        failed = False
+        for locale in translations.TRANSLATED_LOCALES:
+            missing = translations.missing_translations(locale)
+            for message in missing:
+                print(f"{locale}: missing: {message}")
+            failed = failed or bool(missing)
+        sys.exit(1 if failed else 0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="portal", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the portal with uvicorn")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
+        handler=cmd_migrate
+    )
+
+    demo = commands.add_parser("demo", help="migrate and load the demo organisation")
+    demo.add_argument("--fresh", action="store_true", help="start from an empty SQLite file")
+    demo.set_defaults(handler=cmd_demo)
+
+    translate = commands.add_parser("translations", help="update or check the message catalogs")
+    translate.add_argument("action", choices=["update", "check"])
+    translate.set_defaults(handler=cmd_translations)
+
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environment()
+    except SettingsError as error:
+        raise SystemExit(f"portal: {error}") from error
+    args.handler(settings, args)

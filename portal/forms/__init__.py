@@ -1,0 +1,44 @@
+"""Form foundation: WTForms with CSRF, loaded from a Starlette request."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from starlette.requests import Request
+from wtforms import Form
+
+from portal.forms.csrf import SignedCSRF
+
+
+class CsrfRefused(Exception):
+    """A form post without a valid token: nothing may be stored."""
+
+
+class PortalForm(Form):
+    class Meta:
+        csrf = True
+        csrf_class = SignedCSRF
+        csrf_field_name = "csrf_token"
+
+    @classmethod
+    async def load(cls, request: Request, **data: Any) -> Self:
+        """The form, filled from the posted body when the request is a POST."""
+        formdata = await request.form() if request.method == "POST" else None
+        context = (request.app.state.settings.secret_key, request.state.csrf_seed)
+        return cls(formdata=formdata, meta={"csrf_context": context}, data=data or None)
+
+    def validate_submission(self) -> bool:
+        """Validate a post; raise CsrfRefused first if its token is not ours."""
+        valid = self.validate()
+        if "csrf_token" in self.errors:
+            raise CsrfRefused()
+        return valid
+
+    @property
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, first message) for the error summary, in form order."""
+        return [
+            (field.id, str(field.errors[0]))
+            for field in self
+            if field.errors and field.name != "csrf_token"
+        ]

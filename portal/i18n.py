@@ -1,0 +1,124 @@
+"""Languages: Finnish (the source language, written in selkokieli), Swedish, English.
+
+Catalogs are read from the .po files at start-up, so there is no compile
+step to forget. The active locale lives in a context variable set per request.
+"""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import LazyProxy, NullTranslations, Translations
+
+from portal.settings import PACKAGE_DIR
+
+LOCALES = ("fi", "sv", "en")
+DEFAULT_LOCALE = "fi"
+LOCALE_DIR = PACKAGE_DIR / "locales"
+TIME_ZONE = "Europe/Helsinki"
+
+# Each language's own name, written in that language.
+LANGUAGE_NAMES = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+_current_locale: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
+
+
+def supported(code: str | None) -> str:
+    """An offered locale code, or Finnish for anything unknown."""
+    if code:
+        code = code.strip().lower()[:2]
+        if code in LOCALES:
+            return code
+    return DEFAULT_LOCALE
+
+
+def from_accept_language(header: str) -> str | None:
+    """The first offered language in an Accept-Language header, by quality."""
+    choices = []
+    for index, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        language = tag.strip().lower()[:2]
+        if language in LOCALES and quality > 0:
+            choices.append((-quality, index, language))
+    return min(choices)[2] if choices else None
+
+
+def set_locale(code: str) -> None:
+    _current_locale.set(supported(code))
+
+
+def get_locale() -> str:
+    return _current_locale.get()
+
+
+@cache
+def translations(code: str) -> NullTranslations:
+    po_path = LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return NullTranslations()  # Finnish: the message ids are the Finnish texts
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=code)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(get_locale()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(get_locale()).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+def lazy_gettext(message: str, **variables: object) -> LazyProxy:
+    """A text translated when it is shown, for module-level messages."""
+    return LazyProxy(gettext, message, enable_cache=False, **variables)
+
+
+_ = gettext
+
+
+# Formatting for the active locale: dates with the weekday, money in euros.
+def format_day(value: date) -> str:
+    """'maanantai 7.12.', 'måndag 7.12', 'Monday 7 December'."""
+    patterns = {"fi": "EEEE d.M.", "sv": "EEEE d/M", "en": "EEEE d MMMM"}
+    return format_date(value, patterns[get_locale()], locale=get_locale())
+
+
+def format_full_date(value: date) -> str:
+    return format_date(value, "long", locale=get_locale())
+
+
+def format_timestamp(value: datetime) -> str:
+    return format_datetime(value, "short", tzinfo=TIME_ZONE, locale=get_locale())
+
+
+def format_money(amount: Decimal | int | float) -> str:
+    return format_currency(amount, "EUR", locale=get_locale())
+
+
+def format_number(value: Decimal | int | float) -> str:
+    return format_decimal(value, locale=get_locale())
+
+
+def locale_name(code: str) -> str:
+    return Locale.parse(code).get_display_name(code) or code

@@ -1,0 +1,79 @@
+"""Who is who: the organisation, its activity centres, people and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+
+class Service(enum.StrEnum):
+    """The services a client can be in (see docs/domain.md)."""
+
+    DAY_ACTIVITY = "day_activity"  # päivätoiminta
+    WORK_ACTIVITY = "work_activity"  # työtoiminta
+    OPEN_WORK_ACTIVITY = "open_work_activity"  # avotyötoiminta
+    REHABILITATIVE_WORK = "rehabilitative_work"  # kuntouttava työtoiminta
+
+
+class StaffRole(enum.StrEnum):
+    INSTRUCTOR = "instructor"  # ohjaaja
+    JOB_COACH = "job_coach"  # työvalmentaja
+    SOCIAL_INSTRUCTOR = "social_instructor"  # sosiaaliohjaaja
+    UNIT_MANAGER = "unit_manager"  # palveluesimies
+
+
+class Organisation(SQLModel, table=True):
+    """A wellbeing services county (hyvinvointialue) or a service provider."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300)
+
+
+class Unit(SQLModel, table=True):
+    """An activity centre (toimintakeskus)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300)
+
+
+class Person(SQLModel, table=True):
+    """Anyone who logs in: client, family member, guardian or staff.
+
+    The identity code (hetu) is never stored in clear: `identity_code_hash` is a
+    keyed hash for lookup, `identity_code_cipher` the encrypted value.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    identity_code_hash: str = Field(max_length=64, unique=True, index=True)
+    identity_code_cipher: str = Field(max_length=400)
+
+
+class ClientPeriod(SQLModel, table=True):
+    """A client's fixed-term service decision (palvelupäätös) in one unit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    service: str = Field(max_length=40)  # a Service value
+    starts_on: date
+    ends_on: date
+
+
+class StaffMembership(SQLModel, table=True):
+    """A staff member's role in one unit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str = Field(max_length=40)  # a StaffRole value

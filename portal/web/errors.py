@@ -1,0 +1,83 @@
+"""Error pages in the portal's layout and the user's language.
+
+No stack trace ever reaches a user: unexpected errors are logged with the
+request path only and answered with the plain 500 page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from portal.forms import CsrfRefused
+from portal.web.middleware import SECURITY_HEADERS
+from portal.web.templating import render
+
+log = logging.getLogger("portal.errors")
+
+# Status codes that have a page of their own; others use the generic one.
+PAGES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    405: "errors/404.html",
+    413: "errors/413.html",
+    500: "errors/500.html",
+}
+
+
+def error_page(request: Request, status_code: int) -> Response:
+    template = PAGES.get(status_code, "errors/400.html" if status_code < 500 else "errors/500.html")
+    response = render(request, template, {"status_code": status_code}, status_code=status_code)
+    if status_code == 405:
+        response.status_code = 404  # an unknown method is an unknown page to a user
+    return response
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_page(request, exc.status_code)
+
+
+async def csrf_refused(request: Request, _exc: Exception) -> Response:
+    return render(request, "errors/csrf.html", status_code=403)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    # Only the type and path: the exception text may hold personal data.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    response = error_page(request, 500)
+    # This response is sent outside the middleware stack: add the headers here.
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: http_exception,
+    CsrfRefused: csrf_refused,
+    Exception: server_error,
+}
+
+
+class BodyLimit:
+    """Refuse a declared oversized body with the 413 page before reading it.
+
+    Bodies without Content-Length are limited by Starlette's max_body_size.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = Headers(scope=scope).get("content-length", "")
+            if length.isdigit() and int(length) > self.max_bytes:
+                response = error_page(Request(scope, receive), 413)
+                return await response(scope, receive, send)
+        await self.app(scope, receive, send)

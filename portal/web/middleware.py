@@ -1,0 +1,104 @@
+"""Pure ASGI middleware: security headers, locale, CSRF cookie, body limit."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from portal import i18n
+from portal.forms import csrf
+
+LANGUAGE_COOKIE = "portal_lang"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    header = Headers(scope=scope).get("cookie", "")
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header)
+    except Exception:  # a malformed cookie header is treated as no cookies
+        return {}
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if self.hsts:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                content_type = headers.get("content-type", "")
+                if content_type.startswith("text/html"):
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BrowserState:
+    """Sets the locale for the request and makes sure the browser has a CSRF seed."""
+
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool) -> None:
+        self.app = app
+        self.secure = "; Secure" if secure_cookies else ""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        cookies = _cookies(scope)
+        chosen = cookies.get(LANGUAGE_COOKIE)
+        if chosen is None:
+            chosen = i18n.from_accept_language(Headers(scope=scope).get("accept-language", ""))
+        i18n.set_locale(i18n.supported(chosen))
+
+        seed = cookies.get(csrf.COOKIE_NAME, "")
+        new_seed = None
+        if len(seed) < 32:
+            seed = new_seed = csrf.new_seed()
+        scope.setdefault("state", {})["csrf_seed"] = seed
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and new_seed:
+                MutableHeaders(scope=message).append(
+                    "set-cookie",
+                    f"{csrf.COOKIE_NAME}={new_seed}; Path=/; HttpOnly; SameSite=Lax{self.secure}",
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

@@ -1,0 +1,73 @@
+"""Public pages: front page, accessibility statement and feedback, contact details."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from portal import db
+from portal.feedback import record_accessibility_feedback
+from portal.forms.feedback import AccessibilityFeedbackForm
+from portal.i18n import get_locale
+from portal.organisation import contact_details
+from portal.web.templating import render
+
+
+async def front_page(request: Request) -> Response:
+    return render(request, "pages/front.html")
+
+
+# Update these when the statement's content changes (law 306/2019 asks for both).
+STATEMENT_DATE = date(2026, 11, 23)
+STATEMENT_UPDATED = date(2026, 11, 23)
+
+
+async def accessibility_statement(request: Request) -> Response:
+    return render(
+        request,
+        "pages/accessibility.html",
+        {"statement_date": STATEMENT_DATE, "statement_updated": STATEMENT_UPDATED},
+    )
+
+
+async def accessibility_feedback(request: Request) -> Response:
+    form = await AccessibilityFeedbackForm.load(request)
+    if request.method == "POST":
+        if form.validate_submission():
+            await db.run(
+                request,
+                record_accessibility_feedback,
+                message=form.message.data,
+                page=form.page.data or "",
+                contact=form.contact.data or "",
+                language=get_locale(),
+            )
+            return RedirectResponse(request.url_for("accessibility_feedback_sent"), status_code=303)
+        return render(request, "pages/feedback.html", {"form": form}, status_code=400)
+    return render(request, "pages/feedback.html", {"form": form})
+
+
+async def accessibility_feedback_sent(request: Request) -> Response:
+    return render(request, "pages/feedback_sent.html")
+
+
+async def contact(request: Request) -> Response:
+    organisations = await db.run(request, contact_details)
+    return render(request, "pages/contact.html", {"organisations": organisations})
+
+
+routes = [
+    Route("/", front_page, name="front_page"),
+    Route("/accessibility", accessibility_statement, name="accessibility_statement"),
+    Route(
+        "/accessibility/feedback",
+        accessibility_feedback,
+        methods=["GET", "POST"],
+        name="accessibility_feedback",
+    ),
+    Route("/accessibility/feedback/sent", accessibility_feedback_sent, name="accessibility_feedback_sent"),
+    Route("/contact", contact, name="contact"),
+]

@@ -1,0 +1,86 @@
+"""Jinja2 templates with Babel's gettext and the portal's formatters."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from portal import i18n
+from portal.settings import PACKAGE_DIR, PROJECT_DIR
+
+STATIC_DIR = PROJECT_DIR / "static"
+
+
+@cache
+def static_version(name: str) -> str:
+    """A content hash, so a changed file gets a new URL and may be cached long."""
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}?v={static_version(name)}"
+
+
+def _gettext(message: str, **variables: Any) -> str:
+    return i18n.gettext(message, **variables)
+
+
+def _ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+    return i18n.ngettext(singular, plural, n, **variables)
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(PACKAGE_DIR / "templates"),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        static_url=static_url,
+        language_names=i18n.LANGUAGE_NAMES,
+    )
+    env.filters.update(
+        day=i18n.format_day,
+        full_date=i18n.format_full_date,
+        timestamp=i18n.format_timestamp,
+        money=i18n.format_money,
+        number=i18n.format_number,
+    )
+    return env
+
+
+def here(request: Request) -> str:
+    """The current path and query, for 'come back here' links."""
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    return quote(path, safe="/?=&")
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    values = {
+        "request": request,
+        "locale": i18n.get_locale(),
+        "here": here(request),
+        **(context or {}),
+    }
+    form = values.get("form")
+    values.setdefault("errors", form.error_list if form is not None else [])
+    html = env.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code)
