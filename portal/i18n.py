@@ -100,7 +100,7 @@ _ = gettext
 # Formatting for the active locale: dates with the weekday, money in euros.
 def format_day(value: date) -> str:
     """'maanantai 7.12.', 'måndag 7.12', 'Monday 7 December'."""
-    patterns = {"fi": "EEEE d.M.", "sv": "EEEE d/M", "en": "EEEE d MMMM"}
+    patterns = {"fi": "cccc d.M.", "sv": "cccc d/M", "en": "cccc d MMMM"}
     return format_date(value, patterns[get_locale()], locale=get_locale())
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.forms import CsrfRefused
 from portal.web.middleware import SECURITY_HEADERS
@@ -65,9 +65,11 @@ EXCEPTION_HANDLERS = {
 
 
 class BodyLimit:
-    """Refuse a declared oversized body with the 413 page before reading it.
+    """Refuse oversized bodies with the 413 page, before anything is stored.
 
-    Bodies without Content-Length are limited by Starlette's max_body_size.
+    A declared Content-Length over the limit is refused before reading; a body
+    without one is counted as it arrives, and the endpoint that reads it gets
+    an HTTP 413 error, which the exception handlers turn into the page.
     """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
@@ -75,9 +77,22 @@ class BodyLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = Headers(scope=scope).get("content-length", "")
-            if length.isdigit() and int(length) > self.max_bytes:
-                response = error_page(Request(scope, receive), 413)
-                return await response(scope, receive, send)
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.max_bytes:
+            response = error_page(Request(scope, receive), 413)
+            return await response(scope, receive, send)
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise HTTPException(status_code=413)
+            return message
+
+        await self.app(scope, limited_receive, send)

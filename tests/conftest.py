@@ -1,0 +1,109 @@
+"""Fixtures: a clean database per test (SQLite always, PostgreSQL when
+PORTAL_TEST_DATABASE_URL is set), the app, and a test client that checks
+every HTML page it receives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+from starlette.testclient import TestClient
+
+from portal.app import create_app
+from portal.db import make_engine, transaction
+from portal.demo import load_demo_data
+from portal.identity_code import IdentityCodeVault
+from portal.migrate import upgrade
+from portal.settings import Settings
+from tests.page_sanity import page_problems
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file; each test gets a copy (migrating once is faster)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    assert POSTGRES_URL
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "portal.sqlite3"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    engine = request.getfixturevalue("postgres_engine")
+    _empty_postgres(engine)
+    assert POSTGRES_URL
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path, max_body_bytes=100_000)
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    app = create_app(settings)
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def engine(app) -> Engine:  # type: ignore[no-untyped-def]
+    return app.state.engine
+
+
+@pytest.fixture
+def demo_data(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    with transaction(app.state.engine) as session:
+        load_demo_data(session, vault=IdentityCodeVault(settings.identity_key))
+
+
+class CheckedClient(TestClient):
+    """A test client that asserts page sanity on every HTML response."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        response = super().request(*args, **kwargs)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            problems = page_problems(response.text)
+            assert not problems, f"{response.request.url}: {problems}"
+        return response
+
+
+@pytest.fixture
+def client(app) -> Iterator[CheckedClient]:  # type: ignore[no-untyped-def]
+    with CheckedClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
+        yield client
