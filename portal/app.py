@@ -43,6 +43,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *system.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
+    if settings.test_idp:
+        from portal import test_idp
+
+        routes.append(Mount("/test-idp", routes=test_idp.routes(settings), name="test_idp"))
     middleware = [
         Middleware(SecurityHeaders, hsts=settings.secure_cookies),
         Middleware(BrowserState, secure_cookies=settings.secure_cookies),

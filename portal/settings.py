@@ -12,6 +12,12 @@ PROJECT_DIR = PACKAGE_DIR.parent
 # Development-only secrets. Production refuses to start with any of them.
 DEVELOPMENT_SECRET_KEY = "development-secret-key-do-not-use-in-production"
 DEVELOPMENT_IDENTITY_KEY = "development-identity-key-do-not-use-in-production"
+DEVELOPMENT_OIDC_SECRET = "development-oidc-secret"
+
+# eIDAS levels of assurance; the portal accepts substantial and high.
+LOA_LOW = "http://eidas.europa.eu/LoA/low"
+LOA_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"
+LOA_HIGH = "http://eidas.europa.eu/LoA/high"
 
 
 class SettingsError(RuntimeError):
@@ -37,10 +43,33 @@ class Settings:
     max_body_bytes: int = 1_000_000
     test_idp: bool = False
     data_dir: Path = field(default_factory=lambda: PROJECT_DIR / "var")
+    # OpenID Connect: clients log in through Suomi.fi e-Identification (or the
+    # test identity provider), staff through the organisation's provider.
+    # An empty discovery URL means the bundled test provider at /test-idp.
+    client_oidc_discovery_url: str = ""
+    client_oidc_client_id: str = "portal-client"
+    client_oidc_client_secret: str = DEVELOPMENT_OIDC_SECRET
+    staff_oidc_discovery_url: str = ""
+    staff_oidc_client_id: str = "portal-staff"
+    staff_oidc_client_secret: str = DEVELOPMENT_OIDC_SECRET
+    claim_identity_code: str = "urn:oid:1.2.246.21"  # nationalIdentificationNumber
+    claim_given_name: str = "urn:oid:2.5.4.42"  # givenName
+    claim_family_name: str = "urn:oid:2.5.4.4"  # sn
+    accepted_loa: tuple[str, ...] = (LOA_SUBSTANTIAL, LOA_HIGH)
+    mandate_source: str = "database"  # or "suomifi" (Suomi.fi-valtuudet)
 
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def test_idp_issuer(self) -> str:
+        return f"{self.base_url}/test-idp"
+
+    def discovery_url(self, audience: str) -> str:
+        """The provider's discovery document for 'client' or 'staff' logins."""
+        configured = self.client_oidc_discovery_url if audience == "client" else self.staff_oidc_discovery_url
+        return configured or f"{self.test_idp_issuer}/.well-known/openid-configuration"
 
     @property
     def secure_cookies(self) -> bool:
@@ -62,6 +91,25 @@ class Settings:
             max_body_bytes=int(env.get("PORTAL_MAX_BODY_BYTES", defaults.max_body_bytes)),
             test_idp=_flag(env.get("PORTAL_TEST_IDP"), defaults.test_idp),
             data_dir=Path(env.get("PORTAL_DATA_DIR", defaults.data_dir)),
+            client_oidc_discovery_url=env.get("PORTAL_CLIENT_OIDC_DISCOVERY_URL", ""),
+            client_oidc_client_id=env.get("PORTAL_CLIENT_OIDC_CLIENT_ID", defaults.client_oidc_client_id),
+            client_oidc_client_secret=env.get(
+                "PORTAL_CLIENT_OIDC_CLIENT_SECRET", defaults.client_oidc_client_secret
+            ),
+            staff_oidc_discovery_url=env.get("PORTAL_STAFF_OIDC_DISCOVERY_URL", ""),
+            staff_oidc_client_id=env.get("PORTAL_STAFF_OIDC_CLIENT_ID", defaults.staff_oidc_client_id),
+            staff_oidc_client_secret=env.get(
+                "PORTAL_STAFF_OIDC_CLIENT_SECRET", defaults.staff_oidc_client_secret
+            ),
+            claim_identity_code=env.get("PORTAL_OIDC_CLAIM_IDENTITY_CODE", defaults.claim_identity_code),
+            claim_given_name=env.get("PORTAL_OIDC_CLAIM_GIVEN_NAME", defaults.claim_given_name),
+            claim_family_name=env.get("PORTAL_OIDC_CLAIM_FAMILY_NAME", defaults.claim_family_name),
+            accepted_loa=tuple(
+                value.strip()
+                for value in env.get("PORTAL_OIDC_ACCEPTED_LOA", ",".join(defaults.accepted_loa)).split(",")
+                if value.strip()
+            ),
+            mandate_source=env.get("PORTAL_MANDATE_SOURCE", defaults.mandate_source),
         )
         settings.check()
         return settings
@@ -77,5 +125,9 @@ class Settings:
             raise SettingsError("Set PORTAL_IDENTITY_KEY to a random value of 32 characters or more.")
         if self.test_idp:
             raise SettingsError("The test identity provider must be off in production.")
+        if not self.client_oidc_discovery_url or not self.staff_oidc_discovery_url:
+            raise SettingsError("Set PORTAL_CLIENT_OIDC_DISCOVERY_URL and PORTAL_STAFF_OIDC_DISCOVERY_URL.")
+        if DEVELOPMENT_OIDC_SECRET in (self.client_oidc_client_secret, self.staff_oidc_client_secret):
+            raise SettingsError("Set the OIDC client secrets.")
         if not self.base_url.startswith("https://"):
             raise SettingsError("PORTAL_BASE_URL must use https in production.")

@@ -11,6 +11,10 @@ SAFE = {
     "PORTAL_SECRET_KEY": "s" * 40,
     "PORTAL_IDENTITY_KEY": "i" * 40,
     "PORTAL_BASE_URL": "https://portal.example",
+    "PORTAL_CLIENT_OIDC_DISCOVERY_URL": "https://tunnistus.example/.well-known/openid-configuration",
+    "PORTAL_STAFF_OIDC_DISCOVERY_URL": "https://login.example/.well-known/openid-configuration",
+    "PORTAL_CLIENT_OIDC_CLIENT_SECRET": "c" * 40,
+    "PORTAL_STAFF_OIDC_CLIENT_SECRET": "t" * 40,
 }
 
 
@@ -27,6 +31,8 @@ def test_safe_production_settings_start() -> None:
         {"PORTAL_IDENTITY_KEY": ""},
         {"PORTAL_TEST_IDP": "on"},
         {"PORTAL_BASE_URL": "http://portal.example"},
+        {"PORTAL_CLIENT_OIDC_DISCOVERY_URL": ""},
+        {"PORTAL_STAFF_OIDC_CLIENT_SECRET": ""},
     ],
 )
 def test_production_refuses_unsafe_settings(change) -> None:
