@@ -14,7 +14,10 @@ from starlette.staticfiles import StaticFiles
 
 from portal.db import make_engine
 from portal.settings import Settings
-from portal.web import errors, pages, system
+from portal.auth.mandates import DatabaseMandates, MandateSource
+from portal.auth.oidc import OidcProvider
+from portal.identity_code import IdentityCodeVault
+from portal.web import auth_routes, client_pages, errors, pages, staff_pages, system
 from portal.web.middleware import BrowserState, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
@@ -28,7 +31,15 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def mandate_source(settings: Settings) -> MandateSource:
+    if settings.mandate_source == "suomifi":
+        from portal.auth.suomifi_mandates import SuomiFiMandates, config_from_environment
+
+        return SuomiFiMandates(config_from_environment())
+    return DatabaseMandates()
+
+
+def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.check()
     engine = make_engine(settings.database_url)
@@ -41,6 +52,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *pages.routes,
         *system.routes,
+        *auth_routes.routes,
+        *client_pages.routes,
+        *staff_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:
@@ -61,5 +75,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = make_environment()
+    app.state.vault = IdentityCodeVault(settings.identity_key)
+    app.state.mandates = mandate_source(settings)
+    # Tests point this at the app itself (httpx.ASGITransport); None is the network.
+    app.state.oidc = {
+        audience: OidcProvider(settings, audience, transport=oidc_transport) for audience in ("client", "staff")
+    }
     logging.getLogger("portal").setLevel(logging.INFO)
     return app

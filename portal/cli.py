@@ -1,4 +1,5 @@
-"""The `portal` command: serve, migrate, load demo data, update translations."""
+"""The `portal` command: serve, migrate, load demo data, update translations,
+verify the access log."""
 
 from __future__ import annotations
 
@@ -80,6 +81,25 @@ def cmd_translations(_settings: Settings, args: argparse.Namespace) -> None:
         sys.exit(1 if failed else 0)
 
 
+def cmd_access_log(settings: Settings, _args: argparse.Namespace) -> None:
+    from sqlmodel import Session
+
+    from portal.access_log import verify_chain
+    from portal.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        result = verify_chain(session)
+    engine.dispose()
+    if result.ok:
+        print(f"Access log verified: {result.checked} events, chain intact.")
+    elif result.first_broken_id is None:
+        print(f"Access log broken: {result.problem}.")
+    else:
+        print(f"Access log broken at event {result.first_broken_id}: {result.problem}.")
+    sys.exit(0 if result.ok else 1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +121,10 @@ def main(argv: list[str] | None = None) -> None:
     translate = commands.add_parser("translations", help="update or check the message catalogs")
     translate.add_argument("action", choices=["update", "check"])
     translate.set_defaults(handler=cmd_translations)
+
+    access_log = commands.add_parser("access-log", help="check that the access log is intact")
+    access_log.add_argument("action", choices=["verify"])
+    access_log.set_defaults(handler=cmd_access_log)
 
     args = parser.parse_args(argv)
     try:

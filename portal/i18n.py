@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -110,6 +110,11 @@ def format_full_date(value: date) -> str:
 
 def format_timestamp(value: datetime) -> str:
     return format_datetime(value, "short", tzinfo=TIME_ZONE, locale=get_locale())
+
+
+def format_clock(value: datetime) -> str:
+    """The time of day in Finland: '14.35', '14:35', '2:35 PM'."""
+    return format_time(value, "short", tzinfo=get_timezone(TIME_ZONE), locale=get_locale())
 
 
 def format_money(amount: Decimal | int | float) -> str:

@@ -79,10 +79,17 @@ class IdentityCodeVault:
         return hmac.new(self._hash_key, normalise(code).encode(), hashlib.sha256).hexdigest()
 
     def encrypt(self, code: str) -> str:
-        nonce = os.urandom(12)
-        sealed = self._cipher.encrypt(nonce, normalise(code).encode(), b"identity-code")
-        return base64.urlsafe_b64encode(nonce + sealed).decode()
+        return self.seal(normalise(code), purpose=b"identity-code")
 
     def decrypt(self, token: str) -> str:
+        return self.unseal(token, purpose=b"identity-code")
+
+    def seal(self, text: str, *, purpose: bytes) -> str:
+        """Encrypt other personal data at rest (ID tokens, form drafts)."""
+        nonce = os.urandom(12)
+        sealed = self._cipher.encrypt(nonce, text.encode(), purpose)
+        return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def unseal(self, token: str, *, purpose: bytes) -> str:
         raw = base64.urlsafe_b64decode(token.encode())
-        return self._cipher.decrypt(raw[:12], raw[12:], b"identity-code").decode()
+        return self._cipher.decrypt(raw[:12], raw[12:], purpose).decode()

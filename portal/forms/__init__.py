@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from starlette.datastructures import MultiDict
 from starlette.requests import Request
 from wtforms import Form
 
@@ -23,7 +24,10 @@ class PortalForm(Form):
     @classmethod
     async def load(cls, request: Request, **data: Any) -> Self:
         """The form, filled from the posted body when the request is a POST."""
-        formdata = await request.form() if request.method == "POST" else None
+        formdata: Any = await request.form() if request.method == "POST" else None
+        viewer = getattr(request.state, "viewer", None)
+        if formdata is None and viewer is not None and viewer.draft:
+            formdata = MultiDict(viewer.draft)  # answers kept over a session timeout
         context = (request.app.state.settings.secret_key, request.state.csrf_seed)
         return cls(formdata=formdata, meta={"csrf_context": context}, data=data or None)
 

@@ -1,6 +1,9 @@
 """Database models. Import everything here so Alembic sees the whole schema."""
 
+from portal.models.access_log import AccessAction, AccessEvent, AccessLogHead
 from portal.models.feedback import AccessibilityFeedback
+from portal.models.login import FormDraft, LoginAttempt, LoginSession
+from portal.models.mandate import Mandate, MandateBasis, MandateScope
 from portal.models.organisation import (
     ClientPeriod,
     Organisation,
@@ -10,12 +13,23 @@ from portal.models.organisation import (
     StaffRole,
     Unit,
 )
+from portal.models.rate_limit import RateLimitHit
 
 __all__ = [
+    "AccessAction",
+    "AccessEvent",
+    "AccessLogHead",
+    "FormDraft",
+    "LoginAttempt",
+    "LoginSession",
+    "Mandate",
+    "MandateBasis",
+    "MandateScope",
     "AccessibilityFeedback",
     "ClientPeriod",
     "Organisation",
     "Person",
+    "RateLimitHit",
     "Service",
     "StaffMembership",
     "StaffRole",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -92,8 +93,12 @@ class BrowserState:
         if len(seed) < 32:
             seed = new_seed = csrf.new_seed()
         scope.setdefault("state", {})["csrf_seed"] = seed
+        request_id = secrets.token_hex(8)
+        scope["state"]["request_id"] = request_id
 
         async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Request-Id"] = request_id
             if message["type"] == "http.response.start" and new_seed:
                 MutableHeaders(scope=message).append(
                     "set-cookie",

@@ -13,9 +13,11 @@ from portal.feedback import record_accessibility_feedback
 from portal.forms.feedback import AccessibilityFeedbackForm
 from portal.i18n import get_locale
 from portal.organisation import contact_details
+from portal.web.guard import public
 from portal.web.templating import render
 
 
+@public
 async def front_page(request: Request) -> Response:
     return render(request, "pages/front.html")
 
@@ -25,6 +27,7 @@ STATEMENT_DATE = date(2026, 11, 23)
 STATEMENT_UPDATED = date(2026, 11, 23)
 
 
+@public
 async def accessibility_statement(request: Request) -> Response:
     return render(
         request,
@@ -33,6 +36,7 @@ async def accessibility_statement(request: Request) -> Response:
     )
 
 
+@public
 async def accessibility_feedback(request: Request) -> Response:
     form = await AccessibilityFeedbackForm.load(request)
     if request.method == "POST":
@@ -50,10 +54,12 @@ async def accessibility_feedback(request: Request) -> Response:
     return render(request, "pages/feedback.html", {"form": form})
 
 
+@public
 async def accessibility_feedback_sent(request: Request) -> Response:
     return render(request, "pages/feedback_sent.html")
 
 
+@public
 async def contact(request: Request) -> Response:
     organisations = await db.run(request, contact_details)
     return render(request, "pages/contact.html", {"organisations": organisations})

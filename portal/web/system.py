@@ -8,6 +8,7 @@ from starlette.routing import Route
 from starlette.concurrency import run_in_threadpool
 
 from portal import db, i18n
+from portal.web.guard import public
 from portal.web.middleware import LANGUAGE_COOKIE
 
 ONE_YEAR = 365 * 24 * 3600
@@ -20,6 +21,7 @@ def local_path(candidate: str | None) -> str:
     return candidate
 
 
+@public
 async def change_language(request: Request) -> Response:
     code = i18n.supported(request.path_params["code"])
     response = RedirectResponse(local_path(request.query_params.get("next")), status_code=303)
@@ -34,10 +36,12 @@ async def change_language(request: Request) -> Response:
     return response
 
 
+@public
 async def healthz(_request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
+@public
 async def readyz(request: Request) -> Response:
     if await run_in_threadpool(db.is_reachable, request.app.state.engine):
         return PlainTextResponse("ready")

@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from portal import i18n
+from portal.forms import csrf
+from portal.web import labels
 from portal.settings import PACKAGE_DIR, PROJECT_DIR
 
 STATIC_DIR = PROJECT_DIR / "static"
@@ -47,12 +49,17 @@ def make_environment() -> Environment:
     env.globals.update(
         static_url=static_url,
         language_names=i18n.LANGUAGE_NAMES,
+        service_names=labels.SERVICE_NAMES,
+        role_names=labels.ROLE_NAMES,
+        action_names=labels.ACTION_NAMES,
+        object_names=labels.OBJECT_NAMES,
     )
     env.filters.update(
         day=i18n.format_day,
         full_date=i18n.format_full_date,
         timestamp=i18n.format_timestamp,
         money=i18n.format_money,
+        clock=i18n.format_clock,
         number=i18n.format_number,
     )
     return env
@@ -80,6 +87,9 @@ def render(
         "here": here(request),
         **(context or {}),
     }
+    values.setdefault(
+        "csrf_token", csrf.token_for(request.app.state.settings.secret_key, request.state.csrf_seed)
+    )
     form = values.get("form")
     values.setdefault("errors", form.error_list if form is not None else [])
     html = env.get_template(template).render(values)

@@ -1,0 +1,1 @@
+"""Strong identification, sessions, permissions and delegated access."""

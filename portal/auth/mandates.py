@@ -1,0 +1,149 @@
+"""Mandates: reading them through a source, granting and revoking them.
+
+The source sits behind a small interface: the database by default, or
+Suomi.fi-valtuudet (see portal.auth.suomifi_mandates) by configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlmodel import Session, col, or_, select
+
+from portal.identity_code import IdentityCodeVault
+from portal.models import Mandate, MandateBasis, MandateScope, Person
+
+
+@dataclass(frozen=True)
+class ActiveMandate:
+    mandate_id: int | None
+    principal_person_id: int
+    principal_name: str
+    scope: str
+    basis: str
+
+
+class MandateSource(Protocol):
+    def for_agent(self, session: Session, *, agent_person_id: int, today: date) -> list[ActiveMandate]: ...
+
+
+def _in_force(today: date):  # type: ignore[no-untyped-def]
+    return (
+        col(Mandate.revoked_at).is_(None),
+        col(Mandate.valid_from) <= today,
+        or_(col(Mandate.valid_until).is_(None), col(Mandate.valid_until) >= today),
+    )
+
+
+class DatabaseMandates:
+    """Mandates granted in the portal or recorded by staff."""
+
+    def for_agent(self, session: Session, *, agent_person_id: int, today: date) -> list[ActiveMandate]:
+        rows = session.exec(
+            select(Mandate, Person)
+            .join(Person, col(Person.id) == col(Mandate.principal_person_id))
+            .where(Mandate.agent_person_id == agent_person_id, *_in_force(today))
+            .order_by(Person.family_name, Person.given_name, Mandate.id)
+        ).all()
+        best: dict[int, ActiveMandate] = {}
+        for mandate, principal in rows:
+            current = best.get(principal.id)  # type: ignore[arg-type]
+            if current is None or (current.scope == MandateScope.VIEW and mandate.scope == MandateScope.ACT):
+                best[principal.id] = ActiveMandate(  # type: ignore[index]
+                    mandate.id,
+                    principal.id,  # type: ignore[arg-type]
+                    f"{principal.given_name} {principal.family_name}",
+                    mandate.scope,
+                    mandate.basis,
+                )
+        return list(best.values())
+
+
+def mandate_for(
+    source: MandateSource, session: Session, *, agent_person_id: int, principal_person_id: int, today: date
+) -> ActiveMandate | None:
+    for mandate in source.for_agent(session, agent_person_id=agent_person_id, today=today):
+        if mandate.principal_person_id == principal_person_id:
+            return mandate
+    return None
+
+
+@dataclass(frozen=True)
+class MandateRow:
+    mandate: Mandate
+    agent_name: str
+
+
+def for_principal(session: Session, *, principal_person_id: int) -> list[MandateRow]:
+    rows = session.exec(
+        select(Mandate, Person)
+        .join(Person, col(Person.id) == col(Mandate.agent_person_id))
+        .where(Mandate.principal_person_id == principal_person_id)
+        .order_by(col(Mandate.revoked_at).is_not(None), col(Mandate.created_at).desc())
+    ).all()
+    return [MandateRow(mandate, f"{agent.given_name} {agent.family_name}") for mandate, agent in rows]
+
+
+class AgentNameMismatch(ValueError):
+    """The typed name does not match the person with that identity code."""
+
+
+def find_or_add_person(
+    session: Session, *, vault: IdentityCodeVault, identity_code: str, given_name: str, family_name: str
+) -> Person:
+    person = session.exec(
+        select(Person).where(Person.identity_code_hash == vault.lookup_hash(identity_code))
+    ).first()
+    if person is not None:
+        if person.family_name.casefold() != family_name.strip().casefold():
+            raise AgentNameMismatch()
+        return person
+    person = Person(
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        identity_code_hash=vault.lookup_hash(identity_code),
+        identity_code_cipher=vault.encrypt(identity_code),
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def grant(
+    session: Session,
+    *,
+    principal_person_id: int,
+    agent_person_id: int,
+    scope: MandateScope,
+    basis: MandateBasis,
+    created_by_person_id: int,
+    valid_from: date,
+    valid_until: date | None,
+    public_guardian: bool = False,
+) -> Mandate:
+    mandate = Mandate(
+        principal_person_id=principal_person_id,
+        agent_person_id=agent_person_id,
+        scope=scope.value,
+        basis=basis.value,
+        public_guardian=public_guardian,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by_person_id=created_by_person_id,
+    )
+    session.add(mandate)
+    session.flush()
+    return mandate
+
+
+def revoke(session: Session, *, mandate_id: int, principal_person_id: int, now: datetime) -> Mandate | None:
+    """Revoke one of the principal's own mandates; None if it is not theirs."""
+    mandate = session.get(Mandate, mandate_id)
+    if mandate is None or mandate.principal_person_id != principal_person_id:
+        return None
+    if mandate.revoked_at is None:
+        mandate.revoked_at = now
+        session.add(mandate)
+    return mandate

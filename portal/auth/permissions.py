@@ -1,0 +1,90 @@
+"""Who may do what: pure functions of (actor, subject, action).
+
+Every route declares the action it needs (see portal.web.guard); nothing
+else decides access.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from portal.models import MandateScope, StaffRole
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"  # see the client's own pages and data
+    ACT = "act"  # change something for the client
+    MANAGE_MANDATES = "manage_mandates"  # grant and revoke the client's mandates
+    VIEW_ACCESS_LOG = "view_access_log"  # see who has processed the client's data
+    STAFF_VIEW_CLIENT = "staff_view_client"
+    STAFF_RECORD_GUARDIANSHIP = "staff_record_guardianship"
+    STAFF_MANAGE_DEVICE = "staff_manage_device"  # mark a kiosk
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in person as the permission functions see them."""
+
+    person_id: int
+    audience: str  # "client" or "staff"
+    # Client audience: whose matters, and on what footing ("own", "view", "act").
+    subject_person_id: int | None = None
+    footing: str | None = None
+    # Staff audience: roles per unit.
+    staff_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def log_role(self) -> str:
+        if self.audience == "staff":
+            roles = sorted({role for roles in self.staff_roles.values() for role in roles})
+            return roles[0] if roles else "staff"
+        return "client" if self.footing == "own" else "delegate"
+
+    @property
+    def on_behalf_of(self) -> int | None:
+        return self.subject_person_id if self.footing in ("view", "act") else None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A client: their person id and the units where they have a service period."""
+
+    person_id: int
+    unit_ids: frozenset[int] = frozenset()
+
+
+GUARDIANSHIP_RECORDERS = frozenset({StaffRole.SOCIAL_INSTRUCTOR.value, StaffRole.UNIT_MANAGER.value})
+
+
+def can(actor: Actor, action: Action, subject: Subject | None) -> bool:
+    if actor.audience == "client":
+        return _client_can(actor, action, subject)
+    if actor.audience == "staff":
+        return _staff_can(actor, action, subject)
+    return False
+
+
+def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
+    if subject is None or actor.subject_person_id != subject.person_id:
+        return False
+    if action is Action.VIEW:
+        return actor.footing in ("own", MandateScope.VIEW.value, MandateScope.ACT.value)
+    if action is Action.ACT:
+        return actor.footing in ("own", MandateScope.ACT.value)
+    if action in (Action.MANAGE_MANDATES, Action.VIEW_ACCESS_LOG):
+        return actor.footing == "own"
+    return False
+
+
+def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
+    if action is Action.STAFF_MANAGE_DEVICE:
+        return bool(actor.staff_roles)
+    if subject is None:
+        return False
+    shared_units = subject.unit_ids & actor.staff_roles.keys()
+    if action is Action.STAFF_VIEW_CLIENT:
+        return bool(shared_units)
+    if action is Action.STAFF_RECORD_GUARDIANSHIP:
+        return any(actor.staff_roles[unit] & GUARDIANSHIP_RECORDERS for unit in shared_units)
+    return False

@@ -1,0 +1,121 @@
+"""Server-side login sessions: a random 256-bit id in the cookie, its hash in
+the database; idle timeouts per audience and device, an absolute lifetime."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from portal.models import LoginSession
+
+IDLE_TIMEOUT = {"client": timedelta(minutes=20), "staff": timedelta(minutes=30)}
+KIOSK_IDLE_TIMEOUT = timedelta(minutes=5)
+ABSOLUTE_LIFETIME = timedelta(hours=10)
+WARN_BEFORE = timedelta(minutes=3)  # the header and the dialog warn this long before
+COOKIE_NAMES = {"client": "portal_client_session", "staff": "portal_staff_session"}
+# Writing last_seen_at on every request would make each page a write.
+TOUCH_INTERVAL = timedelta(seconds=30)
+
+
+class SessionState(enum.StrEnum):
+    ACTIVE = "active"
+    MISSING = "missing"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    WRONG_AUDIENCE = "wrong_audience"
+
+
+@dataclass(frozen=True)
+class SessionLookup:
+    state: SessionState
+    record: LoginSession | None = None
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite returns naive datetimes; every stored time is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def idle_timeout(record: LoginSession) -> timedelta:
+    return KIOSK_IDLE_TIMEOUT if record.kiosk else IDLE_TIMEOUT[record.audience]
+
+
+def ends_at(record: LoginSession) -> datetime:
+    """When the session ends if the person does nothing more."""
+    return min(_aware(record.last_seen_at) + idle_timeout(record), _aware(record.expires_at))
+
+
+def start(
+    session: Session,
+    *,
+    audience: str,
+    person_id: int,
+    acting_for_person_id: int | None,
+    kiosk: bool,
+    id_token_cipher: str = "",
+    now: datetime | None = None,
+) -> tuple[str, LoginSession]:
+    now = now or now_utc()
+    token = secrets.token_urlsafe(32)  # 256 bits
+    record = LoginSession(
+        token_hash=token_hash(token),
+        audience=audience,
+        person_id=person_id,
+        acting_for_person_id=acting_for_person_id,
+        kiosk=kiosk,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + ABSOLUTE_LIFETIME,
+        id_token_cipher=id_token_cipher,
+    )
+    session.add(record)
+    session.flush()
+    return token, record
+
+
+def find(session: Session, *, token: str | None, audience: str, now: datetime | None = None) -> SessionLookup:
+    if not token:
+        return SessionLookup(SessionState.MISSING)
+    now = now or now_utc()
+    record = session.exec(select(LoginSession).where(LoginSession.token_hash == token_hash(token))).first()
+    if record is None:
+        return SessionLookup(SessionState.MISSING)
+    if record.audience != audience:
+        return SessionLookup(SessionState.WRONG_AUDIENCE, record)
+    if record.revoked_at is not None:
+        return SessionLookup(SessionState.REVOKED, record)
+    if now >= ends_at(record):
+        return SessionLookup(SessionState.EXPIRED, record)
+    return SessionLookup(SessionState.ACTIVE, record)
+
+
+def touch(record: LoginSession, *, now: datetime | None = None, force: bool = False) -> None:
+    now = now or now_utc()
+    if force or now - _aware(record.last_seen_at) >= TOUCH_INTERVAL:
+        record.last_seen_at = now
+
+
+def rotate(session: Session, record: LoginSession) -> str:
+    """Give the session a new id (after switching whose matters are handled)."""
+    token = secrets.token_urlsafe(32)
+    record.token_hash = token_hash(token)
+    session.add(record)
+    return token
+
+
+def revoke(session: Session, record: LoginSession, *, now: datetime | None = None) -> None:
+    record.revoked_at = now or now_utc()
+    session.add(record)

@@ -1,0 +1,121 @@
+"""Forms for granting a mandate (by the client) and recording a guardianship (by staff)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from wtforms import BooleanField, Field, RadioField, StringField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.forms import PortalForm, errors
+from portal.i18n import lazy_gettext as _l
+from portal.identity_code import InvalidIdentityCode, validate
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def valid_identity_code(_form: PortalForm, field: Field) -> None:
+    try:
+        field.data = validate(field.data or "")
+    except InvalidIdentityCode as error:
+        raise ValidationError(errors.IDENTITY_CODE_INVALID) from error
+
+
+class FinnishDateField(StringField):
+    """A date typed as 31.12.2027 (also 31.12.27 and 2027-12-31)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.raw_text = text
+        self.data = None
+        if not text:
+            return
+        for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(str(errors.DATE_FORMAT))
+
+    def _value(self) -> str:
+        if isinstance(self.data, date):
+            return self.data.strftime("%-d.%-m.%Y")
+        return getattr(self, "raw_text", "") or ""
+
+
+def not_in_past(_form: PortalForm, field: Field) -> None:
+    if isinstance(field.data, date) and field.data < date.today():
+        raise ValidationError(errors.DATE_IN_PAST)
+
+
+def _person_fields() -> dict[str, Field]:
+    return {
+        "identity_code": StringField(
+            _l("Henkilötunnus"),
+            description=_l("Esimerkiksi 010280-123A."),
+            validators=[valid_identity_code],
+            filters=[_strip],
+            render_kw={"autocomplete": "off", "spellcheck": "false"},
+        ),
+        "given_name": StringField(
+            _l("Etunimi"),
+            validators=[DataRequired(message=errors.WRITE_GIVEN_NAME), Length(max=100, message=errors.NAME_TOO_LONG)],
+            filters=[_strip],
+            render_kw={"autocomplete": "off"},
+        ),
+        "family_name": StringField(
+            _l("Sukunimi"),
+            validators=[DataRequired(message=errors.WRITE_FAMILY_NAME), Length(max=100, message=errors.NAME_TOO_LONG)],
+            filters=[_strip],
+            render_kw={"autocomplete": "off"},
+        ),
+    }
+
+
+class GrantMandateForm(PortalForm):
+    identity_code = _person_fields()["identity_code"]
+    given_name = _person_fields()["given_name"]
+    family_name = _person_fields()["family_name"]
+    scope = RadioField(
+        _l("Mitä henkilö saa tehdä?"),
+        choices=[
+            ("view", _l("Katsoa tietojani")),
+            ("act", _l("Katsoa tietojani ja hoitaa asioitani")),
+        ],
+        validators=[DataRequired(message=errors.CHOOSE_SCOPE)],
+        validate_choice=False,
+    )
+    valid_until = FinnishDateField(
+        _l("Viimeinen voimassaolopäivä (vapaaehtoinen)"),
+        description=_l("Jätä tyhjäksi, jos valtuutus on voimassa toistaiseksi. Kirjoita muodossa 31.12.2027."),
+        validators=[Optional(), not_in_past],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+
+    def validate_scope(self, field: Field) -> None:
+        if field.data not in ("view", "act"):
+            raise ValidationError(errors.CHOOSE_SCOPE)
+
+    @staticmethod
+    def name_mismatch_message() -> str:
+        return str(errors.NAME_MISMATCH)
+
+
+class RecordGuardianshipForm(PortalForm):
+    identity_code = _person_fields()["identity_code"]
+    given_name = _person_fields()["given_name"]
+    family_name = _person_fields()["family_name"]
+    public_guardian = BooleanField(_l("Yleinen edunvalvoja"))
+    valid_until = FinnishDateField(
+        _l("Viimeinen voimassaolopäivä (vapaaehtoinen)"),
+        description=_l("Jätä tyhjäksi, jos edunvalvonta on voimassa toistaiseksi. Kirjoita muodossa 31.12.2027."),
+        validators=[Optional(), not_in_past],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+
+    @staticmethod
+    def name_mismatch_message() -> str:
+        return str(errors.NAME_MISMATCH)

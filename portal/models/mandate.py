@@ -1,0 +1,35 @@
+"""Mandates (valtuutus): an agent handles a client's (principal's) matters."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from portal.models.feedback import utc_now
+
+
+class MandateScope(enum.StrEnum):
+    VIEW = "view"  # may see the client's data
+    ACT = "act"  # may also act: report absences, fill in forms
+
+
+class MandateBasis(enum.StrEnum):
+    CLIENT_GRANTED = "client_granted"  # the client gave it in the portal
+    GUARDIANSHIP = "guardianship"  # edunvalvonta, recorded by staff
+    SUOMIFI = "suomifi"  # Suomi.fi-valtuudet
+
+
+class Mandate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    principal_person_id: int = Field(foreign_key="person.id", index=True)
+    agent_person_id: int = Field(foreign_key="person.id", index=True)
+    scope: str = Field(max_length=10)  # a MandateScope value
+    basis: str = Field(max_length=20)  # a MandateBasis value
+    public_guardian: bool = False  # yleinen edunvalvoja: identity code never shown
+    valid_from: date
+    valid_until: date | None = None
+    revoked_at: datetime | None = None
+    created_by_person_id: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,309 @@
+"""Login, logout and choosing whose matters to handle, for clients and staff."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from sqlmodel import Session, select
+
+from portal import access_log, db, rate_limit
+from portal.auth import login, sessions
+from portal.auth.mandates import MandateSource, mandate_for
+from portal.auth.oidc import LoginFailed, OidcProvider
+from portal.auth.permissions import Action
+from portal.forms import CsrfRefused, PortalForm
+from portal.models import ClientPeriod, LoginSession
+from portal.web import kiosk
+from portal.web.guard import client_route, public, request_meta, staff_route
+from portal.web.system import local_path
+from portal.web.templating import render
+
+STATE_COOKIE = {"client": "portal_login_state", "staff": "portal_staff_login_state"}
+HOME = {"client": "/home", "staff": "/staff"}
+
+
+def _provider(request: Request, audience: str) -> OidcProvider:
+    return request.app.state.oidc[audience]
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite="lax",
+        secure=request.app.state.settings.secure_cookies, path="/",
+    )
+
+
+def _rate_limited(session: Session, *, limit: rate_limit.Limit, key: str, secret: str) -> bool:
+    return not rate_limit.allow(session, limit=limit, key=key, secret=secret)
+
+
+async def _start_login(request: Request, audience: str) -> Response:
+    meta = request_meta(request)
+    secret = request.app.state.settings.secret_key
+    if await db.run(request, _rate_limited, limit=rate_limit.LOGIN_PER_ADDRESS, key=meta["ip_address"], secret=secret):
+        return render(request, "auth/too_many.html", status_code=429)
+    try:
+        authorization = await _provider(request, audience).authorization_request()
+    except LoginFailed:
+        return render(request, "auth/provider_unavailable.html", status_code=503)
+    return_to = local_path(request.query_params.get("next"))
+    await db.run(
+        request, login.begin, audience=audience, request=authorization,
+        return_to="" if return_to == "/" else return_to,
+    )
+    response = RedirectResponse(authorization.url, status_code=303)
+    _set_cookie(request, response, STATE_COOKIE[audience], authorization.state, max_age=600)
+    return response
+
+
+def _record_failure(session: Session, *, reason: str, meta: dict[str, str], secret: str) -> bool:
+    """Log a failed callback; True while this address is under its limit."""
+    access_log.record(session, action="login_failed", object_type=reason, **meta)
+    return rate_limit.allow(session, limit=rate_limit.FAILED_CALLBACK_PER_ADDRESS, key=meta["ip_address"], secret=secret)
+
+
+async def _failed(request: Request, reason: str, *, status_code: int = 400) -> Response:
+    meta = request_meta(request)
+    under_limit = await db.run(
+        request, _record_failure, reason=reason, meta=meta, secret=request.app.state.settings.secret_key
+    )
+    if not under_limit:
+        return render(request, "auth/too_many.html", status_code=429)
+    return render(request, "auth/login_failed.html", {"reason": reason}, status_code=status_code)
+
+
+async def _callback(request: Request, audience: str) -> Response:
+    state = request.query_params.get("state", "")
+    cookie_state = request.cookies.get(STATE_COOKIE[audience], "")
+    if not state or not cookie_state or not hmac.compare_digest(state, cookie_state):
+        return await _failed(request, "state_mismatch")
+    pending = await db.run(request, login.claim, state=state, audience=audience)
+    if pending is None:
+        return await _failed(request, "state_unknown")
+    if request.query_params.get("error"):
+        return await _failed(request, "provider_error")
+    code = request.query_params.get("code", "")
+    if not code:
+        return await _failed(request, "code_missing")
+    try:
+        identity = await _provider(request, audience).redeem(
+            code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
+        )
+    except LoginFailed as error:
+        return await _failed(request, error.reason, status_code=403 if error.reason == "level_of_assurance" else 400)
+
+    result = await db.run(
+        request,
+        login.complete,
+        audience=audience,
+        identity=identity,
+        vault=request.app.state.vault,
+        mandates=request.app.state.mandates,
+        kiosk=kiosk.is_kiosk(request),
+        replacing_token=request.cookies.get(sessions.COOKIE_NAMES[audience]),
+        return_to=pending.return_to,
+        meta=request_meta(request),
+    )
+    if result.outcome != "ok" and await db.run(
+        request, _rate_limited, limit=rate_limit.FAILED_LOGIN_PER_IDENTITY,
+        key=identity.identity_code.strip().upper(), secret=request.app.state.settings.secret_key,
+    ):
+        return render(request, "auth/too_many.html", status_code=429)
+    if result.outcome == "not_client":
+        return render(request, "auth/not_client.html", status_code=403)
+    if result.outcome == "not_staff":
+        return render(request, "auth/not_staff.html", status_code=403)
+    if result.outcome != "ok":
+        return await _failed(request, result.outcome)
+    assert result.token is not None
+    response = RedirectResponse(local_path(result.landing), status_code=303)
+    _set_cookie(request, response, sessions.COOKIE_NAMES[audience], result.token)
+    response.delete_cookie(STATE_COOKIE[audience], path="/")
+    return response
+
+
+class LogoutForm(PortalForm):
+    pass
+
+
+async def _logout(request: Request, audience: str) -> Response:
+    form = await LogoutForm.load(request)
+    if not form.validate_submission():
+        raise CsrfRefused()
+    id_token = await db.run(
+        request,
+        login.logout,
+        token=request.cookies.get(sessions.COOKIE_NAMES[audience]),
+        audience=audience,
+        vault=request.app.state.vault,
+        meta=request_meta(request),
+    )
+    target = None
+    if id_token:
+        target = await _provider(request, audience).end_session_url(id_token=id_token)
+    prefix = "/staff" if audience == "staff" else ""
+    response = RedirectResponse(target or f"{prefix}/logged-out", status_code=303)
+    response.delete_cookie(sessions.COOKIE_NAMES[audience], path="/")
+    return response
+
+
+def _logged_out(request: Request, audience: str) -> Response:
+    if kiosk.is_kiosk(request):
+        return RedirectResponse("/", status_code=303)  # a shared device returns to the start
+    return render(request, "auth/logged_out.html", {"audience": audience})
+
+
+@public
+async def client_login(request: Request) -> Response:
+    return await _start_login(request, "client")
+
+
+@public
+async def client_callback(request: Request) -> Response:
+    return await _callback(request, "client")
+
+
+@public
+async def client_logout(request: Request) -> Response:
+    return await _logout(request, "client")
+
+
+@public
+async def client_logged_out(request: Request) -> Response:
+    return _logged_out(request, "client")
+
+
+@public
+async def staff_login(request: Request) -> Response:
+    return await _start_login(request, "staff")
+
+
+@public
+async def staff_callback(request: Request) -> Response:
+    return await _callback(request, "staff")
+
+
+@public
+async def staff_logout(request: Request) -> Response:
+    return await _logout(request, "staff")
+
+
+@public
+async def staff_logged_out(request: Request) -> Response:
+    return _logged_out(request, "staff")
+
+
+# Choosing whose matters to handle --------------------------------------------
+
+
+def _choices(session: Session, *, person_id: int, mandates: MandateSource) -> tuple[bool, list]:
+    is_client = session.exec(select(ClientPeriod).where(ClientPeriod.person_id == person_id)).first() is not None
+    return is_client, mandates.for_agent(session, agent_person_id=person_id, today=date.today())
+
+
+def _choose(
+    session: Session, *, session_id: int, person_id: int, principal_id: int, mandates: MandateSource, meta: dict[str, str]
+) -> str | None:
+    """Switch whose matters the session handles; the new cookie value, or None if not allowed."""
+    is_client, _ = _choices(session, person_id=person_id, mandates=mandates)
+    allowed = (principal_id == person_id and is_client) or mandate_for(
+        mandates, session, agent_person_id=person_id, principal_person_id=principal_id, today=date.today()
+    ) is not None
+    if not allowed:
+        access_log.record(
+            session, action="refused", object_type="choose_principal", actor_person_id=person_id,
+            actor_role="delegate", subject_person_id=principal_id, **meta,
+        )
+        return None
+    record = session.get(LoginSession, session_id)
+    assert record is not None
+    record.acting_for_person_id = principal_id
+    return sessions.rotate(session, record)  # a new id whenever whose matters change
+
+
+class ChooseForm(PortalForm):
+    pass
+
+
+@client_route(Action.VIEW, needs_subject=False)
+async def choose(request: Request) -> Response:
+    viewer = request.state.viewer
+    form = await ChooseForm.load(request)
+    if request.method == "POST":
+        if not form.validate_submission():
+            raise CsrfRefused()
+        raw = (await request.form()).get("principal", "")
+        if not isinstance(raw, str) or not raw.isdigit():
+            return render(request, "errors/400.html", status_code=400)
+        token = await db.run(
+            request, _choose, session_id=viewer.session_id, person_id=viewer.person.id,
+            principal_id=int(raw), mandates=request.app.state.mandates, meta=request_meta(request),
+        )
+        if token is None:
+            return render(request, "errors/403.html", status_code=403)
+        response = RedirectResponse("/home", status_code=303)
+        _set_cookie(request, response, sessions.COOKIE_NAMES["client"], token)
+        return response
+    is_client, mandates = await db.run(
+        request, _choices, person_id=viewer.person.id, mandates=request.app.state.mandates
+    )
+    return render(
+        request, "auth/choose.html", {"form": form, "is_client": is_client, "mandates": mandates, "viewer": viewer}
+    )
+
+
+# Keeping the session alive --------------------------------------------------------
+
+
+class ExtendForm(PortalForm):
+    pass
+
+
+def _extend(session: Session, *, session_id: int) -> None:
+    record = session.get(LoginSession, session_id)
+    assert record is not None
+    sessions.touch(record, force=True)
+    session.add(record)
+
+
+@client_route(Action.VIEW, needs_subject=False)
+async def client_session(request: Request) -> Response:
+    return await _session_page(request, "client")
+
+
+@staff_route(Action.STAFF_MANAGE_DEVICE)
+async def staff_session(request: Request) -> Response:
+    return await _session_page(request, "staff")
+
+
+async def _session_page(request: Request, audience: str) -> Response:
+    form = await ExtendForm.load(request)
+    viewer = request.state.viewer
+    if request.method == "POST":
+        if not form.validate_submission():
+            raise CsrfRefused()
+        await db.run(request, _extend, session_id=viewer.session_id)
+        if request.headers.get("accept") == "application/json":
+            return Response(status_code=204)  # the script's dialog keeps the page as it is
+        target = local_path(request.query_params.get("next")) if request.query_params.get("next") else HOME[audience]
+        return RedirectResponse(target, status_code=303)
+    return render(request, "auth/session.html", {"form": form, "viewer": viewer, "audience": audience})
+
+
+routes = [
+    Route("/login", client_login, name="client_login"),
+    Route("/login/callback", client_callback, name="client_callback"),
+    Route("/logout", client_logout, methods=["POST"], name="client_logout"),
+    Route("/logged-out", client_logged_out, name="client_logged_out"),
+    Route("/choose", choose, methods=["GET", "POST"], name="choose"),
+    Route("/session", client_session, methods=["GET", "POST"], name="client_session"),
+    Route("/staff/login", staff_login, name="staff_login"),
+    Route("/staff/login/callback", staff_callback, name="staff_callback"),
+    Route("/staff/logout", staff_logout, methods=["POST"], name="staff_logout"),
+    Route("/staff/logged-out", staff_logged_out, name="staff_logged_out"),
+    Route("/staff/session", staff_session, methods=["GET", "POST"], name="staff_session"),
+]

@@ -1,0 +1,170 @@
+"""The client's own pages: start page, who has seen my data, mandates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from portal import access_log, db
+from portal.auth import mandates as mandate_rules
+from portal.auth.permissions import Action
+from portal.auth.sessions import now_utc
+from portal.forms import CsrfRefused, PortalForm
+from portal.forms.mandate import GrantMandateForm
+from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
+from portal.web.guard import Viewer, client_route, request_meta
+from portal.web.templating import render
+
+
+def _log(session: Session, viewer: Viewer, meta: dict[str, str], *, action: str, object_type: str, object_id: str = "") -> None:
+    access_log.record(
+        session,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        actor_person_id=viewer.person.id,
+        actor_role=viewer.actor.log_role,
+        on_behalf_of_person_id=viewer.actor.on_behalf_of,
+        subject_person_id=viewer.subject.id if viewer.subject else None,
+        **meta,
+    )
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    service: str
+    unit_name: str
+    starts_on: date
+    ends_on: date
+
+
+def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[PeriodView]:
+    assert viewer.subject is not None
+    rows = session.exec(
+        select(ClientPeriod, Unit)
+        .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
+        .where(ClientPeriod.person_id == viewer.subject.id)
+        .order_by(col(ClientPeriod.starts_on).desc())
+    ).all()
+    _log(session, viewer, meta, action="read", object_type="client_start_page")
+    return [PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows]
+
+
+@client_route(Action.VIEW)
+async def home(request: Request) -> Response:
+    viewer = request.state.viewer
+    periods = await db.run(request, _home, viewer=viewer, meta=request_meta(request))
+    return render(request, "client/home.html", {"viewer": viewer, "periods": periods})
+
+
+def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[access_log.ProcessingEntry]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    entries = access_log.processed_by_others(
+        session, subject_person_id=viewer.subject.id, since=access_log.two_years_before()
+    )
+    _log(session, viewer, meta, action="read", object_type="access_log")
+    return entries
+
+
+@client_route(Action.VIEW_ACCESS_LOG)
+async def who_has_seen(request: Request) -> Response:
+    viewer = request.state.viewer
+    entries = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request))
+    return render(request, "client/access_log.html", {"viewer": viewer, "entries": entries})
+
+
+def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[mandate_rules.MandateRow]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    _log(session, viewer, meta, action="read", object_type="mandate_list")
+    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id)
+
+
+def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, form: GrantMandateForm) -> bool:  # type: ignore[no-untyped-def]
+    """Grant the mandate; False when the name does not match the identity code."""
+    assert viewer.subject is not None and viewer.subject.id is not None
+    try:
+        agent = mandate_rules.find_or_add_person(
+            session,
+            vault=vault,
+            identity_code=form.identity_code.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+        )
+    except mandate_rules.AgentNameMismatch:
+        return False
+    mandate = mandate_rules.grant(
+        session,
+        principal_person_id=viewer.subject.id,
+        agent_person_id=agent.id,  # type: ignore[arg-type]
+        scope=MandateScope(form.scope.data),
+        basis=MandateBasis.CLIENT_GRANTED,
+        created_by_person_id=viewer.person.id,  # type: ignore[arg-type]
+        valid_from=date.today(),
+        valid_until=form.valid_until.data,
+    )
+    _log(session, viewer, meta, action="change", object_type="mandate", object_id=str(mandate.id))
+    return True
+
+
+@client_route(Action.MANAGE_MANDATES)
+async def mandates(request: Request) -> Response:
+    viewer = request.state.viewer
+    form = await GrantMandateForm.load(request)
+    status = 200
+    if request.method == "POST":
+        if form.validate_submission():
+            granted = await db.run(
+                request, _grant, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault, form=form
+            )
+            if granted:
+                return RedirectResponse("/settings/mandates?granted=1", status_code=303)
+            form.family_name.errors = [form.name_mismatch_message()]
+        status = 400
+    rows = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request))
+    return render(
+        request,
+        "client/mandates.html",
+        {"viewer": viewer, "form": form, "rows": rows, "granted": request.query_params.get("granted") == "1",
+         "revoke_form": RevokeForm(meta={"csrf_context": form.meta.csrf_context})},
+        status_code=status,
+    )
+
+
+class RevokeForm(PortalForm):
+    pass
+
+
+def _revoke(session: Session, *, viewer: Viewer, meta: dict[str, str], mandate_id: int) -> bool:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    mandate = mandate_rules.revoke(session, mandate_id=mandate_id, principal_person_id=viewer.subject.id, now=now_utc())
+    if mandate is None:
+        return False
+    _log(session, viewer, meta, action="change", object_type="mandate", object_id=str(mandate_id))
+    return True
+
+
+@client_route(Action.MANAGE_MANDATES)
+async def revoke_mandate(request: Request) -> Response:
+    form = await RevokeForm.load(request)
+    if not form.validate_submission():
+        raise CsrfRefused()
+    revoked = await db.run(
+        request, _revoke, viewer=request.state.viewer, meta=request_meta(request),
+        mandate_id=int(request.path_params["mandate_id"]),
+    )
+    if not revoked:
+        return render(request, "errors/404.html", status_code=404)
+    return RedirectResponse("/settings/mandates", status_code=303)
+
+
+routes = [
+    Route("/home", home, name="client_home"),
+    Route("/access-log", who_has_seen, name="client_access_log"),
+    Route("/settings/mandates", mandates, methods=["GET", "POST"], name="client_mandates"),
+    Route("/settings/mandates/{mandate_id:int}/revoke", revoke_mandate, methods=["POST"], name="client_revoke_mandate"),
+]

@@ -1,0 +1,310 @@
+"""Every route declares who may reach it; this module enforces it.
+
+`public` routes need nothing. `client_route(action)` and `staff_route(action)`
+load the server-side session of that audience, build the Actor, ask
+portal.auth.permissions, and log refusals. The endpoint then gets a
+`Viewer` (request.state.viewer) with everything it needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from portal import access_log, db
+from portal.auth import sessions
+from portal.auth.mandates import MandateSource, mandate_for
+from portal.auth.permissions import Action, Actor, Subject, can
+from portal.models import ClientPeriod, FormDraft, LoginSession, Person, StaffMembership
+from portal.web.templating import render
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Access:
+    audience: str  # "public", "client" or "staff"
+    action: Action | None = None
+    needs_subject: bool = True  # False: a logged-in client who has not chosen whose matters yet
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The logged-in person and whose matters they handle, for one request."""
+
+    actor: Actor
+    person: Person
+    subject: Person | None
+    session_id: int
+    session_ends_at: Any  # datetime
+    kiosk: bool
+    draft: list[tuple[str, str]] | None = None  # a form kept over a timeout
+
+    @property
+    def idle_ms(self) -> int:
+        timeout = sessions.KIOSK_IDLE_TIMEOUT if self.kiosk else sessions.IDLE_TIMEOUT[self.actor.audience]
+        return int(timeout.total_seconds() * 1000)
+
+    @property
+    def acting_for_other(self) -> bool:
+        return self.subject is not None and self.subject.id != self.person.id
+
+
+def public(endpoint: Endpoint) -> Endpoint:
+    endpoint.access = Access("public")  # type: ignore[attr-defined]
+    return endpoint
+
+
+def request_meta(request: Request) -> dict[str, str]:
+    return {
+        "request_id": request.state.request_id,
+        "ip_address": request.client.host if request.client else "",
+    }
+
+
+def client_route(action: Action, *, needs_subject: bool = True) -> Callable[[Endpoint], Endpoint]:
+    return _guarded(Access("client", action, needs_subject))
+
+
+def staff_route(action: Action) -> Callable[[Endpoint], Endpoint]:
+    return _guarded(Access("staff", action))
+
+
+def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            form_data = None
+            if request.method == "POST":
+                form_data = [(key, value) for key, value in (await request.form()).multi_items() if isinstance(value, str)]
+            outcome = await db.run(
+                request,
+                _decide,
+                access=access,
+                token=request.cookies.get(sessions.COOKIE_NAMES[access.audience]),
+                path=request.url.path,
+                path_params=dict(request.path_params),
+                form_data=form_data,
+                mandates=request.app.state.mandates,
+                vault=request.app.state.vault,
+                meta=request_meta(request),
+            )
+            if isinstance(outcome, Viewer):
+                request.state.viewer = outcome
+                return await endpoint(request)
+            return _refusal_response(request, access, outcome)
+
+        guarded.access = access  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str  # "login_needed", "draft_saved", "forbidden", "not_found", "choose"
+    status_code: int = 403
+
+
+def _refusal_response(request: Request, access: Access, refusal: Refusal) -> Response:
+    login_path = "/staff/login" if access.audience == "staff" else "/login"
+    if refusal.kind == "choose":
+        return RedirectResponse("/choose", status_code=303)
+    if refusal.kind in ("login_needed", "draft_saved"):
+        next_path = request.url.path
+        return render(
+            request,
+            "auth/login_needed.html",
+            {"login_url": f"{login_path}?next={next_path}", "draft_saved": refusal.kind == "draft_saved"},
+            status_code=refusal.status_code,
+        )
+    if refusal.kind == "not_found":
+        return render(request, "errors/404.html", status_code=404)
+    return render(request, "errors/403.html", status_code=403)
+
+
+def _decide(
+    session: Session,
+    *,
+    access: Access,
+    token: str | None,
+    path: str,
+    path_params: dict[str, Any],
+    form_data: list[tuple[str, str]] | None,
+    mandates: MandateSource,
+    vault: Any,
+    meta: dict[str, str],
+) -> Viewer | Refusal:
+    lookup = sessions.find(session, token=token, audience=access.audience)
+    if lookup.state is sessions.SessionState.MISSING:
+        access_log.record(session, action="refused", object_type="route_without_session", **meta)
+        return Refusal("login_needed")
+    record = lookup.record
+    assert record is not None
+    if lookup.state is not sessions.SessionState.ACTIVE:
+        access_log.record(
+            session,
+            action="refused",
+            object_type=f"session_{lookup.state.value}",
+            actor_person_id=record.person_id,
+            actor_role=record.audience,
+            **meta,
+        )
+        if lookup.state is sessions.SessionState.EXPIRED and form_data is not None:
+            _keep_draft(session, vault=vault, person_id=record.person_id, path=path, form_data=form_data)
+            return Refusal("draft_saved")
+        return Refusal("login_needed" if lookup.state is sessions.SessionState.EXPIRED else "forbidden")
+
+    person = session.get(Person, record.person_id)
+    assert person is not None
+    sessions.touch(record)
+    session.add(record)
+    if access.audience == "staff":
+        outcome = _staff_viewer(session, access=access, record=record, person=person, path_params=path_params, meta=meta)
+    else:
+        outcome = _client_viewer(session, access=access, record=record, person=person, mandates=mandates, meta=meta)
+    if isinstance(outcome, Viewer) and form_data is None:
+        draft = take_draft(session, vault=vault, person_id=person.id, path=path)  # type: ignore[arg-type]
+        if draft is not None:
+            outcome = replace(outcome, draft=draft)
+    return outcome
+
+
+def unit_ids_of_client(session: Session, person_id: int) -> frozenset[int]:
+    return frozenset(session.exec(select(ClientPeriod.unit_id).where(ClientPeriod.person_id == person_id)).all())
+
+
+def _client_viewer(
+    session: Session,
+    *,
+    access: Access,
+    record: LoginSession,
+    person: Person,
+    mandates: MandateSource,
+    meta: dict[str, str],
+) -> Viewer | Refusal:
+    subject_id = record.acting_for_person_id
+    footing = None
+    if subject_id == person.id:
+        footing = "own"
+    elif subject_id is not None:
+        mandate = mandate_for(
+            mandates, session, agent_person_id=person.id, principal_person_id=subject_id, today=date.today()  # type: ignore[arg-type]
+        )
+        if mandate is None:  # expired or revoked since it was chosen
+            access_log.record(
+                session,
+                action="refused",
+                object_type="mandate_not_in_force",
+                actor_person_id=person.id,
+                actor_role="delegate",
+                subject_person_id=subject_id,
+                **meta,
+            )
+            record.acting_for_person_id = None
+            session.add(record)
+            return Refusal("choose") if access.needs_subject else Refusal("forbidden")
+        footing = mandate.scope
+    actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing)  # type: ignore[arg-type]
+    subject = session.get(Person, subject_id) if subject_id is not None else None
+    viewer = Viewer(actor, person, subject, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
+    if not access.needs_subject:
+        return viewer
+    if subject_id is None:
+        return Refusal("choose")
+    assert access.action is not None
+    if not can(actor, access.action, Subject(subject_id, unit_ids_of_client(session, subject_id))):
+        access_log.record(
+            session,
+            action="refused",
+            object_type=access.action.value,
+            actor_person_id=person.id,
+            actor_role=actor.log_role,
+            on_behalf_of_person_id=actor.on_behalf_of,
+            subject_person_id=subject_id,
+            **meta,
+        )
+        return Refusal("forbidden")
+    return viewer
+
+
+def _staff_viewer(
+    session: Session,
+    *,
+    access: Access,
+    record: LoginSession,
+    person: Person,
+    path_params: dict[str, Any],
+    meta: dict[str, str],
+) -> Viewer | Refusal:
+    memberships = session.exec(select(StaffMembership).where(StaffMembership.person_id == person.id)).all()
+    roles: dict[int, set[str]] = {}
+    for membership in memberships:
+        roles.setdefault(membership.unit_id, set()).add(membership.role)
+    actor = Actor(
+        person_id=person.id,  # type: ignore[arg-type]
+        audience="staff",
+        staff_roles={unit: frozenset(names) for unit, names in roles.items()},
+    )
+    subject = None
+    subject_person = None
+    if "client_id" in path_params:
+        subject_person = session.get(Person, int(path_params["client_id"]))
+        if subject_person is None:
+            return Refusal("not_found", 404)
+        subject = Subject(subject_person.id, unit_ids_of_client(session, subject_person.id))  # type: ignore[arg-type]
+    assert access.action is not None
+    if not can(actor, access.action, subject):
+        access_log.record(
+            session,
+            action="refused",
+            object_type=access.action.value,
+            actor_person_id=person.id,
+            actor_role=actor.log_role,
+            subject_person_id=subject.person_id if subject else None,
+            **meta,
+        )
+        # Not revealing whether a client exists in another unit.
+        return Refusal("not_found", 404) if subject is not None else Refusal("forbidden")
+    return Viewer(actor, person, subject_person, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
+
+
+def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> None:
+    fields = [(key, value) for key, value in form_data if key != "csrf_token"]
+    for old in session.exec(select(FormDraft).where(FormDraft.person_id == person_id, FormDraft.path == path)).all():
+        session.delete(old)
+    session.add(
+        FormDraft(
+            person_id=person_id,
+            path=path,
+            data_cipher=vault.seal(json.dumps(fields), purpose=b"form-draft"),
+        )
+    )
+
+
+def take_draft(session: Session, *, vault: Any, person_id: int, path: str) -> list[tuple[str, str]] | None:
+    """The kept form for this page, once; None when there is none."""
+    draft = session.exec(
+        select(FormDraft)
+        .where(FormDraft.person_id == person_id, FormDraft.path == path)
+        .order_by(col(FormDraft.created_at).desc())
+    ).first()
+    if draft is None:
+        return None
+    data = json.loads(vault.unseal(draft.data_cipher, purpose=b"form-draft"))
+    session.delete(draft)
+    return [(key, value) for key, value in data]
+
+
+def latest_draft_path(session: Session, *, person_id: int) -> str | None:
+    return session.exec(
+        select(FormDraft.path).where(FormDraft.person_id == person_id).order_by(col(FormDraft.created_at).desc())
+    ).first()

@@ -1,0 +1,146 @@
+"""Staff pages: clients of one's own units, a client's mandates, kiosk devices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from portal import access_log, db
+from portal.auth import mandates as mandate_rules
+from portal.auth.permissions import Action
+from portal.forms import CsrfRefused, PortalForm
+from portal.forms.mandate import RecordGuardianshipForm
+from portal.models import ClientPeriod, MandateBasis, MandateScope, Person, Unit
+from portal.web import kiosk
+from portal.web.guard import Viewer, request_meta, staff_route
+from portal.web.templating import render
+
+
+def _log(session: Session, viewer: Viewer, meta: dict[str, str], *, action: str, object_type: str,
+         subject_id: int | None, object_id: str = "") -> None:
+    access_log.record(
+        session, action=action, object_type=object_type, object_id=object_id,
+        actor_person_id=viewer.person.id, actor_role=viewer.actor.log_role,
+        subject_person_id=subject_id, **meta,
+    )
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    person_id: int
+    name: str
+    unit_name: str
+    service: str
+    ends_on: date
+
+
+def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[ClientRow]:
+    unit_ids = list(viewer.actor.staff_roles)
+    rows = session.exec(
+        select(ClientPeriod, Person, Unit)
+        .join(Person, col(Person.id) == col(ClientPeriod.person_id))
+        .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
+        .where(col(ClientPeriod.unit_id).in_(unit_ids))
+        .order_by(Person.family_name, Person.given_name)
+    ).all()
+    result = []
+    for period, person, unit in rows:
+        _log(session, viewer, meta, action="read", object_type="client_list", subject_id=person.id)
+        result.append(ClientRow(person.id, f"{person.given_name} {person.family_name}", unit.name,  # type: ignore[arg-type]
+                                period.service, period.ends_on))
+    return result
+
+
+@staff_route(Action.STAFF_MANAGE_DEVICE)
+async def staff_home(request: Request) -> Response:
+    viewer = request.state.viewer
+    clients = await db.run(request, _clients, viewer=viewer, meta=request_meta(request))
+    return render(request, "staff/home.html", {"viewer": viewer, "clients": clients})
+
+
+def _client(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[mandate_rules.MandateRow]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    _log(session, viewer, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
+    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id)
+
+
+def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
+                         form: RecordGuardianshipForm) -> bool:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    try:
+        guardian = mandate_rules.find_or_add_person(
+            session, vault=vault, identity_code=form.identity_code.data,
+            given_name=form.given_name.data, family_name=form.family_name.data,
+        )
+    except mandate_rules.AgentNameMismatch:
+        return False
+    mandate = mandate_rules.grant(
+        session,
+        principal_person_id=viewer.subject.id,
+        agent_person_id=guardian.id,  # type: ignore[arg-type]
+        scope=MandateScope.ACT,
+        basis=MandateBasis.GUARDIANSHIP,
+        created_by_person_id=viewer.person.id,  # type: ignore[arg-type]
+        valid_from=date.today(),
+        valid_until=form.valid_until.data,
+        public_guardian=bool(form.public_guardian.data),
+    )
+    _log(session, viewer, meta, action="change", object_type="mandate", subject_id=viewer.subject.id,
+         object_id=str(mandate.id))
+    return True
+
+
+@staff_route(Action.STAFF_VIEW_CLIENT)
+async def client_page(request: Request) -> Response:
+    viewer = request.state.viewer
+    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request))
+    form = await RecordGuardianshipForm.load(request)
+    return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form})
+
+
+@staff_route(Action.STAFF_RECORD_GUARDIANSHIP)
+async def record_guardianship(request: Request) -> Response:
+    viewer = request.state.viewer
+    form = await RecordGuardianshipForm.load(request)
+    if form.validate_submission():
+        recorded = await db.run(request, _record_guardianship, viewer=viewer, meta=request_meta(request),
+                                vault=request.app.state.vault, form=form)
+        if recorded:
+            return RedirectResponse(f"/staff/clients/{viewer.subject.id}", status_code=303)
+        form.family_name.errors = [form.name_mismatch_message()]
+    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request))
+    return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form}, status_code=400)
+
+
+class DeviceForm(PortalForm):
+    pass
+
+
+@staff_route(Action.STAFF_MANAGE_DEVICE)
+async def device(request: Request) -> Response:
+    viewer = request.state.viewer
+    form = await DeviceForm.load(request)
+    if request.method == "POST":
+        if not form.validate_submission():
+            raise CsrfRefused()
+        response = RedirectResponse("/staff/device", status_code=303)
+        if (await request.form()).get("kiosk") == "on":
+            kiosk.mark(request, response, unit_id=next(iter(viewer.actor.staff_roles)))
+        else:
+            kiosk.unmark(response)
+        return response
+    return render(request, "staff/device.html", {"viewer": viewer, "form": form, "is_kiosk": kiosk.is_kiosk(request)})
+
+
+routes = [
+    Route("/staff", staff_home, name="staff_home"),
+    Route("/staff/clients/{client_id:int}", client_page, name="staff_client"),
+    Route("/staff/clients/{client_id:int}/guardianships", record_guardianship, methods=["POST"],
+          name="staff_record_guardianship"),
+    Route("/staff/device", device, methods=["GET", "POST"], name="staff_device"),
+]
