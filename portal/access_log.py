@@ -188,9 +188,8 @@ def verify_chain(session: Session) -> ChainVerification:
         if checked:
             return ChainVerification(False, checked, None, "the head row is missing")
     elif (head.last_event_id, head.last_hash) != (last_id, last_hash):
-        return ChainVerification(
-            False, checked, head.last_event_id, "the head does not match the last event (events removed from the end)"
-        )
+        problem = "the head does not match the last event (events removed from the end)"
+        return ChainVerification(False, checked, head.last_event_id, problem)
     return ChainVerification(True, checked, None)
 
 
@@ -216,7 +215,9 @@ def two_years_before(now: datetime | None = None) -> datetime:
         return now.replace(year=now.year - 2, day=28)
 
 
-def processed_by_others(session: Session, *, subject_person_id: int, since: datetime) -> list[ProcessingEntry]:
+def processed_by_others(
+    session: Session, *, subject_person_id: int, since: datetime
+) -> list[ProcessingEntry]:
     """Reads, changes and prints of the client's data by anyone but the
     client, newest first. The client's own reads are not "processing by others"."""
     actor = aliased(Person)

@@ -246,7 +246,9 @@ def test_cli_verify_exit_codes(engine, database_url, monkeypatch, capsys) -> Non
     assert capsys.readouterr().out.strip() == "Access log verified: 2 events, chain intact."
 
     with triggers_off(engine) as connection:
-        connection.execute(text("UPDATE accessevent SET actor_role = 'client' WHERE id = :id"), {"id": ids[0]})
+        connection.execute(
+            text("UPDATE accessevent SET actor_role = 'client' WHERE id = :id"), {"id": ids[0]}
+        )
     with pytest.raises(SystemExit) as broken:
         cli.main(["access-log", "verify"])
     assert broken.value.code == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from wtforms import BooleanField, Field, RadioField, StringField, ValidationError
+from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
@@ -82,8 +82,8 @@ class GrantMandateForm(PortalForm):
     scope = RadioField(
         _l("Mitä henkilö saa tehdä?"),
         choices=[
-            ("view", _l("Katsoa tietojani")),
-            ("act", _l("Katsoa tietojani ja hoitaa asioitani")),
+            SelectChoice("view", _l("Katsoa tietojani")),
+            SelectChoice("act", _l("Katsoa tietojani ja hoitaa asioitani")),
         ],
         validators=[DataRequired(message=errors.CHOOSE_SCOPE)],
         validate_choice=False,

@@ -8,6 +8,7 @@ portal.auth.permissions, and log refusals. The endpoint then gets a
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -64,10 +65,12 @@ def public(endpoint: Endpoint) -> Endpoint:
 
 
 def request_meta(request: Request) -> dict[str, str]:
-    return {
-        "request_id": request.state.request_id,
-        "ip_address": request.client.host if request.client else "",
-    }
+    host = request.client.host if request.client else ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        host = ""  # not an address (a test client, a unix socket)
+    return {"request_id": request.state.request_id, "ip_address": host}
 
 
 def client_route(action: Action, *, needs_subject: bool = True) -> Callable[[Endpoint], Endpoint]:
@@ -209,9 +212,9 @@ def _client_viewer(
                 subject_person_id=subject_id,
                 **meta,
             )
-            record.acting_for_person_id = None
+            record.acting_for_person_id = None  # the next page offers a new choice
             session.add(record)
-            return Refusal("choose") if access.needs_subject else Refusal("forbidden")
+            return Refusal("forbidden")
         footing = mandate.scope
     actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing)  # type: ignore[arg-type]
     subject = session.get(Person, subject_id) if subject_id is not None else None

@@ -1,0 +1,61 @@
+"""Small factories for tests: people, periods, mandates and ready sessions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from portal.auth import sessions
+from portal.db import transaction
+from portal.identity_code import IdentityCodeVault
+from portal.models import Mandate, MandateBasis, MandateScope, Person, Unit
+
+
+def person_id(engine, vault: IdentityCodeVault, identity_code: str) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        person = session.exec(select(Person).where(Person.identity_code_hash == vault.lookup_hash(identity_code))).one()
+        assert person.id is not None
+        return person.id
+
+
+def unit_id(engine, name: str) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.exec(select(Unit.id).where(Unit.name == name)).one()  # type: ignore[return-value]
+
+
+def add_mandate(  # type: ignore[no-untyped-def]
+    engine,
+    *,
+    principal: int,
+    agent: int,
+    scope: MandateScope = MandateScope.VIEW,
+    basis: MandateBasis = MandateBasis.CLIENT_GRANTED,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    revoked: bool = False,
+) -> int:
+    with transaction(engine) as session:
+        mandate = Mandate(
+            principal_person_id=principal,
+            agent_person_id=agent,
+            scope=scope.value,
+            basis=basis.value,
+            valid_from=valid_from or date.today() - timedelta(days=1),
+            valid_until=valid_until,
+            revoked_at=sessions.now_utc() if revoked else None,
+            created_by_person_id=principal,
+        )
+        session.add(mandate)
+        session.flush()
+        assert mandate.id is not None
+        return mandate.id
+
+
+def start_session(engine, *, audience: str, person: int, acting_for: int | None = None, kiosk: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """A session as a login would leave it (logins themselves are tested through the IdP)."""
+    with transaction(engine) as session:
+        token, _ = sessions.start(
+            session, audience=audience, person_id=person, acting_for_person_id=acting_for, kiosk=kiosk
+        )
+    return token

@@ -1,0 +1,193 @@
+"""Every route declares its access, and every protected route refuses
+anonymous users, other clients, people without a mandate and staff of
+another unit (403 or 404), with an access-log event for each refusal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import Session, func, select
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from portal.auth import sessions
+from portal.auth.permissions import Action, Actor, Subject, can
+from portal.models import AccessEvent, MandateScope
+from portal.web.guard import Access
+from tests import factories
+
+AINO, MIKKO, LIISA, HELENA = "010280-952L", "150375-990C", "230495-936S", "120556-942L"
+SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
+PUBLIC_MOUNTS = {"/static", "/test-idp"}
+
+
+def all_routes(app) -> list[Route]:  # type: ignore[no-untyped-def]
+    routes = []
+    for route in app.routes:
+        if isinstance(route, Mount):
+            assert route.path in PUBLIC_MOUNTS, f"unexpected mount {route.path}"
+            continue
+        routes.append(route)
+    return routes
+
+
+def test_every_route_declares_its_access(app) -> None:
+    undeclared = [route.path for route in all_routes(app) if not isinstance(getattr(route.endpoint, "access", None), Access)]
+    assert undeclared == []
+
+
+@pytest.fixture
+def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
+    vault = app.state.vault
+    codes = (AINO, MIKKO, LIISA, HELENA, SANNA_VERSTAS, MARIA_TUPA)
+    ids = {code: factories.person_id(engine, vault, code) for code in codes}
+    # Aino has given Liisa a mandate: its id is the target of the revoke route.
+    ids["aino_mandate"] = factories.add_mandate(engine, principal=ids[AINO], agent=ids[LIISA], scope=MandateScope.VIEW)
+    return ids
+
+
+def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: ignore[no-untyped-def]
+    result = []
+    for route in all_routes(app):
+        access = route.endpoint.access
+        if access.audience == "public":
+            continue
+        path = route.path.replace("{client_id:int}", str(people[AINO])).replace(
+            "{mandate_id:int}", str(people["aino_mandate"])
+        )
+        assert "{" not in path, f"no test value for {route.path}"
+        for method in sorted(route.methods or {"GET"}):
+            if method != "HEAD":
+                result.append((method, path, access))
+    return result
+
+
+def refused_events(engine) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(AccessEvent).where(AccessEvent.action == "refused")).one()
+
+
+def call(client: TestClient, method: str, path: str, token: str | None = None, cookie: str = ""):  # type: ignore[no-untyped-def]
+    client.cookies.clear()
+    if token:
+        client.cookies.set(cookie, token)
+    page = client.get("/")  # a CSRF cookie and token, so refusals are about access, not CSRF
+    token_match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    data = {"csrf_token": token_match.group(1)} if token_match else {}
+    if method == "POST":
+        return client.post(path, data=data, follow_redirects=False)
+    return client.get(path, follow_redirects=False)
+
+
+def test_anonymous_is_refused_everywhere(app, client, engine, people) -> None:
+    requests = protected_requests(app, people)
+    assert len(requests) >= 10
+    for method, path, _access in requests:
+        before = refused_events(engine)
+        response = call(client, method, path)
+        assert response.status_code in (403, 404), (method, path, response.status_code)
+        assert refused_events(engine) == before + 1, (method, path)
+
+
+def test_staff_of_another_unit_is_refused_on_the_client(app, client, engine, people) -> None:
+    token = factories.start_session(engine, audience="staff", person=people[MARIA_TUPA])
+    for method, path, access in protected_requests(app, people):
+        if access.audience != "staff" or "/clients/" not in path:
+            continue
+        response = call(client, method, path, token, sessions.COOKIE_NAMES["staff"])
+        assert response.status_code in (403, 404), (method, path)
+        assert "Aino" not in response.text
+
+
+def test_staff_of_the_clients_unit_may_view(client, engine, people) -> None:
+    token = factories.start_session(engine, audience="staff", person=people[SANNA_VERSTAS])
+    response = call(client, "GET", f"/staff/clients/{people[AINO]}", token, sessions.COOKIE_NAMES["staff"])
+    assert response.status_code == 200 and "Aino Virtanen" in response.text
+
+
+def test_instructor_may_not_record_a_guardianship(client, engine, people) -> None:
+    token = factories.start_session(engine, audience="staff", person=people[SANNA_VERSTAS])
+    response = call(client, "POST", f"/staff/clients/{people[AINO]}/guardianships", token, sessions.COOKIE_NAMES["staff"])
+    assert response.status_code in (403, 404)
+
+
+def test_another_client_never_sees_the_clients_data(app, client, engine, people) -> None:
+    token = factories.start_session(engine, audience="client", person=people[MIKKO], acting_for=people[MIKKO])
+    for method, path, access in protected_requests(app, people):
+        if access.audience != "client":
+            continue
+        response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
+        assert "Aino" not in response.text, (method, path)
+        if "/settings/mandates/" in path:  # Aino's mandate by id
+            assert response.status_code in (403, 404)
+
+
+def test_person_without_a_mandate_is_refused(app, client, engine, people) -> None:
+    # Helena has no mandate, but her session claims to act for Aino.
+    for method, path, access in protected_requests(app, people):
+        if access.audience != "client":
+            continue
+        token = factories.start_session(engine, audience="client", person=people[HELENA], acting_for=people[AINO])
+        before = refused_events(engine)
+        response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
+        assert response.status_code in (403, 404), (method, path, response.status_code)
+        assert "Aino" not in response.text
+        assert refused_events(engine) > before
+
+
+def test_staff_cookie_on_client_routes_and_client_cookie_on_staff_routes(app, client, engine, people) -> None:
+    staff_token = factories.start_session(engine, audience="staff", person=people[SANNA_VERSTAS])
+    client_token = factories.start_session(engine, audience="client", person=people[AINO], acting_for=people[AINO])
+    for method, path, access in protected_requests(app, people):
+        if access.audience == "client":
+            response = call(client, method, path, staff_token, sessions.COOKIE_NAMES["client"])
+        else:
+            response = call(client, method, path, client_token, sessions.COOKIE_NAMES["staff"])
+        assert response.status_code in (403, 404), (method, path)
+
+
+def test_view_mandate_does_not_allow_acting_or_managing(client, engine, people) -> None:
+    token = factories.start_session(engine, audience="client", person=people[LIISA], acting_for=people[AINO])
+    assert call(client, "GET", "/home", token, sessions.COOKIE_NAMES["client"]).status_code == 200
+    for path in ("/settings/mandates", "/access-log"):
+        assert call(client, "GET", path, token, sessions.COOKIE_NAMES["client"]).status_code == 403
+
+
+# The permission functions themselves ------------------------------------------------
+
+OWN = Actor(person_id=1, audience="client", subject_person_id=1, footing="own")
+VIEWER = Actor(person_id=2, audience="client", subject_person_id=1, footing="view")
+AGENT = Actor(person_id=2, audience="client", subject_person_id=1, footing="act")
+INSTRUCTOR = Actor(person_id=3, audience="staff", staff_roles={10: frozenset({"instructor"})})
+SOCIAL = Actor(person_id=4, audience="staff", staff_roles={10: frozenset({"social_instructor"})})
+OTHER_UNIT = Actor(person_id=5, audience="staff", staff_roles={20: frozenset({"unit_manager"})})
+CLIENT = Subject(1, frozenset({10}))
+
+
+@pytest.mark.parametrize(
+    ("actor", "action", "allowed"),
+    [
+        (OWN, Action.VIEW, True),
+        (OWN, Action.ACT, True),
+        (OWN, Action.MANAGE_MANDATES, True),
+        (VIEWER, Action.VIEW, True),
+        (VIEWER, Action.ACT, False),
+        (VIEWER, Action.MANAGE_MANDATES, False),
+        (AGENT, Action.ACT, True),
+        (AGENT, Action.VIEW_ACCESS_LOG, False),
+        (INSTRUCTOR, Action.STAFF_VIEW_CLIENT, True),
+        (INSTRUCTOR, Action.STAFF_RECORD_GUARDIANSHIP, False),
+        (SOCIAL, Action.STAFF_RECORD_GUARDIANSHIP, True),
+        (OTHER_UNIT, Action.STAFF_VIEW_CLIENT, False),
+        (OTHER_UNIT, Action.STAFF_RECORD_GUARDIANSHIP, False),
+        (INSTRUCTOR, Action.VIEW, False),
+        (OWN, Action.STAFF_VIEW_CLIENT, False),
+    ],
+)
+def test_permission_rules(actor, action, allowed) -> None:
+    assert can(actor, action, CLIENT) is allowed
+
+
+def test_client_actor_cannot_reach_another_subject() -> None:
+    assert not can(OWN, Action.VIEW, Subject(99, frozenset({10})))
