@@ -107,3 +107,31 @@ class CheckedClient(TestClient):
 def client(app) -> Iterator[CheckedClient]:  # type: ignore[no-untyped-def]
     with CheckedClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture
+def idp_app(settings: Settings):  # type: ignore[no-untyped-def]
+    """The app with the bundled test identity provider, and demo data.
+
+    The portal's back-channel calls (discovery, token, JWKS, userinfo) reach
+    the provider in-process through httpx's ASGI transport; the browser side
+    goes through real redirects in the test client.
+    """
+    import dataclasses
+
+    import httpx2 as httpx
+
+    app = create_app(dataclasses.replace(settings, test_idp=True))
+    transport = httpx.ASGITransport(app=app)
+    for provider in app.state.oidc.values():
+        provider.transport = transport
+    with transaction(app.state.engine) as session:
+        load_demo_data(session, vault=IdentityCodeVault(settings.identity_key))
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def idp_client(idp_app) -> Iterator[CheckedClient]:  # type: ignore[no-untyped-def]
+    with CheckedClient(idp_app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False) as client:
+        yield client

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
+import httpx2 as httpx  # the successor of httpx, which Authlib uses
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -83,7 +83,7 @@ class OidcProvider:
 
     async def metadata(self) -> dict[str, Any]:
         if self._metadata is None:
-            async with self._http() as http:
+            async with httpx.AsyncClient(transport=self.transport, timeout=10) as http:
                 response = await http.get(self.discovery_url)
             if response.status_code != 200:
                 raise LoginFailed("discovery_unavailable")
@@ -93,7 +93,7 @@ class OidcProvider:
     async def _key_set(self, refresh: bool = False) -> KeySet:
         if self._keys is None or refresh:
             metadata = await self.metadata()
-            async with self._http() as http:
+            async with httpx.AsyncClient(transport=self.transport, timeout=10) as http:
                 response = await http.get(metadata["jwks_uri"])
             if response.status_code != 200:
                 raise LoginFailed("jwks_unavailable")

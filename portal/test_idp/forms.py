@@ -19,41 +19,20 @@ from portal.test_idp.state import SignIn
 DEFAULT_GIVEN_NAME = "Testi"
 DEFAULT_FAMILY_NAME = "Henkilö"
 LEVELS = (LOA_SUBSTANTIAL, LOA_HIGH, LOA_LOW)
+DEMO_CODES = {person.identity_code for person in DEMO_PEOPLE}
 
 
 def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class HintedRadioField(RadioField):
-    """Radio buttons with a hint under each option (see macros/fields.html).
-
-    option_hints maps an option's value to its hint; option_hints_lang is
-    the hints' language when it is not the page's.
-    """
-
-    def __init__(
-        self,
-        *args: Any,
-        option_hints: dict[str, str] | None = None,
-        option_hints_lang: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.option_hints = option_hints or {}
-        self.option_hints_lang = option_hints_lang
-
-
 class SignInForm(PortalForm):
-    person = HintedRadioField(
+    person = RadioField(
         _l("Valitse testihenkilö"),
         choices=[
             SelectChoice(person.identity_code, f"{person.given_name} {person.family_name}, {person.identity_code}")
             for person in DEMO_PEOPLE
         ],
-        # The demo descriptions are written in English (see portal.demo).
-        option_hints={person.identity_code: person.description for person in DEMO_PEOPLE},
-        option_hints_lang="en",
         validate_choice=False,  # validate_person gives our own message
     )
     identity_code = StringField(
@@ -88,11 +67,18 @@ class SignInForm(PortalForm):
         invalid_choice_message=errors.CHOOSE_LEVEL,
     )
 
-    def validate_person(self, field: HintedRadioField) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A hint under each person, for the field macro. The demo
+        # descriptions are written in English (see portal.demo).
+        self.person.option_hints = {person.identity_code: person.description for person in DEMO_PEOPLE}
+        self.person.option_hints_lang = "en"
+
+    def validate_person(self, field: RadioField) -> None:
         typed = bool(self.identity_code.data)
         if field.data and typed:
             raise ValidationError(errors.PERSON_AND_CODE)
-        if not typed and field.data not in field.option_hints:
+        if not typed and field.data not in DEMO_CODES:
             raise ValidationError(errors.CHOOSE_PERSON_OR_CODE)
 
     def validate_identity_code(self, field: StringField) -> None:

@@ -1,0 +1,131 @@
+"""Logins through real redirects against the bundled test identity provider."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from portal.auth import sessions
+from portal.models import AccessEvent, LoginSession
+from portal.settings import LOA_HIGH, LOA_LOW
+from tests.helpers import h1, soup
+from tests.login_flow import authenticate, login
+
+AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
+
+
+def events(engine, action: str) -> list[AccessEvent]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return list(session.exec(select(AccessEvent).where(AccessEvent.action == action)).all())
+
+
+def test_client_logs_in_and_reaches_own_start_page(idp_client, idp_app) -> None:
+    response = login(idp_client, AINO)
+    assert response.status_code == 303 and response.headers["location"] == "/home"
+    cookie = response.headers["set-cookie"]
+    assert "portal_client_session=" in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
+    home = idp_client.get("/home")
+    assert home.status_code == 200
+    assert h1(home) == "Oma sivu"
+    assert "Työtoiminta" in home.text and "Toimintakeskus Verstas" in home.text
+    assert home.headers["cache-control"] == "no-store"
+    assert len(events(idp_app.state.engine, "login")) == 1
+
+
+def test_high_level_of_assurance_is_accepted(idp_client) -> None:
+    assert login(idp_client, AINO, level=LOA_HIGH).headers["location"] == "/home"
+
+
+def test_low_level_of_assurance_is_refused_with_a_clear_page(idp_client, idp_app) -> None:
+    response = login(idp_client, AINO, level=LOA_LOW)
+    assert response.status_code == 403
+    assert "Tunnistustapa ei ole tarpeeksi vahva." in response.text
+    assert "portal_client_session" not in response.headers.get("set-cookie", "")
+    assert [e.object_type for e in events(idp_app.state.engine, "login_failed")] == ["level_of_assurance"]
+
+
+def test_session_cookie_is_stored_only_as_a_hash(idp_client, idp_app) -> None:
+    login(idp_client, AINO)
+    token = idp_client.cookies.get("portal_client_session")
+    assert token and len(token) >= 43  # 256 bits in base64
+    with Session(idp_app.state.engine) as session:
+        record = session.exec(select(LoginSession)).one()
+    assert record.token_hash == sessions.token_hash(token) and token not in record.token_hash
+
+
+def test_login_rotates_the_session(idp_client) -> None:
+    login(idp_client, AINO)
+    first = idp_client.cookies.get("portal_client_session")
+    login(idp_client, AINO)
+    second = idp_client.cookies.get("portal_client_session")
+    assert first != second
+    idp_client.cookies.clear()
+    idp_client.cookies.set("portal_client_session", first)
+    assert idp_client.get("/home").status_code == 403  # the old one was revoked
+
+
+def test_person_who_is_not_a_client_gets_a_kind_page(idp_client) -> None:
+    response = login(idp_client, "311299-999E")  # a valid test code of nobody in the demo
+    assert response.status_code == 403
+    assert "Et ole vielä asiakkaana" in response.text
+    assert soup(response).find("a", href="/contact")
+
+
+def test_staff_member_logs_in_to_staff_pages(idp_client) -> None:
+    response = login(idp_client, SANNA, audience="staff")
+    assert response.headers["location"] == "/staff"
+    page = idp_client.get("/staff")
+    assert page.status_code == 200 and "Aino Virtanen" in page.text
+    assert "Liisa" not in page.text  # Liisa is a client of another unit
+    # the staff session is not a client session
+    assert idp_client.get("/home").status_code == 403
+
+
+def test_client_cannot_log_in_as_staff(idp_client) -> None:
+    response = login(idp_client, AINO, audience="staff")
+    assert response.status_code == 403
+    assert h1(response) == "Sinulla ei ole työntekijän tunnuksia"
+
+
+def test_logout_revokes_session_and_back_shows_nothing(idp_client, idp_app) -> None:
+    login(idp_client, AINO)
+    token = idp_client.cookies.get("portal_client_session")
+    home = idp_client.get("/home")
+    csrf = soup(home).find("form", action="/logout").find("input", attrs={"name": "csrf_token"})["value"]
+    response = idp_client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert response.status_code == 303
+    assert "/test-idp/" in response.headers["location"]  # the provider's end_session_endpoint
+    ended = idp_client.get(response.headers["location"], follow_redirects=False)
+    assert ended.headers["location"].endswith("/logged-out")
+    assert h1(idp_client.get("/logged-out")) == "Olet kirjautunut ulos"
+    idp_client.cookies.clear()
+    idp_client.cookies.set("portal_client_session", token)  # replayed after logout
+    replay = idp_client.get("/home")
+    assert replay.status_code == 403 and "Aino" not in replay.text
+    assert [e.object_type for e in events(idp_app.state.engine, "refused")][-1] == "session_revoked"
+
+
+def test_login_returns_to_the_page_asked_for(idp_client) -> None:
+    response = login(idp_client, AINO, next_path="/access-log")
+    assert response.headers["location"] == "/access-log"
+
+
+def test_delegate_picks_whose_matters_and_sees_it_on_every_page(idp_client, idp_app) -> None:
+    from tests import factories
+
+    engine, vault = idp_app.state.engine, idp_app.state.vault
+    aino = factories.person_id(engine, vault, AINO)
+    helena = factories.person_id(engine, vault, HELENA)
+    factories.add_mandate(engine, principal=aino, agent=helena)
+    response = login(idp_client, HELENA)
+    assert response.headers["location"] == "/choose"
+    choose = idp_client.get("/choose")
+    before = idp_client.cookies.get("portal_client_session")
+    form = soup(choose).find("button", string="Aino Virtanen").find_parent("form")
+    data = {field["name"]: field["value"] for field in form.find_all("input")}
+    picked = idp_client.post("/choose", data=data, follow_redirects=False)
+    assert picked.headers["location"] == "/home"
+    assert idp_client.cookies.get("portal_client_session") != before  # rotated
+    home = idp_client.get("/home")
+    banner = soup(home).find(class_="acting-for")
+    assert "Asioit henkilön Aino Virtanen puolesta." in banner.get_text(" ", strip=True)
+    assert banner.find("a", href="/choose")
