@@ -60,16 +60,17 @@ async def _start_login(request: Request, audience: str) -> Response:
     return response
 
 
-def _record_failure(session: Session, *, reason: str, meta: dict[str, str], secret: str) -> bool:
+def _record_failure(session: Session, *, reason: str, meta: dict[str, str], secret: str, log: bool) -> bool:
     """Log a failed callback; True while this address is under its limit."""
-    access_log.record(session, action="login_failed", object_type=reason, **meta)
+    if log:
+        access_log.record(session, action="login_failed", object_type=reason, **meta)
     return rate_limit.allow(session, limit=rate_limit.FAILED_CALLBACK_PER_ADDRESS, key=meta["ip_address"], secret=secret)
 
 
-async def _failed(request: Request, reason: str, *, status_code: int = 400) -> Response:
+async def _failed(request: Request, reason: str, *, status_code: int = 400, log: bool = True) -> Response:
     meta = request_meta(request)
     under_limit = await db.run(
-        request, _record_failure, reason=reason, meta=meta, secret=request.app.state.settings.secret_key
+        request, _record_failure, reason=reason, meta=meta, secret=request.app.state.settings.secret_key, log=log
     )
     if not under_limit:
         return render(request, "auth/too_many.html", status_code=429)
@@ -117,8 +118,8 @@ async def _callback(request: Request, audience: str) -> Response:
         return render(request, "auth/not_client.html", status_code=403)
     if result.outcome == "not_staff":
         return render(request, "auth/not_staff.html", status_code=403)
-    if result.outcome != "ok":
-        return await _failed(request, result.outcome)
+    if result.outcome != "ok":  # login.complete has logged it
+        return await _failed(request, result.outcome, log=False)
     assert result.token is not None
     response = RedirectResponse(local_path(result.landing), status_code=303)
     _set_cookie(request, response, sessions.COOKIE_NAMES[audience], result.token)

@@ -1,0 +1,186 @@
+"""Every way a login can be wrong gets a plain-language 4xx page and an
+access-log event, and no session."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
+
+import httpx2
+import pytest
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+from sqlmodel import Session, func, select
+
+from portal.models import AccessEvent, LoginSession
+from portal.test_idp.keys import SigningKey
+from tests.login_flow import authenticate, callback_query, login
+
+AINO = "010280-952L"
+
+
+class TamperingTransport(httpx2.AsyncBaseTransport):
+    """Passes the portal's back-channel calls to the provider, changing the
+    ID token in the token response the way a broken or hostile provider would."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, change: Callable[[str], str]) -> None:
+        self.inner = inner
+        self.change = change
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self.inner.handle_async_request(request)
+        if not request.url.path.endswith("/token") or response.status_code != 200:
+            return response
+        body = json.loads(await response.aread())
+        body["id_token"] = self.change(body["id_token"])
+        return httpx2.Response(200, json=body)
+
+
+def reissue(key: RSAKey, kid: str, **changes: object) -> Callable[[str], str]:
+    def change(id_token: str) -> str:
+        claims = json.loads(_payload(id_token))
+        claims.update(changes)
+        return jwt.encode({"alg": "RS256", "kid": kid}, claims, key)
+
+    return change
+
+
+def _payload(id_token: str) -> bytes:
+    import base64
+
+    part = id_token.split(".")[1]
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def sessions_count(engine) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(LoginSession)).one()
+
+
+def failures(engine) -> list[str]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return list(session.exec(select(AccessEvent.object_type).where(AccessEvent.action == "login_failed")).all())
+
+
+@pytest.fixture
+def tamper(idp_app, settings):  # type: ignore[no-untyped-def]
+    def install(change_for_key: Callable[[SigningKey], Callable[[str], str]]) -> None:
+        signing = SigningKey(settings.data_dir)
+        inner = httpx2.ASGITransport(app=idp_app)
+        for provider in idp_app.state.oidc.values():
+            provider.transport = TamperingTransport(inner, change_for_key(signing))
+
+    return install
+
+
+OTHER_KEY = RSAKey.generate_key(2048)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda k: reissue(k.private_key, k.kid, iss="https://evil.example"), "id_token_iss"),
+        (lambda k: reissue(k.private_key, k.kid, aud="someone-else"), "id_token_aud"),
+        (lambda k: reissue(k.private_key, k.kid, nonce="not-the-nonce"), "id_token_nonce"),
+        (lambda k: reissue(k.private_key, k.kid, exp=int(time.time()) - 3600), "id_token_exp"),
+        (lambda k: reissue(OTHER_KEY, k.kid), "id_token_signature"),
+        (lambda k: reissue(OTHER_KEY, "unknown-kid"), "unknown_kid"),
+        (lambda k: (lambda token: token[:-8] + "AAAAAAAA"), "id_token_signature"),
+    ],
+    ids=["wrong issuer", "wrong audience", "nonce mismatch", "expired", "bad signature", "unknown kid", "garbled"],
+)
+def test_bad_id_token_is_refused(idp_client, idp_app, tamper, change, reason) -> None:
+    tamper(change)
+    response = login(idp_client, AINO)
+    assert response.status_code == 400
+    assert "Kirjautuminen ei onnistunut" in response.text
+    assert failures(idp_app.state.engine) == [reason]
+    assert sessions_count(idp_app.state.engine) == 0
+
+
+def test_identity_code_with_wrong_checksum_is_refused(idp_client, idp_app, tamper, settings) -> None:
+    tamper(lambda k: reissue(k.private_key, k.kid, **{settings.claim_identity_code: "010280-952K"}))
+    response = login(idp_client, AINO)
+    assert response.status_code == 400
+    assert "Henkilötunnuksessa on virhe." in response.text
+    assert failures(idp_app.state.engine) == ["invalid_identity_code"]
+    assert sessions_count(idp_app.state.engine) == 0
+
+
+def test_tampered_state_is_refused(idp_client, idp_app) -> None:
+    back = authenticate(idp_client, AINO)
+    query = callback_query(back)
+    response = idp_client.get("/login/callback?" + urlencode({**query, "state": query["state"][:-2] + "xx"}))
+    assert response.status_code == 400
+    assert failures(idp_app.state.engine) == ["state_mismatch"]
+    assert sessions_count(idp_app.state.engine) == 0
+
+
+def test_missing_state_is_refused(idp_client, idp_app) -> None:
+    back = authenticate(idp_client, AINO)
+    response = idp_client.get("/login/callback?" + urlencode({"code": callback_query(back)["code"]}))
+    assert response.status_code == 400
+    assert failures(idp_app.state.engine) == ["state_mismatch"]
+
+
+def test_state_from_another_browser_is_refused(idp_client, idp_app) -> None:
+    back = authenticate(idp_client, AINO)
+    idp_client.cookies.clear()  # the callback arrives in a browser that did not start this login
+    response = idp_client.get(back.headers["location"])
+    assert response.status_code == 400
+    assert sessions_count(idp_app.state.engine) == 0
+
+
+def test_replayed_callback_is_refused(idp_client, idp_app) -> None:
+    back = authenticate(idp_client, AINO)
+    assert idp_client.get(back.headers["location"], follow_redirects=False).status_code == 303
+    state = callback_query(back)["state"]
+    idp_client.cookies.set("portal_login_state", state)
+    again = idp_client.get(back.headers["location"], follow_redirects=False)
+    assert again.status_code == 400
+    assert failures(idp_app.state.engine) == ["state_unknown"]
+    assert sessions_count(idp_app.state.engine) == 1
+
+
+def test_replayed_code_is_refused_by_the_provider(idp_client, idp_app) -> None:
+    first = authenticate(idp_client, AINO)
+    old_code = callback_query(first)["code"]
+    idp_client.get(first.headers["location"], follow_redirects=False)
+    second = authenticate(idp_client, AINO)
+    query = {**callback_query(second), "code": old_code}
+    response = idp_client.get("/login/callback?" + urlencode(query), follow_redirects=False)
+    assert response.status_code == 400
+    assert failures(idp_app.state.engine) == ["code_rejected"]
+    assert sessions_count(idp_app.state.engine) == 1
+
+
+def test_provider_error_is_refused(idp_client, idp_app) -> None:
+    back = authenticate(idp_client, AINO)
+    query = {"state": callback_query(back)["state"], "error": "access_denied"}
+    response = idp_client.get("/login/callback?" + urlencode(query))
+    assert response.status_code == 400
+    assert failures(idp_app.state.engine) == ["provider_error"]
+
+
+def test_too_many_failed_callbacks_from_one_address_are_slowed_down(idp_client, idp_app) -> None:
+    statuses = [idp_client.get("/login/callback?state=x&code=y").status_code for _ in range(12)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+
+
+def test_expired_mandate_and_revoked_mandate_are_refused(idp_client, idp_app) -> None:
+    from datetime import date, timedelta
+
+    from tests import factories
+
+    engine, vault = idp_app.state.engine, idp_app.state.vault
+    aino = factories.person_id(engine, vault, AINO)
+    helena = factories.person_id(engine, vault, "120556-942L")
+    factories.add_mandate(engine, principal=aino, agent=helena, valid_until=date.today() - timedelta(days=1))
+    factories.add_mandate(engine, principal=aino, agent=helena, revoked=True)
+    response = login(idp_client, "120556-942L")
+    assert response.status_code == 403  # no mandate in force: not a client of anyone
+    assert failures(idp_app.state.engine) == ["not_client"]
+    assert urlsplit(response.url.path).path == "/login/callback"
