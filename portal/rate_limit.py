@@ -26,7 +26,8 @@ class Limit:
     window_seconds: int
 
 
-LOGIN_PER_ADDRESS = Limit("login_per_address", max_hits=30, window_seconds=10 * 60)
+# Generous: a centre or a county network may put many people behind one address.
+LOGIN_PER_ADDRESS = Limit("login_per_address", max_hits=200, window_seconds=10 * 60)
 FAILED_CALLBACK_PER_ADDRESS = Limit("failed_callback_per_address", max_hits=10, window_seconds=10 * 60)
 FAILED_LOGIN_PER_IDENTITY = Limit("failed_login_per_identity", max_hits=5, window_seconds=15 * 60)
 

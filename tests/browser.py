@@ -41,9 +41,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def live_server(app, port: int | None = None) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Serve the app with uvicorn in a thread; yield its base URL."""
-    port = free_port()
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -72,14 +72,20 @@ def broken(_request):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    path = tmp_path_factory.mktemp("browser") / "portal.sqlite3"
-    settings = Settings(database_url=f"sqlite:///{path}", test_idp=True)
+    folder = tmp_path_factory.mktemp("browser")
+    port = browser.free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
+        test_idp=True,
+        base_url=f"http://127.0.0.1:{port}",
+        data_dir=folder,
+    )
     app = create_app(settings)
     upgrade(app.state.engine)
     with transaction(app.state.engine) as session:
         load_demo_data(session, vault=IdentityCodeVault(settings.identity_key))
     app.router.routes.append(Route("/broken-for-test", broken))
-    with browser.live_server(app) as url:
+    with browser.live_server(app, port) as url:
         yield url
     app.state.engine.dispose()
 

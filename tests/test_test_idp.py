@@ -9,7 +9,6 @@ import hmac
 import secrets
 import stat
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -98,7 +97,9 @@ def sign_in(client: CheckedClient, login: Login, **answers: str) -> str:
     return code_from(submit(client, login, **answers), login)
 
 
-def redeem(client: CheckedClient, login: Login, code: str, *, secret: str | None = None, verifier: str | None = None):  # type: ignore[no-untyped-def]
+def redeem(  # type: ignore[no-untyped-def]
+    client: CheckedClient, login: Login, code: str, *, secret: str | None = None, verifier: str | None = None
+):
     settings = login.settings
     return client.post(
         "/test-idp/token",
@@ -197,7 +198,11 @@ def test_full_login_issues_a_signed_id_token_and_userinfo(idp, idp_settings) -> 
 
 def test_claims_use_the_configured_names_and_client_secret_post_works(settings) -> None:
     custom = dataclasses.replace(
-        settings, test_idp=True, claim_identity_code="hetu", claim_given_name="etunimi", claim_family_name="sukunimi"
+        settings,
+        test_idp=True,
+        claim_identity_code="hetu",
+        claim_given_name="etunimi",
+        claim_family_name="sukunimi",
     )
     with open_client(custom) as idp:
         login = Login(custom)
@@ -225,7 +230,8 @@ def test_a_typed_identity_code_gets_the_default_names(idp, idp_settings) -> None
     code = sign_in(idp, login, identity_code=" 311299-999e ", level=LOA_LOW)
     claims = verified_claims(idp, redeem(idp, login, code).json()["id_token"])
     assert claims[idp_settings.claim_identity_code] == "311299-999E"
-    assert (claims[idp_settings.claim_given_name], claims[idp_settings.claim_family_name]) == ("Testi", "Henkilö")
+    names = (claims[idp_settings.claim_given_name], claims[idp_settings.claim_family_name])
+    assert names == ("Testi", "Henkilö")
     assert claims["acr"] == LOA_LOW
 
 
@@ -276,7 +282,12 @@ def test_a_code_is_only_for_the_client_it_was_issued_to(idp, idp_settings) -> No
     code = sign_in(idp, login)
     response = idp.post(
         "/test-idp/token",
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "code_verifier": login.verifier},
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": CALLBACK,
+            "code_verifier": login.verifier,
+        },
         auth=(idp_settings.staff_oidc_client_id, idp_settings.staff_oidc_client_secret),
     )
     assert response.json()["error"] == "invalid_grant"
@@ -445,13 +456,16 @@ def test_logout_without_a_registered_address_shows_a_page(idp, params) -> None:
 def test_the_staff_client_logs_out_to_its_own_address(idp, idp_settings) -> None:
     response = idp.get(
         "/test-idp/logout",
-        params={"client_id": idp_settings.staff_oidc_client_id, "post_logout_redirect_uri": f"{BASE_URL}/staff/logged-out"},
+        params={
+            "client_id": idp_settings.staff_oidc_client_id,
+            "post_logout_redirect_uri": f"{BASE_URL}/staff/logged-out",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == f"{BASE_URL}/staff/logged-out"
 
 
-def test_the_signing_key_is_kept_across_restarts_and_new_for_a_new_data_dir(idp_settings, tmp_path: Path) -> None:
+def test_the_signing_key_is_kept_across_restarts_and_new_for_a_new_data_dir(idp_settings, tmp_path) -> None:
     def kid(settings: Settings) -> str:
         with open_client(settings) as client:
             [key] = client.get("/test-idp/jwks").json()["keys"]

@@ -210,17 +210,16 @@ class EndSession(EndSessionEndpoint):
 class Provider(AuthorizationServer):
     """The authorization server with the portal's two clients registered."""
 
-
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
         self.store = state.Store()
         self.signing_key = SigningKey(settings.data_dir)
         self.clients = {client.client_id: client for client in registered_clients(settings)}
-        self.register_token_generator(
-            "default",
-            BearerTokenGenerator(lambda **_: secrets.token_urlsafe(32), expires_generator=state.TOKEN_LIFETIME),
+        bearer_tokens = BearerTokenGenerator(
+            lambda **_: secrets.token_urlsafe(32), expires_generator=state.TOKEN_LIFETIME
         )
+        self.register_token_generator("default", bearer_tokens)
         self.register_grant(CodeGrant, [S256Challenge(required=True), IdTokens(self)])
         protector = ResourceProtector()
         protector.register_token_validator(AccessTokens(self.store))

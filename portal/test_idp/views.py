@@ -135,8 +135,10 @@ def routes(settings: Settings) -> list[BaseRoute]:
             end_session = provider.validate_endpoint_request("end_session", http)
         except OAuth2Error:
             end_session = None  # an unverifiable request: log out, but send nobody anywhere
-        if end_session is not None and (response := provider.create_endpoint_response("end_session", end_session)):
-            return response
+        if end_session is not None:
+            # A redirect when the address is registered; otherwise None, and our page.
+            if response := provider.create_endpoint_response("end_session", end_session):
+                return response
         return render(request, "test_idp/logged_out.html")
 
     return [

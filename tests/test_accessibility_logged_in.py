@@ -1,0 +1,177 @@
+"""axe on every page behind a login and on the test identity provider's pages,
+in three languages at 320 px and 1280 px. Logins go through the provider in
+the browser, with real redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from portal.app import create_app
+from portal.db import transaction
+from portal.demo import load_demo_data
+from portal.migrate import upgrade
+from portal.models import MandateScope
+from portal.settings import LOA_LOW, LOA_SUBSTANTIAL, Settings
+from tests import browser, factories
+
+pytestmark = pytest.mark.browser
+
+AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
+LOCALES = ["fi", "sv", "en"]
+
+
+@dataclass
+class Portal:
+    url: str
+    aino_id: int
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory) -> Iterator[Portal]:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("browser-auth")
+    port = browser.free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
+        test_idp=True,
+        base_url=f"http://127.0.0.1:{port}",
+        data_dir=folder,
+    )
+    app = create_app(settings)
+    upgrade(app.state.engine)
+    with transaction(app.state.engine) as session:
+        load_demo_data(session, vault=app.state.vault)
+    engine, vault = app.state.engine, app.state.vault
+    aino = factories.person_id(engine, vault, AINO)
+    factories.add_mandate(engine, principal=aino, agent=factories.person_id(engine, vault, HELENA), scope=MandateScope.ACT)
+    with browser.live_server(app, port) as url:
+        yield Portal(url, aino)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def driver():  # type: ignore[no-untyped-def]
+    with browser.chromium() as chrome:
+        yield chrome
+
+
+def wait_for_new_page(driver, action: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+    driver.execute_script("window.portalOldPage = true")
+    action()
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return window.portalOldPage === undefined && document.readyState === 'complete'")
+    )
+
+
+def sign_in(driver, portal: Portal, identity_code: str, *, staff: bool = False, level: str = LOA_SUBSTANTIAL) -> None:  # type: ignore[no-untyped-def]
+    driver.delete_all_cookies()
+    driver.get(f"{portal.url}/{'staff/' if staff else ''}login")
+    driver.find_element(By.CSS_SELECTOR, f"input[name=person][value='{identity_code}']").click()
+    driver.find_element(By.CSS_SELECTOR, f"input[name=level][value='{level}']").click()
+    wait_for_new_page(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click())
+
+
+def submit(driver) -> None:  # type: ignore[no-untyped-def]
+    wait_for_new_page(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form[novalidate] button[type=submit]").click())
+
+
+def check_everywhere(driver, portal: Portal, path: str, then: Callable | None = None) -> None:  # type: ignore[no-untyped-def]
+    """axe in every language at both widths; all violations reported at once."""
+    reports = []
+    for locale in LOCALES:
+        for width in browser.WIDTHS.values():
+            browser.set_width(driver, width)
+            driver.get(f"{portal.url}/language/{locale}?next={path}")
+            if then:
+                then(driver)
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == locale
+            violations, report = browser.axe_violations(driver)
+            if violations:
+                reports.append(f"{path} {locale} {width}px: {report}")
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                reports.append(f"{path} {locale} {width}px: {overflow} px of horizontal scrolling")
+    assert reports == [], "\n".join(reports)
+
+
+CLIENT_PAGES = ["/home", "/access-log", "/settings/mandates", "/session"]
+STAFF_PAGES = ["/staff", "/staff/device", "/staff/session"]
+
+
+@pytest.mark.parametrize("path", CLIENT_PAGES)
+def test_client_pages(driver, portal, path) -> None:
+    sign_in(driver, portal, AINO)
+    check_everywhere(driver, portal, path)
+
+
+def test_client_mandate_form_with_errors(driver, portal) -> None:
+    sign_in(driver, portal, AINO)
+    check_everywhere(driver, portal, "/settings/mandates", submit)
+    assert driver.title.startswith("Error: ")
+
+
+def test_delegate_pages(driver, portal) -> None:
+    sign_in(driver, portal, HELENA)
+    assert driver.current_url.endswith("/choose")
+    check_everywhere(driver, portal, "/choose")
+    wait_for_new_page(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form button").click())
+    check_everywhere(driver, portal, "/home")
+    assert driver.find_element(By.CSS_SELECTOR, ".acting-for").is_displayed()
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_staff_pages(driver, portal, path) -> None:
+    sign_in(driver, portal, SANNA, staff=True)
+    check_everywhere(driver, portal, path)
+
+
+def test_staff_client_page_and_form_errors(driver, portal) -> None:
+    driver.delete_all_cookies()
+    sign_in(driver, portal, "180679-9737", staff=True)  # Maria, social instructor at Tupa
+    liisa = driver.find_element(By.PARTIAL_LINK_TEXT, "Liisa").get_attribute("href")
+    path = liisa.removeprefix(portal.url)
+    check_everywhere(driver, portal, path)
+    check_everywhere(driver, portal, path, submit)
+
+
+def test_identity_provider_and_login_pages(driver, portal) -> None:
+    driver.delete_all_cookies()
+
+    def open_provider(d) -> None:  # type: ignore[no-untyped-def]
+        d.get(f"{portal.url}/login")
+
+    check_everywhere(driver, portal, "/", open_provider)
+    check_everywhere(driver, portal, "/", lambda d: (open_provider(d), submit(d)))
+    check_everywhere(driver, portal, "/home")  # login needed
+    check_everywhere(driver, portal, "/logged-out")
+
+
+def test_refusal_pages_after_login(driver, portal) -> None:
+    reports = []
+    for locale in LOCALES:
+        for width in browser.WIDTHS.values():
+            browser.set_width(driver, width)
+            driver.delete_all_cookies()
+            driver.get(f"{portal.url}/language/{locale}?next=/")
+            driver.get(f"{portal.url}/login")
+            driver.find_element(By.CSS_SELECTOR, f"input[name=person][value='{AINO}']").click()
+            driver.find_element(By.CSS_SELECTOR, f"input[name=level][value='{LOA_LOW}']").click()
+            wait_for_new_page(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click())
+            assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == locale
+            violations, report = browser.axe_violations(driver)
+            if violations:
+                reports.append(f"low level {locale} {width}: {report}")
+            driver.get(f"{portal.url}/login")
+            driver.find_element(By.ID, "identity_code").send_keys("311299-999E")
+            wait_for_new_page(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click())
+            assert driver.find_element(By.TAG_NAME, "h1").text
+            violations, report = browser.axe_violations(driver)
+            if violations:
+                reports.append(f"not a client {locale} {width}: {report}")
+    assert reports == [], "\n".join(reports)
