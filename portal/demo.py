@@ -14,6 +14,9 @@ from sqlmodel import Session, select
 from portal.identity_code import IdentityCodeVault, validate
 from portal.models import (
     ClientPeriod,
+    Mandate,
+    MandateBasis,
+    MandateScope,
     Organisation,
     Person,
     Service,
@@ -83,6 +86,7 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     }
     session.add_all(units.values())
     session.flush()
+    ids: dict[str, int] = {}
     for demo in DEMO_PEOPLE:
         code = validate(demo.identity_code)
         person = Person(
@@ -93,6 +97,7 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
         )
         session.add(person)
         session.flush()
+        ids[demo.identity_code] = person.id  # type: ignore[assignment]
         if demo.service and demo.unit:
             session.add(
                 ClientPeriod(
@@ -107,4 +112,15 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
             session.add(
                 StaffMembership(person_id=person.id, unit_id=units[demo.unit].id, role=demo.staff_role.value)
             )
+    # Aino has let her mother Helena see her data and handle her matters.
+    session.add(
+        Mandate(
+            principal_person_id=ids["010280-952L"],
+            agent_person_id=ids["120556-942L"],
+            scope=MandateScope.ACT.value,
+            basis=MandateBasis.CLIENT_GRANTED.value,
+            valid_from=PERIOD_STARTS,
+            created_by_person_id=ids["010280-952L"],
+        )
+    )
     return True

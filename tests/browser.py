@@ -93,3 +93,19 @@ def axe_violations(driver: webdriver.Chrome) -> tuple[list[dict], str]:
     assert results["passes"], "axe checked nothing: is the page empty?"
     violations = results["violations"]
     return violations, axe.report(violations)
+
+
+SMALL_TARGETS_SCRIPT = """
+const targets = document.querySelectorAll(
+  'button, input:not([type=hidden]), textarea, select, .button, .site-name,' +
+  '.language-switch a, .site-footer a, .contact a, .link-list a, .account a, .acting-for a');
+return [...targets].filter(t => t.offsetParent !== null)
+  .map(t => [t.outerHTML.slice(0, 80), t.getBoundingClientRect()])
+  .filter(([_, r]) => r.width < 44 || r.height < 44)
+  .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`);
+"""
+
+
+def small_targets(driver: webdriver.Chrome) -> list[str]:
+    """Controls and navigation links smaller than 44 x 44 px (WCAG 2.5.5, our bar)."""
+    return driver.execute_script(SMALL_TARGETS_SCRIPT)

@@ -116,16 +116,7 @@ def test_page_reflows_at_320_px_and_targets_are_44_px(driver, base_url, page, lo
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{overflow} px of horizontal scrolling at 320 px"
-    small = driver.execute_script(
-        """
-        const targets = document.querySelectorAll(
-          'button, input:not([type=hidden]), textarea, select, .button, .site-name,' +
-          '.language-switch a, .site-footer a, .contact a');
-        return [...targets].map(t => [t.outerHTML.slice(0, 80), t.getBoundingClientRect()])
-          .filter(([_, r]) => r.width < 44 || r.height < 44)
-          .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`);
-        """
-    )
+    small = browser.small_targets(driver)
     assert small == []
 
 

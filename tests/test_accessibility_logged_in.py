@@ -97,6 +97,8 @@ def check_everywhere(driver, portal: Portal, path: str, then: Callable | None = 
             )
             if overflow > 0:
                 reports.append(f"{path} {locale} {width}px: {overflow} px of horizontal scrolling")
+            if width == browser.WIDTHS["phone"] and (small := browser.small_targets(driver)):
+                reports.append(f"{path} {locale} {width}px: small targets {small}")
     assert reports == [], "\n".join(reports)
 
 

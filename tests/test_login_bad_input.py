@@ -175,7 +175,14 @@ def test_expired_mandate_and_revoked_mandate_are_refused(idp_client, idp_app) ->
 
     from tests import factories
 
+    from portal.db import transaction
+    from portal.models import Mandate
+
     engine, vault = idp_app.state.engine, idp_app.state.vault
+    with transaction(engine) as session:  # the demo's mandate ends
+        for mandate in session.exec(select(Mandate)).all():
+            mandate.valid_until = date.today() - timedelta(days=2)
+            session.add(mandate)
     aino = factories.person_id(engine, vault, AINO)
     helena = factories.person_id(engine, vault, "120556-942L")
     factories.add_mandate(engine, principal=aino, agent=helena, valid_until=date.today() - timedelta(days=1))

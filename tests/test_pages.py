@@ -61,9 +61,11 @@ def test_language_switch_never_redirects_off_site(client, target) -> None:
 
 
 def test_language_switch_links_return_to_current_page(client) -> None:
-    page = soup(client.get("/contact?x=1"))
+    page = soup(client.get("/contact?x=1&y=2"))
     hrefs = [a["href"] for a in page.find("nav", class_="language-switch").find_all("a")]
-    assert hrefs == [f"/language/{code}?next=/contact?x=1" for code in ("fi", "sv", "en")]
+    assert hrefs == [f"/language/{code}?next=/contact%3Fx%3D1%26y%3D2" for code in ("fi", "sv", "en")]
+    response = client.get(hrefs[1], follow_redirects=False)
+    assert response.headers["location"] == "/contact?x=1&y=2"
 
 
 def test_contact_page_lists_units_from_database(client, demo_data) -> None:

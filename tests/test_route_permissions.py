@@ -124,11 +124,11 @@ def test_another_client_never_sees_the_clients_data(app, client, engine, people)
 
 
 def test_person_without_a_mandate_is_refused(app, client, engine, people) -> None:
-    # Helena has no mandate, but her session claims to act for Aino.
+    # Mikko has no mandate from Aino, but his session claims to act for her.
     for method, path, access in protected_requests(app, people):
         if access.audience != "client":
             continue
-        token = factories.start_session(engine, audience="client", person=people[HELENA], acting_for=people[AINO])
+        token = factories.start_session(engine, audience="client", person=people[MIKKO], acting_for=people[AINO])
         before = refused_events(engine)
         response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
         assert response.status_code in (403, 404), (method, path, response.status_code)

@@ -66,11 +66,11 @@ def make_environment() -> Environment:
 
 
 def here(request: Request) -> str:
-    """The current path and query, for 'come back here' links."""
+    """The current path and query as one encoded value, for '?next=' links."""
     path = request.url.path
     if request.url.query:
         path += "?" + request.url.query
-    return quote(path, safe="/?=&")
+    return quote(path, safe="/")
 
 
 def render(
