@@ -12,7 +12,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, or_, select
 
-from portal.identity_code import IdentityCodeVault
+from portal.identity_code import IdentityCodeVault, masked
 from portal.models import Mandate, MandateBasis, MandateScope, Person
 
 
@@ -74,16 +74,24 @@ def mandate_for(
 class MandateRow:
     mandate: Mandate
     agent_name: str
+    agent_code_masked: str  # '' for a public guardian: their code is never shown
 
 
-def for_principal(session: Session, *, principal_person_id: int) -> list[MandateRow]:
+def for_principal(session: Session, *, principal_person_id: int, vault: IdentityCodeVault) -> list[MandateRow]:
     rows = session.exec(
         select(Mandate, Person)
         .join(Person, col(Person.id) == col(Mandate.agent_person_id))
         .where(Mandate.principal_person_id == principal_person_id)
         .order_by(col(Mandate.revoked_at).is_not(None), col(Mandate.created_at).desc())
     ).all()
-    return [MandateRow(mandate, f"{agent.given_name} {agent.family_name}") for mandate, agent in rows]
+    return [
+        MandateRow(
+            mandate,
+            f"{agent.given_name} {agent.family_name}",
+            "" if mandate.public_guardian else masked(vault.decrypt(agent.identity_code_cipher)),
+        )
+        for mandate, agent in rows
+    ]
 
 
 class AgentNameMismatch(ValueError):

@@ -78,10 +78,10 @@ async def who_has_seen(request: Request) -> Response:
     return render(request, "client/access_log.html", {"viewer": viewer, "entries": entries})
 
 
-def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[mandate_rules.MandateRow]:
+def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
     assert viewer.subject is not None and viewer.subject.id is not None
     _log(session, viewer, meta, action="read", object_type="mandate_list")
-    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id)
+    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
 
 
 def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, form: GrantMandateForm) -> bool:  # type: ignore[no-untyped-def]
@@ -125,7 +125,7 @@ async def mandates(request: Request) -> Response:
                 return RedirectResponse("/settings/mandates?granted=1", status_code=303)
             form.family_name.errors = [form.name_mismatch_message()]
         status = 400
-    rows = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request))
+    rows = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
     return render(
         request,
         "client/mandates.html",

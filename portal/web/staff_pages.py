@@ -63,10 +63,10 @@ async def staff_home(request: Request) -> Response:
     return render(request, "staff/home.html", {"viewer": viewer, "clients": clients})
 
 
-def _client(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[mandate_rules.MandateRow]:
+def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
     assert viewer.subject is not None and viewer.subject.id is not None
     _log(session, viewer, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
-    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id)
+    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
 
 
 def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
@@ -98,7 +98,7 @@ def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, st
 @staff_route(Action.STAFF_VIEW_CLIENT)
 async def client_page(request: Request) -> Response:
     viewer = request.state.viewer
-    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request))
+    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
     form = await RecordGuardianshipForm.load(request)
     return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form})
 
@@ -113,7 +113,7 @@ async def record_guardianship(request: Request) -> Response:
         if recorded:
             return RedirectResponse(f"/staff/clients/{viewer.subject.id}", status_code=303)
         form.family_name.errors = [form.name_mismatch_message()]
-    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request))
+    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
     return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form}, status_code=400)
 
 

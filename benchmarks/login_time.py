@@ -1,0 +1,64 @@
+"""How long one client login through the bundled test identity provider takes,
+over real HTTP against a live portal (uvicorn, SQLite), end to end:
+/login → provider page → sign-in post → callback (code, token, ID token) → /home.
+
+Run: .venv/bin/python benchmarks/login_time.py [rounds]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2
+from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from portal.app import create_app  # noqa: E402
+from portal.db import transaction  # noqa: E402
+from portal.demo import load_demo_data  # noqa: E402
+from portal.migrate import upgrade  # noqa: E402
+from portal.settings import LOA_SUBSTANTIAL, Settings  # noqa: E402
+from tests.browser import free_port, live_server  # noqa: E402
+
+
+def one_login(base_url: str) -> float:
+    started = time.perf_counter()
+    with httpx2.Client(base_url=base_url, follow_redirects=False) as http:
+        provider = http.get(http.get("/login").headers["location"])
+        form = BeautifulSoup(provider.text, "html.parser").find("main").find("form")
+        data = {field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")}
+        data.update(person="010280-952L", level=LOA_SUBSTANTIAL)
+        back = http.post(form["action"], data=data)
+        landing = http.get(back.headers["location"])
+        home = http.get(landing.headers["location"])
+        assert home.status_code == 200 and "Aino" in home.text
+    return time.perf_counter() - started
+
+
+def main(rounds: int) -> None:
+    folder = Path(tempfile.mkdtemp())
+    port = free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
+        test_idp=True,
+        base_url=f"http://127.0.0.1:{port}",
+        data_dir=folder,
+    )
+    app = create_app(settings)
+    upgrade(app.state.engine)
+    with transaction(app.state.engine) as session:
+        load_demo_data(session, vault=app.state.vault)
+    with live_server(app, port) as url:
+        one_login(url)  # warm-up: signing key, discovery and JWKS caches
+        times = sorted(one_login(url) for _ in range(rounds))
+    print(f"{rounds} logins: median {statistics.median(times) * 1000:.1f} ms, "
+          f"p90 {times[int(len(times) * 0.9) - 1] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
