@@ -18,12 +18,8 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal.app import create_app  # noqa: E402
-from portal.db import transaction  # noqa: E402
-from portal.demo import load_demo_data  # noqa: E402
-from portal.migrate import upgrade  # noqa: E402
-from portal.settings import LOA_SUBSTANTIAL, Settings  # noqa: E402
-from tests.browser import free_port, live_server  # noqa: E402
+from portal.settings import LOA_SUBSTANTIAL  # noqa: E402
+from tests.browser import demo_portal  # noqa: E402
 
 
 def one_login(base_url: str) -> float:
@@ -41,24 +37,11 @@ def one_login(base_url: str) -> float:
 
 
 def main(rounds: int) -> None:
-    folder = Path(tempfile.mkdtemp())
-    port = free_port()
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
-        test_idp=True,
-        base_url=f"http://127.0.0.1:{port}",
-        data_dir=folder,
-    )
-    app = create_app(settings)
-    upgrade(app.state.engine)
-    with transaction(app.state.engine) as session:
-        load_demo_data(session, vault=app.state.vault)
-    with live_server(app, port) as url:
+    with demo_portal(Path(tempfile.mkdtemp())) as (url, _app):
         one_login(url)  # warm-up: signing key, discovery and JWKS caches
         times = sorted(one_login(url) for _ in range(rounds))
     print(f"{rounds} logins: median {statistics.median(times) * 1000:.1f} ms, "
           f"p90 {times[int(len(times) * 0.9) - 1] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms")
-
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)

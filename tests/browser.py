@@ -10,11 +10,19 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from starlette.applications import Starlette
+
+from portal.app import create_app
+from portal.db import transaction
+from portal.demo import load_demo_data
+from portal.migrate import upgrade
+from portal.settings import Settings
 
 AXE_OPTIONS = json.dumps(
     {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
@@ -57,6 +65,31 @@ def live_server(app, port: int | None = None) -> Iterator[str]:  # type: ignore[
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def demo_portal(folder: Path) -> Iterator[tuple[str, Starlette]]:
+    """The portal with demo data and the test identity provider, served live.
+
+    The base URL is fixed before the app is made: the provider's redirect
+    addresses and issuer are built from it.
+    """
+    port = free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
+        test_idp=True,
+        base_url=f"http://127.0.0.1:{port}",
+        data_dir=folder,
+    )
+    app = create_app(settings)
+    upgrade(app.state.engine)
+    with transaction(app.state.engine) as session:
+        load_demo_data(session, vault=app.state.vault)
+    try:
+        with live_server(app, port) as url:
+            yield url, app
+    finally:
+        app.state.engine.dispose()
 
 
 @contextmanager

@@ -12,12 +12,6 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from starlette.routing import Route
 
-from portal.app import create_app
-from portal.db import transaction
-from portal.demo import load_demo_data
-from portal.identity_code import IdentityCodeVault
-from portal.migrate import upgrade
-from portal.settings import Settings
 from tests import browser
 
 pytestmark = pytest.mark.browser
@@ -72,22 +66,9 @@ def broken(_request):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("browser")
-    port = browser.free_port()
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
-        test_idp=True,
-        base_url=f"http://127.0.0.1:{port}",
-        data_dir=folder,
-    )
-    app = create_app(settings)
-    upgrade(app.state.engine)
-    with transaction(app.state.engine) as session:
-        load_demo_data(session, vault=IdentityCodeVault(settings.identity_key))
-    app.router.routes.append(Route("/broken-for-test", broken))
-    with browser.live_server(app, port) as url:
+    with browser.demo_portal(tmp_path_factory.mktemp("browser")) as (url, app):
+        app.router.routes.append(Route("/broken-for-test", broken))
         yield url
-    app.state.engine.dispose()
 
 
 @pytest.fixture(scope="module")

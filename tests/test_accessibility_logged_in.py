@@ -11,12 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from portal.app import create_app
-from portal.db import transaction
-from portal.demo import load_demo_data
-from portal.migrate import upgrade
-from portal.models import MandateScope
-from portal.settings import LOA_LOW, LOA_SUBSTANTIAL, Settings
+from portal.settings import LOA_LOW, LOA_SUBSTANTIAL
 from tests import browser, factories
 
 pytestmark = pytest.mark.browser
@@ -33,24 +28,8 @@ class Portal:
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory) -> Iterator[Portal]:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("browser-auth")
-    port = browser.free_port()
-    settings = Settings(
-        database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
-        test_idp=True,
-        base_url=f"http://127.0.0.1:{port}",
-        data_dir=folder,
-    )
-    app = create_app(settings)
-    upgrade(app.state.engine)
-    with transaction(app.state.engine) as session:
-        load_demo_data(session, vault=app.state.vault)
-    engine, vault = app.state.engine, app.state.vault
-    aino = factories.person_id(engine, vault, AINO)
-    factories.add_mandate(engine, principal=aino, agent=factories.person_id(engine, vault, HELENA), scope=MandateScope.ACT)
-    with browser.live_server(app, port) as url:
-        yield Portal(url, aino)
-    engine.dispose()
+    with browser.demo_portal(tmp_path_factory.mktemp("browser-auth")) as (url, app):
+        yield Portal(url, factories.person_id(app.state.engine, app.state.vault, AINO))
 
 
 @pytest.fixture(scope="module")

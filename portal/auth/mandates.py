@@ -146,6 +146,41 @@ def grant(
     return mandate
 
 
+def grant_to_named_person(
+    session: Session,
+    *,
+    vault: IdentityCodeVault,
+    identity_code: str,
+    given_name: str,
+    family_name: str,
+    principal_person_id: int,
+    scope: MandateScope,
+    basis: MandateBasis,
+    created_by_person_id: int,
+    valid_until: date | None,
+    public_guardian: bool = False,
+) -> Mandate | None:
+    """Grant to the person with this identity code (added if new); None if the name does not match."""
+    try:
+        agent = find_or_add_person(
+            session, vault=vault, identity_code=identity_code, given_name=given_name, family_name=family_name
+        )
+    except AgentNameMismatch:
+        return None
+    assert agent.id is not None
+    return grant(
+        session,
+        principal_person_id=principal_person_id,
+        agent_person_id=agent.id,
+        scope=scope,
+        basis=basis,
+        created_by_person_id=created_by_person_id,
+        valid_from=date.today(),
+        valid_until=valid_until,
+        public_guardian=public_guardian,
+    )
+
+
 def revoke(session: Session, *, mandate_id: int, principal_person_id: int, now: datetime) -> Mandate | None:
     """Revoke one of the principal's own mandates; None if it is not theirs."""
     mandate = session.get(Mandate, mandate_id)

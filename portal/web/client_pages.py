@@ -87,26 +87,20 @@ def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) 
 def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, form: GrantMandateForm) -> bool:  # type: ignore[no-untyped-def]
     """Grant the mandate; False when the name does not match the identity code."""
     assert viewer.subject is not None and viewer.subject.id is not None
-    try:
-        agent = mandate_rules.find_or_add_person(
-            session,
-            vault=vault,
-            identity_code=form.identity_code.data,
-            given_name=form.given_name.data,
-            family_name=form.family_name.data,
-        )
-    except mandate_rules.AgentNameMismatch:
-        return False
-    mandate = mandate_rules.grant(
+    mandate = mandate_rules.grant_to_named_person(
         session,
+        vault=vault,
+        identity_code=form.identity_code.data,
+        given_name=form.given_name.data,
+        family_name=form.family_name.data,
         principal_person_id=viewer.subject.id,
-        agent_person_id=agent.id,  # type: ignore[arg-type]
         scope=MandateScope(form.scope.data),
         basis=MandateBasis.CLIENT_GRANTED,
         created_by_person_id=viewer.person.id,  # type: ignore[arg-type]
-        valid_from=date.today(),
         valid_until=form.valid_until.data,
     )
+    if mandate is None:
+        return False
     _log(session, viewer, meta, action="change", object_type="mandate", object_id=str(mandate.id))
     return True
 

@@ -72,24 +72,21 @@ def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) ->
 def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
                          form: RecordGuardianshipForm) -> bool:
     assert viewer.subject is not None and viewer.subject.id is not None
-    try:
-        guardian = mandate_rules.find_or_add_person(
-            session, vault=vault, identity_code=form.identity_code.data,
-            given_name=form.given_name.data, family_name=form.family_name.data,
-        )
-    except mandate_rules.AgentNameMismatch:
-        return False
-    mandate = mandate_rules.grant(
+    mandate = mandate_rules.grant_to_named_person(
         session,
+        vault=vault,
+        identity_code=form.identity_code.data,
+        given_name=form.given_name.data,
+        family_name=form.family_name.data,
         principal_person_id=viewer.subject.id,
-        agent_person_id=guardian.id,  # type: ignore[arg-type]
         scope=MandateScope.ACT,
         basis=MandateBasis.GUARDIANSHIP,
         created_by_person_id=viewer.person.id,  # type: ignore[arg-type]
-        valid_from=date.today(),
         valid_until=form.valid_until.data,
         public_guardian=bool(form.public_guardian.data),
     )
+    if mandate is None:
+        return False
     _log(session, viewer, meta, action="change", object_type="mandate", subject_id=viewer.subject.id,
          object_id=str(mandate.id))
     return True
