@@ -18,7 +18,7 @@ from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.web import auth_routes, client_pages, errors, pages, staff_pages, system
-from portal.web.middleware import BrowserState, SecurityHeaders
+from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
 
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
 
         routes.append(Mount("/test-idp", routes=test_idp.routes(settings), name="test_idp"))
     middleware = [
+        Middleware(RequestLog),
         Middleware(SecurityHeaders, hsts=settings.secure_cookies),
         Middleware(BrowserState, secure_cookies=settings.secure_cookies),
         Middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes),
@@ -81,5 +82,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     app.state.oidc = {
         audience: OidcProvider(settings, audience, transport=oidc_transport) for audience in ("client", "staff")
     }
+    if not logging.getLogger().handlers:  # serving: the tests bring their own
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("portal").setLevel(logging.INFO)
     return app

@@ -62,6 +62,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         proxy_headers=True,
         server_header=False,
         log_level="info",
+        access_log=False,  # portal.web.middleware.RequestLog logs requests without query strings
     )
 
 

@@ -1,5 +1,5 @@
 // Enhancement only: a dialog warns before the session times out and keeps it
-// going without leaving the page (so nothing typed is lost). Without
+// going without leaving the page, so nothing typed is lost. Without
 // JavaScript the header shows the end time and a link to continue.
 (function () {
   "use strict";
@@ -10,13 +10,13 @@
     return;
   }
   var WARN_MS = 3 * 60 * 1000;
-  var endsAt = Date.parse(body.dataset.sessionEnds);
   var timer = null;
 
-  function schedule() {
+  function schedule(endsAt) {
     clearTimeout(timer);
-    var delay = Math.max(0, endsAt - WARN_MS - Date.now());
-    timer = setTimeout(function () { dialog.showModal(); }, delay);
+    timer = setTimeout(function () {
+      if (!dialog.open) { dialog.showModal(); }
+    }, Math.max(0, endsAt - WARN_MS - Date.now()));
   }
 
   form.addEventListener("submit", function (event) {
@@ -27,15 +27,15 @@
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
-      if (response.ok) {
-        endsAt = Date.now() + Number(body.dataset.sessionIdleMs);
-        dialog.close();
-        schedule();
-      } else {
-        form.submit();  // let the server show what happened
-      }
-    }, function () { form.submit(); });
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (answer) {
+      dialog.close();
+      var endsAt = Date.parse(answer.ends_at);
+      // Near the session's absolute end there is nothing left to extend.
+      if (endsAt - Date.now() > WARN_MS) { schedule(endsAt); }
+    }).catch(function () { form.submit(); });  // let the server show what happened
   });
 
-  schedule();
+  schedule(Date.parse(body.dataset.sessionEnds));
 }());

@@ -100,6 +100,7 @@ def chromium() -> Iterator[webdriver.Chrome]:
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP violations show here
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_script_timeout(30)
@@ -142,3 +143,16 @@ return [...targets].filter(t => t.offsetParent !== null)
 def small_targets(driver: webdriver.Chrome) -> list[str]:
     """Controls and navigation links smaller than 44 x 44 px (WCAG 2.5.5, our bar)."""
     return driver.execute_script(SMALL_TARGETS_SCRIPT)
+
+
+def console_errors(driver: webdriver.Chrome) -> list[str]:
+    """Errors the page logged since the last call (a blocked script or style, say).
+
+    The page's own 4xx status (a form with errors, a refusal) is by design.
+    """
+    own_status = driver.current_url + " - Failed to load resource: the server responded with a status of 4"
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE" and not entry["message"].startswith(own_status)
+    ]

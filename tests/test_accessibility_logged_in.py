@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -24,12 +26,13 @@ LOCALES = ["fi", "sv", "en"]
 class Portal:
     url: str
     aino_id: int
+    engine: Any
 
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory) -> Iterator[Portal]:  # type: ignore[no-untyped-def]
     with browser.demo_portal(tmp_path_factory.mktemp("browser-auth")) as (url, app):
-        yield Portal(url, factories.person_id(app.state.engine, app.state.vault, AINO))
+        yield Portal(url, factories.person_id(app.state.engine, app.state.vault, AINO), app.state.engine)
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,8 @@ def check_everywhere(driver, portal: Portal, path: str, then: Callable | None = 
             )
             if overflow > 0:
                 reports.append(f"{path} {locale} {width}px: {overflow} px of horizontal scrolling")
+            if errors := browser.console_errors(driver):
+                reports.append(f"{path} {locale} {width}px: console errors {errors}")
             if width == browser.WIDTHS["phone"] and (small := browser.small_targets(driver)):
                 reports.append(f"{path} {locale} {width}px: small targets {small}")
     assert reports == [], "\n".join(reports)
@@ -156,3 +161,33 @@ def test_refusal_pages_after_login(driver, portal) -> None:
             if violations:
                 reports.append(f"not a client {locale} {width}: {report}")
     assert reports == [], "\n".join(reports)
+
+
+def test_session_dialog_warns_and_continues_without_leaving_the_page(driver, portal) -> None:
+    from sqlmodel import select
+
+    from portal.auth import sessions
+    from portal.db import transaction
+    from portal.models import LoginSession
+
+    browser.set_width(driver, 320)
+    sign_in(driver, portal, AINO)
+    browser.console_errors(driver)  # drain what earlier tests left
+    with transaction(portal.engine) as session:  # the session's absolute end is 2 minutes away
+        record = session.exec(select(LoginSession).where(LoginSession.revoked_at.is_(None))).all()[-1]  # type: ignore[union-attr]
+        record.expires_at = sessions.now_utc() + timedelta(minutes=2)
+        record_id = record.id
+    driver.get(f"{portal.url}/language/fi?next=/settings/mandates")
+    dialog = driver.find_element(By.ID, "session-dialog")
+    WebDriverWait(driver, 10).until(lambda d: dialog.get_attribute("open") is not None)
+    violations, report = browser.axe_violations(driver)
+    assert violations == [], report
+    driver.execute_script("window.portalSamePage = true")
+    with transaction(portal.engine) as session:
+        before = session.get(LoginSession, record_id).last_seen_at
+    dialog.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: dialog.get_attribute("open") is None)
+    assert driver.execute_script("return window.portalSamePage === true")  # no navigation
+    with transaction(portal.engine) as session:
+        assert session.get(LoginSession, record_id).last_seen_at > before
+    assert browser.console_errors(driver) == []

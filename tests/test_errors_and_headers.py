@@ -91,3 +91,14 @@ def test_personal_pages_are_not_cached_and_static_files_are(client) -> None:
 def test_csrf_cookie_is_httponly_and_samesite(client) -> None:
     cookie = client.get("/").headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_requests_are_logged_without_query_strings(client, caplog) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="portal.requests"):
+        response = client.get("/contact?code=secret-code&next=/home")
+    line = [record.getMessage() for record in caplog.records if record.name == "portal.requests"][-1]
+    assert line.startswith("GET /contact 200 ")
+    assert "secret-code" not in caplog.text and "next=" not in caplog.text
+    assert response.headers["x-request-id"] in line

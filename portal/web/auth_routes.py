@@ -6,7 +6,7 @@ import hmac
 from datetime import date
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from sqlmodel import Session, select
 
@@ -264,11 +264,13 @@ class ExtendForm(PortalForm):
     pass
 
 
-def _extend(session: Session, *, session_id: int) -> None:
+def _extend(session: Session, *, session_id: int) -> str:
+    """Count this as activity; return when the session now ends (ISO 8601)."""
     record = session.get(LoginSession, session_id)
     assert record is not None
     sessions.touch(record, force=True)
     session.add(record)
+    return sessions.ends_at(record).isoformat()
 
 
 @client_route(Action.VIEW, needs_subject=False)
@@ -287,9 +289,9 @@ async def _session_page(request: Request, audience: str) -> Response:
     if request.method == "POST":
         if not form.validate_submission():
             raise CsrfRefused()
-        await db.run(request, _extend, session_id=viewer.session_id)
+        ends_at = await db.run(request, _extend, session_id=viewer.session_id)
         if request.headers.get("accept") == "application/json":
-            return Response(status_code=204)  # the script's dialog keeps the page as it is
+            return JSONResponse({"ends_at": ends_at})  # the script's dialog keeps the page as it is
         target = local_path(request.query_params.get("next")) if request.query_params.get("next") else HOME[audience]
         return RedirectResponse(target, status_code=303)
     return render(request, "auth/session.html", {"form": form, "viewer": viewer, "audience": audience})

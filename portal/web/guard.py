@@ -50,11 +50,6 @@ class Viewer:
     draft: list[tuple[str, str]] | None = None  # a form kept over a timeout
 
     @property
-    def idle_ms(self) -> int:
-        timeout = sessions.KIOSK_IDLE_TIMEOUT if self.kiosk else sessions.IDLE_TIMEOUT[self.actor.audience]
-        return int(timeout.total_seconds() * 1000)
-
-    @property
     def acting_for_other(self) -> bool:
         return self.subject is not None and self.subject.id != self.person.id
 

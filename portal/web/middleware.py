@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -12,6 +14,7 @@ from portal import i18n
 from portal.forms import csrf
 
 LANGUAGE_COOKIE = "portal_lang"
+request_log = logging.getLogger("portal.requests")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -107,3 +110,38 @@ class BrowserState:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+class RequestLog:
+    """One log line per request: method, path, status, time, request id.
+
+    Never the query string or the body: callback codes, return addresses and
+    form answers stay out of the logs (uvicorn's access log is off).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            request_log.info(
+                "%s %s %s %.1fms id=%s",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - started) * 1000,
+                scope.get("state", {}).get("request_id", "-"),
+            )
