@@ -85,4 +85,6 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     if not logging.getLogger().handlers:  # serving: the tests bring their own
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("portal").setLevel(logging.INFO)
+    for chatty in ("httpx", "httpx2"):  # they log whole URLs at INFO
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return app
