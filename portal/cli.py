@@ -101,6 +101,21 @@ def cmd_access_log(settings: Settings, _args: argparse.Namespace) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+def cmd_prune(settings: Settings, _args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from portal import rate_limit
+    from portal.auth import login
+    from portal.db import make_engine, transaction
+
+    engine = make_engine(settings.database_url)
+    with transaction(engine) as session:
+        removed = login.prune(session)
+        removed["rate_limit_windows"] = rate_limit.prune(session, older_than=datetime.now(UTC) - timedelta(days=1))
+    engine.dispose()
+    print("Removed: " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in removed.items()) + ".")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +133,10 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("demo", help="migrate and load the demo organisation")
     demo.add_argument("--fresh", action="store_true", help="start from an empty SQLite file")
     demo.set_defaults(handler=cmd_demo)
+
+    commands.add_parser("prune", help="remove old login attempts, ended sessions, drafts, rate-limit windows").set_defaults(
+        handler=cmd_prune
+    )
 
     translate = commands.add_parser("translations", help="update or check the message catalogs")
     translate.add_argument("action", choices=["update", "check"])

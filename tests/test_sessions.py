@@ -131,3 +131,21 @@ def test_client_sees_delegate_and_staff_reads_and_the_chain_verifies(idp_client,
     with Session(engine) as session:
         result = access_log.verify_chain(session)
     assert result.ok and result.checked > 5
+
+
+def test_login_without_next_lands_on_a_kept_form(idp_client, idp_app) -> None:
+    login(idp_client, AINO)
+    token = soup(idp_client.get("/settings/mandates")).find("input", attrs={"name": "csrf_token"})["value"]
+    age_sessions(idp_app.state.engine, 25)
+    idp_client.post("/settings/mandates", data={"csrf_token": token, "given_name": "Kesken"})
+    assert login(idp_client, AINO).headers["location"] == "/settings/mandates"
+
+
+def test_prune_removes_only_what_has_no_use(idp_client, idp_app) -> None:
+    from portal.auth import login as login_rules
+
+    login(idp_client, AINO)
+    with transaction(idp_app.state.engine) as session:
+        assert login_rules.prune(session) == {"login_attempts": 0, "sessions": 0, "drafts": 0}
+        later = sessions.now_utc() + timedelta(days=31)
+        assert login_rules.prune(session, now=later) == {"login_attempts": 1, "sessions": 1, "drafts": 0}

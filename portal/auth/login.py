@@ -6,16 +6,17 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from portal import access_log
 from portal.auth import sessions
 from portal.auth.mandates import MandateSource
 from portal.auth.oidc import AuthorizationRequest, Identity
 from portal.identity_code import IdentityCodeVault, InvalidIdentityCode, validate
-from portal.models import ClientPeriod, LoginAttempt, LoginSession, Person, StaffMembership
+from portal.models import ClientPeriod, FormDraft, LoginAttempt, LoginSession, Person, StaffMembership
 
 ATTEMPT_LIFETIME = timedelta(minutes=10)
+DRAFT_LIFETIME = timedelta(days=7)  # a kept form waits this long for its author
 
 
 def _state_hash(state: str) -> str:
@@ -117,7 +118,10 @@ def complete(
             )
             return LoginResult("not_client")
         acting_for = person.id if is_client and not has_mandates else None
-        landing = return_to or ("/home" if acting_for else "/choose")
+        kept_form = session.exec(
+            select(FormDraft.path).where(FormDraft.person_id == person.id).order_by(col(FormDraft.created_at).desc())
+        ).first()  # a form kept over a timeout: back to it
+        landing = return_to or kept_form or ("/home" if acting_for else "/choose")
 
     if replacing_token:  # a new login replaces this browser's old session of the audience
         old = sessions.find(session, token=replacing_token, audience=audience)
@@ -151,3 +155,20 @@ def logout(session: Session, *, token: str | None, audience: str, vault: Identit
         actor_person_id=record.person_id, actor_role=audience, **meta,
     )
     return vault.unseal(record.id_token_cipher, purpose=b"id-token") if record.id_token_cipher else ""
+
+
+def prune(session: Session, *, now: datetime | None = None) -> dict[str, int]:
+    """Remove what has no use any more: old login attempts, ended sessions,
+    forgotten drafts. The access log is never pruned here."""
+    now = now or sessions.now_utc()
+    removed = {}
+    removed["login_attempts"] = session.exec(  # type: ignore[call-overload]
+        delete(LoginAttempt).where(col(LoginAttempt.created_at) < now - timedelta(days=1))
+    ).rowcount
+    removed["sessions"] = session.exec(  # type: ignore[call-overload]
+        delete(LoginSession).where(col(LoginSession.expires_at) < now - timedelta(days=30))
+    ).rowcount
+    removed["drafts"] = session.exec(  # type: ignore[call-overload]
+        delete(FormDraft).where(col(FormDraft.created_at) < now - DRAFT_LIFETIME)
+    ).rowcount
+    return removed

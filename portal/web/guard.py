@@ -300,9 +300,3 @@ def take_draft(session: Session, *, vault: Any, person_id: int, path: str) -> li
     data = json.loads(vault.unseal(draft.data_cipher, purpose=b"form-draft"))
     session.delete(draft)
     return [(key, value) for key, value in data]
-
-
-def latest_draft_path(session: Session, *, person_id: int) -> str | None:
-    return session.exec(
-        select(FormDraft.path).where(FormDraft.person_id == person_id).order_by(col(FormDraft.created_at).desc())
-    ).first()
