@@ -253,3 +253,19 @@ def test_cli_verify_exit_codes(engine, database_url, monkeypatch, capsys) -> Non
         cli.main(["access-log", "verify"])
     assert broken.value.code == 1
     assert f"event {ids[0]}" in capsys.readouterr().out
+
+
+def test_many_events_appended_together_chain_like_single_ones(engine) -> None:
+    from portal.access_log import record_many
+
+    with transaction(engine) as session:
+        record(session, action="read", object_type="client_start_page")
+        appended = record_many(
+            session, [{"action": "read", "object_type": "client_list", "object_id": str(n)} for n in range(5)]
+        )
+        record(session, action="read", object_type="client_start_page")
+    assert [event.previous_hash for event in appended[1:]] == [event.row_hash for event in appended[:-1]]
+    assert [event.id for event in appended] == sorted(event.id for event in appended)
+    with Session(engine) as session:
+        result = verify_chain(session)
+        assert result.ok and result.checked == 7

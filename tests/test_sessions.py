@@ -21,7 +21,7 @@ def age_sessions(engine, minutes: int) -> None:  # type: ignore[no-untyped-def]
     """Move every session's last activity back in time (instead of waiting)."""
     with transaction(engine) as session:
         for record in session.exec(select(LoginSession)).all():
-            record.last_seen_at = sessions._aware(record.last_seen_at) - timedelta(minutes=minutes)
+            record.last_seen_at = sessions.as_utc(record.last_seen_at) - timedelta(minutes=minutes)
             session.add(record)
 
 

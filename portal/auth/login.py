@@ -23,12 +23,6 @@ def _state_hash(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
 
 
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def begin(session: Session, *, audience: str, request: AuthorizationRequest, return_to: str) -> None:
     session.add(
         LoginAttempt(
@@ -56,7 +50,7 @@ def claim(session: Session, *, state: str, audience: str, now: datetime | None =
         return None
     attempt.used_at = now
     session.add(attempt)
-    if now - _aware(attempt.created_at) > ATTEMPT_LIFETIME:
+    if now - sessions.as_utc(attempt.created_at) > ATTEMPT_LIFETIME:
         return None
     return PendingLogin(attempt.nonce, attempt.code_verifier, attempt.return_to)
 

@@ -40,7 +40,7 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     # SQLite returns naive datetimes; every stored time is UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -55,7 +55,7 @@ def idle_timeout(record: LoginSession) -> timedelta:
 
 def ends_at(record: LoginSession) -> datetime:
     """When the session ends if the person does nothing more."""
-    return min(_aware(record.last_seen_at) + idle_timeout(record), _aware(record.expires_at))
+    return min(as_utc(record.last_seen_at) + idle_timeout(record), as_utc(record.expires_at))
 
 
 def start(
@@ -104,7 +104,7 @@ def find(session: Session, *, token: str | None, audience: str, now: datetime | 
 
 def touch(record: LoginSession, *, now: datetime | None = None, force: bool = False) -> None:
     now = now or now_utc()
-    if force or now - _aware(record.last_seen_at) >= TOUCH_INTERVAL:
+    if force or now - as_utc(record.last_seen_at) >= TOUCH_INTERVAL:
         record.last_seen_at = now
 
 

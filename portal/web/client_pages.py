@@ -17,22 +17,14 @@ from portal.auth.sessions import now_utc
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import GrantMandateForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
-from portal.web.guard import Viewer, client_route, request_meta
+from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
 
 
 def _log(session: Session, viewer: Viewer, meta: dict[str, str], *, action: str, object_type: str, object_id: str = "") -> None:
-    access_log.record(
-        session,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        actor_person_id=viewer.person.id,
-        actor_role=viewer.actor.log_role,
-        on_behalf_of_person_id=viewer.actor.on_behalf_of,
-        subject_person_id=viewer.subject.id if viewer.subject else None,
-        **meta,
-    )
+    """Log about whoever's matters the viewer handles."""
+    log_event(session, viewer.actor, meta, action=action, object_type=object_type,
+              subject_id=viewer.subject.id if viewer.subject else None, object_id=object_id)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,36 @@ def request_meta(request: Request) -> dict[str, str]:
     return {"request_id": request.state.request_id, "ip_address": host}
 
 
+def log_event(
+    session: Session,
+    actor: Actor,
+    meta: dict[str, str],
+    *,
+    action: str,
+    object_type: str,
+    subject_id: int | None,
+    object_id: str = "",
+) -> None:
+    """Record what this actor did to (or was refused on) a client's data."""
+    access_log.record(session, **event_fields(actor, meta, action=action, object_type=object_type,
+                                               subject_id=subject_id, object_id=object_id))
+
+
+def event_fields(
+    actor: Actor, meta: dict[str, str], *, action: str, object_type: str, subject_id: int | None, object_id: str = ""
+) -> dict[str, Any]:
+    return {
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "actor_person_id": actor.person_id,
+        "actor_role": actor.log_role,
+        "on_behalf_of_person_id": actor.on_behalf_of,
+        "subject_person_id": subject_id,
+        **meta,
+    }
+
+
 def client_route(action: Action, *, needs_subject: bool = True) -> Callable[[Endpoint], Endpoint]:
     return _guarded(Access("client", action, needs_subject))
 
@@ -220,16 +250,7 @@ def _client_viewer(
         return Refusal("choose")
     assert access.action is not None
     if not can(actor, access.action, Subject(subject_id, unit_ids_of_client(session, subject_id))):
-        access_log.record(
-            session,
-            action="refused",
-            object_type=access.action.value,
-            actor_person_id=person.id,
-            actor_role=actor.log_role,
-            on_behalf_of_person_id=actor.on_behalf_of,
-            subject_person_id=subject_id,
-            **meta,
-        )
+        log_event(session, actor, meta, action="refused", object_type=access.action.value, subject_id=subject_id)
         return Refusal("forbidden")
     return viewer
 
@@ -261,15 +282,8 @@ def _staff_viewer(
         subject = Subject(subject_person.id, unit_ids_of_client(session, subject_person.id))  # type: ignore[arg-type]
     assert access.action is not None
     if not can(actor, access.action, subject):
-        access_log.record(
-            session,
-            action="refused",
-            object_type=access.action.value,
-            actor_person_id=person.id,
-            actor_role=actor.log_role,
-            subject_person_id=subject.person_id if subject else None,
-            **meta,
-        )
+        log_event(session, actor, meta, action="refused", object_type=access.action.value,
+                  subject_id=subject.person_id if subject else None)
         # Not revealing whether a client exists in another unit.
         return Refusal("not_found", 404) if subject is not None else Refusal("forbidden")
     return Viewer(actor, person, subject_person, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]

@@ -17,17 +17,8 @@ from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import RecordGuardianshipForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Person, Unit
 from portal.web import kiosk
-from portal.web.guard import Viewer, request_meta, staff_route
+from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
-
-
-def _log(session: Session, viewer: Viewer, meta: dict[str, str], *, action: str, object_type: str,
-         subject_id: int | None, object_id: str = "") -> None:
-    access_log.record(
-        session, action=action, object_type=object_type, object_id=object_id,
-        actor_person_id=viewer.person.id, actor_role=viewer.actor.log_role,
-        subject_person_id=subject_id, **meta,
-    )
 
 
 @dataclass(frozen=True)
@@ -48,12 +39,17 @@ def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[
         .where(col(ClientPeriod.unit_id).in_(unit_ids))
         .order_by(Person.family_name, Person.given_name)
     ).all()
-    result = []
-    for period, person, unit in rows:
-        _log(session, viewer, meta, action="read", object_type="client_list", subject_id=person.id)
-        result.append(ClientRow(person.id, f"{person.given_name} {person.family_name}", unit.name,  # type: ignore[arg-type]
-                                period.service, period.ends_on))
-    return result
+    # One event per client shown, appended together.
+    access_log.record_many(
+        session,
+        [event_fields(viewer.actor, meta, action="read", object_type="client_list", subject_id=person.id)
+         for _period, person, _unit in rows],
+    )
+    return [
+        ClientRow(person.id, f"{person.given_name} {person.family_name}", unit.name,  # type: ignore[arg-type]
+                  period.service, period.ends_on)
+        for period, person, unit in rows
+    ]
 
 
 @staff_route(Action.STAFF_MANAGE_DEVICE)
@@ -65,7 +61,7 @@ async def staff_home(request: Request) -> Response:
 
 def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
     assert viewer.subject is not None and viewer.subject.id is not None
-    _log(session, viewer, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
+    log_event(session, viewer.actor, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
     return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
 
 
@@ -87,8 +83,8 @@ def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, st
     )
     if mandate is None:
         return False
-    _log(session, viewer, meta, action="change", object_type="mandate", subject_id=viewer.subject.id,
-         object_id=str(mandate.id))
+    log_event(session, viewer.actor, meta, action="change", object_type="mandate", subject_id=viewer.subject.id,
+              object_id=str(mandate.id))
     return True
 
 
