@@ -89,8 +89,8 @@ class GrantMandateForm(PortalForm):
         validate_choice=False,
     )
     valid_until = FinnishDateField(
-        _l("Viimeinen voimassaolopäivä (vapaaehtoinen)"),
-        description=_l("Jätä tyhjäksi, jos valtuutus on voimassa toistaiseksi. Kirjoita muodossa 31.12.2027."),
+        _l("Mihin asti lupa on voimassa? (vapaaehtoinen)"),
+        description=_l("Jätä tyhjäksi, jos lupa on voimassa toistaiseksi. Kirjoita päivämäärä näin: 31.12.2027."),
         validators=[Optional(), not_in_past],
         render_kw={"autocomplete": "off", "inputmode": "numeric"},
     )
@@ -110,8 +110,8 @@ class RecordGuardianshipForm(PortalForm):
     family_name = _person_fields()["family_name"]
     public_guardian = BooleanField(_l("Yleinen edunvalvoja"))
     valid_until = FinnishDateField(
-        _l("Viimeinen voimassaolopäivä (vapaaehtoinen)"),
-        description=_l("Jätä tyhjäksi, jos edunvalvonta on voimassa toistaiseksi. Kirjoita muodossa 31.12.2027."),
+        _l("Mihin asti edunvalvonta on voimassa? (vapaaehtoinen)"),
+        description=_l("Jätä tyhjäksi, jos edunvalvonta on voimassa toistaiseksi. Kirjoita päivämäärä näin: 31.12.2027."),
         validators=[Optional(), not_in_past],
         render_kw={"autocomplete": "off", "inputmode": "numeric"},
     )
