@@ -1,0 +1,24 @@
+"""hardening (issue 6)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-24 13:20:00
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # reserved: filled in by the work on this issue (empty until then)
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,24 @@
+"""self-assessment (issue 8)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-24 13:20:00
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # reserved: filled in by the work on this issue (empty until then)
+
+
+def downgrade() -> None:
+    pass

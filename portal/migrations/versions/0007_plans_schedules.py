@@ -1,0 +1,24 @@
+"""plans, goals, schedules, absences (issue 9)
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-24 13:20:00
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # reserved: filled in by the work on this issue (empty until then)
+
+
+def downgrade() -> None:
+    pass
