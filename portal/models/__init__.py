@@ -13,9 +13,32 @@ from portal.models.organisation import (
     StaffRole,
     Unit,
 )
+from portal.models.plans import Goal, GoalStatus, GoalThought, Plan
 from portal.models.rate_limit import RateLimitHit
+from portal.models.schedule import (
+    AbsenceNotice,
+    AbsenceReason,
+    AttendanceMark,
+    CalendarFeed,
+    Group,
+    GroupMember,
+    GroupSlot,
+    SlotChange,
+)
 
 __all__ = [
+    "AbsenceNotice",
+    "AbsenceReason",
+    "AttendanceMark",
+    "CalendarFeed",
+    "Goal",
+    "GoalStatus",
+    "GoalThought",
+    "Group",
+    "GroupMember",
+    "GroupSlot",
+    "Plan",
+    "SlotChange",
     "AccessAction",
     "AccessEvent",
     "AccessLogHead",
