@@ -17,7 +17,18 @@ from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
-from portal.web import auth_routes, client_pages, errors, pages, staff_pages, system
+from portal.web import (
+    auth_routes,
+    calendar_pages,
+    client_pages,
+    errors,
+    pages,
+    plan_pages,
+    schedule_pages,
+    staff_pages,
+    system,
+    week_pages,
+)
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
@@ -55,6 +66,10 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *auth_routes.routes,
         *client_pages.routes,
         *staff_pages.routes,
+        *week_pages.routes,
+        *plan_pages.routes,
+        *calendar_pages.routes,
+        *schedule_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 
@@ -115,6 +115,11 @@ def format_timestamp(value: datetime) -> str:
 def format_clock(value: datetime) -> str:
     """The time of day in Finland: '14.35', '14:35', '2:35 PM'."""
     return format_time(value, "short", tzinfo=get_timezone(TIME_ZONE), locale=get_locale())
+
+
+def format_time_range(start: time, end: time) -> str:
+    """'9.00–14.00', '09:00–14:00', '9:00 AM–2:00 PM': a time of day, no time zone."""
+    return f"{format_time(start, 'short', locale=get_locale())}–{format_time(end, 'short', locale=get_locale())}"
 
 
 def format_money(amount: Decimal | int | float) -> str:

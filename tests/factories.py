@@ -9,7 +9,17 @@ from sqlmodel import Session, select
 from portal.auth import sessions
 from portal.db import transaction
 from portal.identity_code import IdentityCodeVault
-from portal.models import Mandate, MandateBasis, MandateScope, Person, Unit
+from portal.models import (
+    AbsenceNotice,
+    Goal,
+    GroupMember,
+    Mandate,
+    MandateBasis,
+    MandateScope,
+    Person,
+    Plan,
+    Unit,
+)
 
 
 def person_id(engine, vault: IdentityCodeVault, identity_code: str) -> int:  # type: ignore[no-untyped-def]
@@ -59,3 +69,30 @@ def start_session(engine, *, audience: str, person: int, acting_for: int | None 
             session, audience=audience, person_id=person, acting_for_person_id=acting_for, kiosk=kiosk
         )
     return token
+
+
+def add_absence(engine, *, person: int, starts_on: date | None = None, ends_on: date | None = None,  # type: ignore[no-untyped-def]
+                reason: str = "ill") -> int:
+    """A notice stored as the client would leave it (the rules are tested through the domain)."""
+    starts_on = starts_on or date.today() + timedelta(days=2)
+    with transaction(engine) as session:
+        notice = AbsenceNotice(person_id=person, starts_on=starts_on, ends_on=ends_on or starts_on, reason=reason,
+                               created_by_person_id=person)
+        session.add(notice)
+        session.flush()
+        assert notice.id is not None
+        return notice.id
+
+
+def goal_id(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
+    """The first goal of the person's newest plan (demo data)."""
+    with Session(engine) as session:
+        return session.exec(
+            select(Goal.id).join(Plan, Plan.id == Goal.plan_id).where(Plan.person_id == person)
+            .order_by(Plan.starts_on.desc(), Goal.position)  # type: ignore[attr-defined]
+        ).first()  # type: ignore[return-value]
+
+
+def group_id(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.exec(select(GroupMember.group_id).where(GroupMember.person_id == person)).first()  # type: ignore[return-value]

@@ -44,6 +44,10 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     ids = {code: factories.person_id(engine, vault, code) for code in codes}
     # Aino has given Liisa a mandate: its id is the target of the revoke route.
     ids["aino_mandate"] = factories.add_mandate(engine, principal=ids[AINO], agent=ids[LIISA], scope=MandateScope.VIEW)
+    # Aino's absence notice, a goal of her plan and her group: targets of the routes that take their ids.
+    ids["aino_notice"] = factories.add_absence(engine, person=ids[AINO])
+    ids["aino_goal"] = factories.goal_id(engine, person=ids[AINO])
+    ids["aino_group"] = factories.group_id(engine, person=ids[AINO])
     return ids
 
 
@@ -53,8 +57,12 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
         access = route.endpoint.access
         if access.audience == "public":
             continue
-        path = route.path.replace("{client_id:int}", str(people[AINO])).replace(
-            "{mandate_id:int}", str(people["aino_mandate"])
+        path = (
+            route.path.replace("{client_id:int}", str(people[AINO]))
+            .replace("{mandate_id:int}", str(people["aino_mandate"]))
+            .replace("{notice_id:int}", str(people["aino_notice"]))
+            .replace("{goal_id:int}", str(people["aino_goal"]))
+            .replace("{group_id:int}", str(people["aino_group"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -119,8 +127,8 @@ def test_another_client_never_sees_the_clients_data(app, client, engine, people)
             continue
         response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
         assert "Aino" not in response.text, (method, path)
-        if "/settings/mandates/" in path:  # Aino's mandate by id
-            assert response.status_code in (403, 404)
+        if "/settings/mandates/" in path or "/absence/" in path or "/goals/" in path:  # Aino's records by id
+            assert response.status_code in (403, 404), (method, path, response.status_code)
 
 
 def test_person_without_a_mandate_is_refused(app, client, engine, people) -> None:

@@ -20,6 +20,9 @@ class Action(enum.StrEnum):
     STAFF_VIEW_CLIENT = "staff_view_client"
     STAFF_RECORD_GUARDIANSHIP = "staff_record_guardianship"
     STAFF_MANAGE_DEVICE = "staff_manage_device"  # mark a kiosk
+    MANAGE_CALENDAR = "manage_calendar"  # make or revoke the client's secret calendar address
+    STAFF_EDIT_PLAN = "staff_edit_plan"  # write a new version of a client's plan
+    STAFF_EDIT_SCHEDULE = "staff_edit_schedule"  # groups of one's own units (checked per group)
 
 
 @dataclass(frozen=True)
@@ -72,19 +75,24 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
         return actor.footing in ("own", MandateScope.VIEW.value, MandateScope.ACT.value)
     if action is Action.ACT:
         return actor.footing in ("own", MandateScope.ACT.value)
-    if action in (Action.MANAGE_MANDATES, Action.VIEW_ACCESS_LOG):
+    if action in (Action.MANAGE_MANDATES, Action.VIEW_ACCESS_LOG, Action.MANAGE_CALENDAR):
         return actor.footing == "own"
     return False
 
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
-    if action is Action.STAFF_MANAGE_DEVICE:
+    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE):
         return bool(actor.staff_roles)
     if subject is None:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()
-    if action is Action.STAFF_VIEW_CLIENT:
+    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN):
         return bool(shared_units)
     if action is Action.STAFF_RECORD_GUARDIANSHIP:
         return any(actor.staff_roles[unit] & GUARDIANSHIP_RECORDERS for unit in shared_units)
     return False
+
+
+def may_edit_unit_schedule(actor: Actor, unit_id: int) -> bool:
+    """Staff edit the groups and schedules of their own units only."""
+    return actor.audience == "staff" and unit_id in actor.staff_roles

@@ -22,14 +22,14 @@ class PortalForm(Form):
         csrf_field_name = "csrf_token"
 
     @classmethod
-    async def load(cls, request: Request, **data: Any) -> Self:
+    async def load(cls, request: Request, *, prefix: str = "", **data: Any) -> Self:
         """The form, filled from the posted body when the request is a POST."""
         formdata: Any = await request.form() if request.method == "POST" else None
         viewer = getattr(request.state, "viewer", None)
         if formdata is None and viewer is not None and viewer.draft:
             formdata = MultiDict(viewer.draft)  # answers kept over a session timeout
         context = (request.app.state.settings.secret_key, request.state.csrf_seed)
-        return cls(formdata=formdata, meta={"csrf_context": context}, data=data or None)
+        return cls(formdata=formdata, meta={"csrf_context": context}, data=data or None, prefix=prefix)
 
     def validate_submission(self) -> bool:
         """Validate a post; raise CsrfRefused first if its token is not ours."""

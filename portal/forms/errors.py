@@ -28,3 +28,55 @@ CHOOSE_PERSON_OR_CODE = _l("Valitse henkilö tai kirjoita henkilötunnus.")
 PERSON_AND_CODE = _l("Valitse henkilö tai kirjoita henkilötunnus. Älä tee molempia.")
 CHECK_IDENTITY_CODE = _l("Tarkista henkilötunnus. Siinä on virhe.")
 CHOOSE_LEVEL = _l("Valitse tunnistuksen taso.")
+
+# Plans, schedules and absences (issue 9).
+WRITE_DATE = _l("Kirjoita päivämäärä muodossa 31.12.2027.")
+ENDS_BEFORE_START = _l("Loppupäivä on ennen alkupäivää. Tarkista päivämäärät.")
+PERIOD_LENGTH = _l("Jakso voi olla %(min)s–%(max)s kuukautta. Tarkista loppupäivä.")
+DAYS_RANGE = _l("Kirjoita päivien määrä väliltä %(min)s–%(max)s.")
+HOURS_RANGE = _l("Kirjoita tuntien määrä väliltä %(min)s–%(max)s.")
+WRITE_NUMBER = _l("Kirjoita luku numeroina, esimerkiksi 4 tai 5,5.")
+PLAN_OVERLAP = _l("Asiakkaalla on jo suunnitelma näille päiville. Valitse toiset päivät.")
+CHOOSE_CONTACT = _l("Valitse yhteyshenkilö listasta.")
+WRITE_GOAL = _l("Kirjoita ainakin yksi tavoite.")
+TEXT_TOO_LONG = _l("Teksti on liian pitkä. Kirjoita enintään %(max)s merkkiä.")
+CHOOSE_STATUS = _l("Valitse tavoitteen tilanne.")
+WRITE_THOUGHT = _l("Kirjoita ajatuksesi.")
+ABSENCE_PAST = _l("Et voi ilmoittaa mennyttä päivää. Valitse tämä päivä tai myöhempi.")
+ABSENCE_TOO_FAR = _l("Voit ilmoittaa poissaolon enintään %(weeks)s viikkoa etukäteen.")
+ABSENCE_OUTSIDE_PERIOD = _l("Palvelusi ei ole voimassa näinä päivinä. Tarkista päivämäärät.")
+ABSENCE_ATTENDED = _l("Ohjaaja on jo merkinnyt sinut paikalle. Valitse toinen päivä.")
+ABSENCE_ALREADY = _l("Olet jo ilmoittanut poissaolon tälle päivälle.")
+CHOOSE_REASON = _l("Valitse syy.")
+CHOOSE_GROUP_DAY = _l("Valitse viikonpäivä.")
+WRITE_TIME = _l("Kirjoita kellonaika muodossa 9.00.")
+TIME_ORDER = _l("Loppuaika on ennen alkuaikaa. Tarkista kellonajat.")
+WRITE_ACTIVITY = _l("Kirjoita toiminta.")
+WRITE_PLACE = _l("Kirjoita paikka.")
+CHOOSE_CLIENT = _l("Valitse asiakas listasta.")
+CHOOSE_SLOT = _l("Valitse ryhmän aika listasta.")
+WRITE_CHANGE_NOTE = _l("Kerro muutos sanoin.")
+
+# Problem codes from the domain (portal.plans.rules.Problem) to messages.
+PROBLEMS = {
+    "ends_before_start": ENDS_BEFORE_START,
+    "period_length": PERIOD_LENGTH,
+    "days": DAYS_RANGE,
+    "hours": HOURS_RANGE,
+    "overlap": PLAN_OVERLAP,
+    "contact": CHOOSE_CONTACT,
+    "absence_past": ABSENCE_PAST,
+    "absence_too_far": ABSENCE_TOO_FAR,
+    "absence_outside_period": ABSENCE_OUTSIDE_PERIOD,
+    "absence_attended": ABSENCE_ATTENDED,
+    "absence_already": ABSENCE_ALREADY,
+}
+
+
+def problem_message(code: str, values: tuple[tuple[str, object], ...] = ()) -> str:
+    """The translated message for a domain problem, with its numbers filled in."""
+    from portal import i18n
+
+    message = PROBLEMS[code]
+    return i18n.gettext(message._args[0], **{name: i18n.format_number(value) if not isinstance(value, str) else value  # type: ignore[arg-type]
+                                            for name, value in values})

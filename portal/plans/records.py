@@ -43,6 +43,7 @@ class PlanView:
     hours_per_day: Decimal
     next_review_on: date | None
     network_meeting_on: date | None
+    contact_person_id: int | None
     contact_name: str
     contact_phone: str
     replaced: bool
@@ -120,7 +121,7 @@ def plan_page(session: Session, *, person_id: int, today: date, with_thoughts: b
     for plan, unit, contact in rows:
         view = PlanView(
             plan.id, plan.service, unit.name, plan.starts_on, plan.ends_on, plan.days_per_week,  # type: ignore[arg-type]
-            plan.hours_per_day, plan.next_review_on, plan.network_meeting_on,
+            plan.hours_per_day, plan.next_review_on, plan.network_meeting_on, plan.contact_person_id,
             f"{contact.given_name} {contact.family_name}" if contact else "", plan.contact_phone,
             plan.replaced_at is not None, goals_by_plan.get(plan.id, []),  # type: ignore[arg-type]
         )

@@ -17,6 +17,7 @@ from portal.auth.sessions import now_utc
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import GrantMandateForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
+from portal.schedule import calendar_days, start_page
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
 
@@ -35,8 +36,9 @@ class PeriodView:
     ends_on: date
 
 
-def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[PeriodView]:
-    assert viewer.subject is not None
+def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[list[PeriodView], start_page.ClientStart]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    start = start_page.for_client(session, person_id=viewer.subject.id, today=calendar_days.today())
     rows = session.exec(
         select(ClientPeriod, Unit)
         .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
@@ -44,14 +46,19 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[Per
         .order_by(col(ClientPeriod.starts_on).desc())
     ).all()
     _log(session, viewer, meta, action="read", object_type="client_start_page")
-    return [PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows]
+    return [PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows], start
 
 
 @client_route(Action.VIEW)
 async def home(request: Request) -> Response:
     viewer = request.state.viewer
-    periods = await db.run(request, _home, viewer=viewer, meta=request_meta(request))
-    return render(request, "client/home.html", {"viewer": viewer, "periods": periods})
+    periods, start = await db.run(request, _home, viewer=viewer, meta=request_meta(request))
+    return render(request, "client/home.html", {
+        "viewer": viewer, "periods": periods, "start": start,
+        "can_act": viewer.actor.footing in ("own", MandateScope.ACT.value),
+        "reported": request.query_params.get("reported") == "1",
+        "cancelled": request.query_params.get("cancelled") == "1",
+    })
 
 
 def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[access_log.ProcessingEntry]:

@@ -32,4 +32,16 @@ OBJECT_NAMES = {
     "mandate_list": _l("valtuutukset"),
     "mandate": _l("valtuutus"),
     "access_log": _l("lokitiedot"),
+    "client_week": _l("viikko"),
+    "plan": _l("suunnitelma"),
+    "goal_thought": _l("omat ajatukset tavoitteesta"),
+    "absence_notice": _l("poissaoloilmoitus"),
+    "calendar_feed": _l("kalenteri puhelimessa"),
+    "staff_start_page": _l("päivän ryhmät"),
+}
+
+ABSENCE_REASONS = {
+    "ill": _l("Sairas"),
+    "other": _l("Muu syy"),
+    "not_said": _l("Ei kerro syytä"),
 }

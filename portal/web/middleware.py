@@ -112,6 +112,13 @@ class BrowserState:
         await self.app(scope, receive, send_with_cookie)
 
 
+def loggable_path(path: str) -> str:
+    """The path without secrets: a calendar feed's address is its own key."""
+    if path.startswith("/calendar/"):
+        return "/calendar/…"
+    return path
+
+
 class RequestLog:
     """One log line per request: method, path, status, time, request id.
 
@@ -140,7 +147,7 @@ class RequestLog:
             request_log.info(
                 "%s %s %s %.1fms id=%s",
                 scope["method"],
-                scope["path"],
+                loggable_path(scope["path"]),
                 status,
                 (time.perf_counter() - started) * 1000,
                 scope.get("state", {}).get("request_id", "-"),

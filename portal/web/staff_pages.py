@@ -16,6 +16,8 @@ from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import RecordGuardianshipForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Person, Unit
+from portal.auth.sessions import now_utc
+from portal.schedule import calendar_days, start_page
 from portal.web import kiosk
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
@@ -52,11 +54,21 @@ def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[
     ]
 
 
+def _staff_home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[list[ClientRow], start_page.StaffStart]:
+    today = start_page.for_staff(session, unit_ids=list(viewer.actor.staff_roles), today=calendar_days.today(),
+                                 now=now_utc())
+    shown = {client.person_id for group in today.groups for client in group.expected}
+    shown |= {notice.person_id for notice in today.notices}
+    access_log.record_many(session, [event_fields(viewer.actor, meta, action="read", object_type="staff_start_page",
+                                                  subject_id=person_id) for person_id in sorted(shown)])
+    return _clients(session, viewer=viewer, meta=meta), today
+
+
 @staff_route(Action.STAFF_MANAGE_DEVICE)
 async def staff_home(request: Request) -> Response:
     viewer = request.state.viewer
-    clients = await db.run(request, _clients, viewer=viewer, meta=request_meta(request))
-    return render(request, "staff/home.html", {"viewer": viewer, "clients": clients})
+    clients, today = await db.run(request, _staff_home, viewer=viewer, meta=request_meta(request))
+    return render(request, "staff/home.html", {"viewer": viewer, "clients": clients, "today": today})
 
 
 def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]

@@ -53,6 +53,7 @@ def make_environment() -> Environment:
         role_names=labels.ROLE_NAMES,
         action_names=labels.ACTION_NAMES,
         object_names=labels.OBJECT_NAMES,
+        reason_names=labels.ABSENCE_REASONS,
     )
     env.filters.update(
         day=i18n.format_day,
@@ -60,6 +61,7 @@ def make_environment() -> Environment:
         timestamp=i18n.format_timestamp,
         money=i18n.format_money,
         clock=i18n.format_clock,
+        time_range=i18n.format_time_range,
         number=i18n.format_number,
     )
     return env

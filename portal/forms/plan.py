@@ -1,0 +1,135 @@
+"""The staff's plan editor: period, days and hours, meetings, contact, goals."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from wtforms import (
+    DecimalField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.forms import PortalForm, errors
+from portal.forms.mandate import FinnishDateField
+from portal.i18n import lazy_gettext as _l
+from portal.models import GoalStatus
+from portal.plans.records import GoalDraft, PlanDraft
+
+GOAL_SLOTS = 3
+
+STATUS_NAMES = {
+    GoalStatus.STARTING.value: _l("Ei vielä alkanut"),
+    GoalStatus.ON_THE_WAY.value: _l("Menossa"),
+    GoalStatus.REACHED.value: _l("Saavutettu"),
+    GoalStatus.CHANGED.value: _l("Muutettu"),
+}
+
+DATE_KW = {"autocomplete": "off", "inputmode": "numeric"}
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class CommaDecimalField(DecimalField):
+    """A decimal typed the Finnish way (5,5) or with a point."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(",", ".")
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(str(errors.WRITE_NUMBER)) from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(str(errors.WRITE_NUMBER))
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        if not text.isdigit() or len(text) > 3:
+            raise ValueError(str(errors.WRITE_NUMBER))
+        self.data = int(text)
+
+
+class GoalForm(Form):
+    client_words = StringField(_l("Tavoite asiakkaan sanoin"), filters=[_strip],
+                               validators=[Optional(), Length(max=500, message=errors.TEXT_TOO_LONG)])
+    staff_words = TextAreaField(_l("Tavoite työntekijän sanoin"), filters=[_strip],
+                                validators=[Optional(), Length(max=1000, message=errors.TEXT_TOO_LONG)])
+    status = SelectField(_l("Tilanne"), choices=list(STATUS_NAMES.items()), validate_choice=False,
+                         validators=[DataRequired(message=errors.CHOOSE_STATUS)])
+    follow_up = TextAreaField(_l("Seurannan muistiinpanot"), filters=[_strip],
+                              validators=[Optional(), Length(max=2000, message=errors.TEXT_TOO_LONG)])
+
+    def validate_status(self, field: Field) -> None:
+        if field.data not in STATUS_NAMES:
+            raise ValidationError(errors.CHOOSE_STATUS)
+
+
+def _int_or_zero(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return 0  # "not chosen": the required check says what to do
+
+
+class PlanForm(PortalForm):
+    starts_on = FinnishDateField(_l("Jakso alkaa"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
+                                 validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
+    ends_on = FinnishDateField(_l("Jakso päättyy"), validators=[DataRequired(message=errors.WRITE_DATE)],
+                               render_kw=DATE_KW)
+    days_per_week = WholeNumberField(_l("Päiviä viikossa"), validators=[InputRequired(message=errors.WRITE_NUMBER)],
+                                 render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    hours_per_day = CommaDecimalField(_l("Tunteja päivässä"), validators=[InputRequired(message=errors.WRITE_NUMBER)],
+                                      render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    next_review_on = FinnishDateField(_l("Seuraava arviointi (vapaaehtoinen)"), validators=[Optional()],
+                                      render_kw=DATE_KW)
+    network_meeting_on = FinnishDateField(_l("Verkostotapaaminen (vapaaehtoinen)"), validators=[Optional()],
+                                          render_kw=DATE_KW)
+    contact_person_id = SelectField(_l("Yhteyshenkilö"), coerce=_int_or_zero, validate_choice=False,
+                                    validators=[DataRequired(message=errors.CHOOSE_CONTACT)])
+    contact_phone = StringField(_l("Yhteyshenkilön puhelinnumero"), filters=[_strip],
+                                validators=[Optional(), Length(max=40, message=errors.TEXT_TOO_LONG)],
+                                render_kw={"autocomplete": "off", "inputmode": "tel"})
+    goals = FieldList(FormField(GoalForm), min_entries=GOAL_SLOTS, max_entries=GOAL_SLOTS)
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def,override]
+        valid = super().validate(extra_validators)
+        if not any(goal.form.client_words.data for goal in self.goals):
+            self.goals[0].form.client_words.errors = [str(errors.WRITE_GOAL)]
+            valid = False
+        return valid
+
+    @property
+    def error_list(self) -> list[tuple[str, str]]:
+        found = [pair for pair in super().error_list if not pair[0].startswith("goals")]
+        for goal in self.goals:
+            found += [(field.id, str(field.errors[0])) for field in goal.form if field.errors]
+        return found
+
+    def draft(self) -> PlanDraft:
+        return PlanDraft(
+            starts_on=self.starts_on.data, ends_on=self.ends_on.data, days_per_week=self.days_per_week.data,
+            hours_per_day=self.hours_per_day.data, next_review_on=self.next_review_on.data,
+            network_meeting_on=self.network_meeting_on.data, contact_person_id=self.contact_person_id.data,
+            contact_phone=self.contact_phone.data or "",
+            goals=[GoalDraft(goal.form.client_words.data or "", goal.form.staff_words.data or "",
+                             goal.form.status.data, goal.form.follow_up.data or "") for goal in self.goals],
+        )

@@ -1,0 +1,53 @@
+"""What the client's and the staff's start pages show about the schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from portal.models import AbsenceNotice, ClientPeriod
+from portal.plans import records
+from portal.schedule import absences, week
+
+LOOK_AHEAD_DAYS = 14
+NEXT_DAYS_SHOWN = 3
+NEW_NOTICE_HOURS = 72
+
+
+@dataclass(frozen=True)
+class ClientStart:
+    today: week.Day
+    next_days: list[week.Day]  # the next days with activity, at most three
+    notices: list[AbsenceNotice]
+    next_review_on: date | None
+
+
+def for_client(session: Session, *, person_id: int, today: date) -> ClientStart:
+    days = week.client_days(session, person_id=person_id, first=today, last=today + timedelta(days=LOOK_AHEAD_DAYS))
+    plan = records.current_plan(session, person_id=person_id, today=today)
+    return ClientStart(
+        days[0],
+        [day for day in days[1:] if day.activities][:NEXT_DAYS_SHOWN],
+        absences.upcoming(session, person_id=person_id, today=today),
+        plan.next_review_on if plan else None,
+    )
+
+
+@dataclass(frozen=True)
+class StaffStart:
+    groups: list[week.GroupDay]
+    notices: list[absences.NoticeRow]
+
+
+def for_staff(session: Session, *, unit_ids: list[int], today: date, now: datetime) -> StaffStart:
+    """Today's groups with their expected clients, and new absence notices of the units' clients."""
+    client_ids = list(session.exec(
+        select(ClientPeriod.person_id).where(col(ClientPeriod.unit_id).in_(unit_ids))
+    ).unique().all())
+    return StaffStart(
+        week.unit_day(session, unit_ids=unit_ids, day=today),
+        absences.new_for_staff(session, person_ids=client_ids, today=today,
+                               since=now - timedelta(hours=NEW_NOTICE_HOURS)),
+    )

@@ -1,0 +1,150 @@
+"""Plans: "Suunnitelmani" for the client (with their own thoughts on a goal)
+and the staff's plan editor (a new version; the old one stays as history)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from portal import db
+from portal.auth.permissions import Action
+from portal.forms.absence import ThoughtForm, apply_problems
+from portal.forms.plan import GOAL_SLOTS, STATUS_NAMES, PlanForm
+from portal.plans import records
+from portal.schedule.calendar_days import today
+from portal.web.guard import Viewer, client_route, log_event, request_meta, staff_route
+from portal.web.templating import render
+from portal.web.week_pages import log_for_client
+
+
+def _plan(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> records.PlanPage:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    page = records.plan_page(session, person_id=viewer.subject.id, today=today())
+    log_for_client(session, viewer, meta, action="read", object_type="plan")
+    return page
+
+
+async def _thought_forms(request: Request, page: records.PlanPage, posted: int | None = None) -> dict[int, ThoughtForm]:
+    if page.current is None:
+        return {}
+    forms = {}
+    for goal in page.current.goals:
+        form = await ThoughtForm.load(request, prefix=f"goal{goal.id}-")
+        if goal.id != posted:
+            form = ThoughtForm(meta={"csrf_context": form.meta.csrf_context}, prefix=f"goal{goal.id}-")
+        forms[goal.id] = form
+    return forms
+
+
+def _render_plan(request: Request, page: records.PlanPage, forms: dict[int, ThoughtForm], status_code: int = 200) -> Response:
+    errors = [pair for form in forms.values() for pair in form.error_list]
+    return render(request, "client/plan.html",
+                  {"viewer": request.state.viewer, "page": page, "thought_forms": forms, "errors": errors,
+                   "status_names": STATUS_NAMES, "saved": request.query_params.get("saved") == "1"},
+                  status_code=status_code)
+
+
+@client_route(Action.VIEW)
+async def my_plan(request: Request) -> Response:
+    page = await db.run(request, _plan, viewer=request.state.viewer, meta=request_meta(request))
+    return _render_plan(request, page, await _thought_forms(request, page))
+
+
+def _add_thought(session: Session, *, viewer: Viewer, meta: dict[str, str], goal_id: int, text: str) -> bool:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    thought = records.add_thought(session, person_id=viewer.subject.id, goal_id=goal_id,
+                                  by_person_id=viewer.person.id, text=text)  # type: ignore[arg-type]
+    if thought is None:
+        return False
+    log_for_client(session, viewer, meta, action="change", object_type="goal_thought", object_id=str(thought.id))
+    return True
+
+
+@client_route(Action.ACT)
+async def add_thought(request: Request) -> Response:
+    viewer = request.state.viewer
+    goal_id = int(request.path_params["goal_id"])
+    form = await ThoughtForm.load(request, prefix=f"goal{goal_id}-")
+    if form.validate_submission():
+        added = await db.run(request, _add_thought, viewer=viewer, meta=request_meta(request), goal_id=goal_id,
+                             text=form.text.data)
+        if not added:
+            return render(request, "errors/404.html", status_code=404)
+        return RedirectResponse(f"/plan?saved=1#goal-{goal_id}", status_code=303)
+    page = await db.run(request, _plan, viewer=viewer, meta=request_meta(request))
+    if page.current is None or goal_id not in {goal.id for goal in page.current.goals}:
+        return render(request, "errors/404.html", status_code=404)
+    return _render_plan(request, page, await _thought_forms(request, page, posted=goal_id), status_code=400)
+
+
+# Staff: the plan editor ------------------------------------------------------------
+
+
+def _editor(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[records.PlanPage, records.PlanSetting | None]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    page = records.plan_page(session, person_id=viewer.subject.id, today=today())
+    setting = records.plan_setting(session, person_id=viewer.subject.id, unit_ids=list(viewer.actor.staff_roles))
+    log_event(session, viewer.actor, meta, action="read", object_type="plan", subject_id=viewer.subject.id)
+    return page, setting
+
+
+def _prefill(form: PlanForm, page: records.PlanPage) -> None:
+    """Start the new version from the current plan."""
+    plan = page.current
+    if plan is None:
+        return
+    form.starts_on.data, form.ends_on.data = plan.starts_on, plan.ends_on
+    form.days_per_week.data, form.hours_per_day.data = plan.days_per_week, plan.hours_per_day
+    form.next_review_on.data, form.network_meeting_on.data = plan.next_review_on, plan.network_meeting_on
+    form.contact_phone.data = plan.contact_phone
+    for entry, goal in zip(form.goals, plan.goals[:GOAL_SLOTS], strict=False):
+        entry.form.client_words.data, entry.form.staff_words.data = goal.client_words, goal.staff_words
+        entry.form.status.data, entry.form.follow_up.data = goal.status, goal.follow_up
+
+
+def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], form: PlanForm,
+          replaces_id: int | None) -> list[records.Problem]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    setting = records.plan_setting(session, person_id=viewer.subject.id, unit_ids=list(viewer.actor.staff_roles))
+    assert setting is not None  # the guard let only staff of the client's unit in
+    outcome = records.save_new_plan(session, person_id=viewer.subject.id, setting=setting, draft=form.draft(),
+                                    by_person_id=viewer.person.id, replaces_id=replaces_id)  # type: ignore[arg-type]
+    if isinstance(outcome, list):
+        return outcome
+    log_event(session, viewer.actor, meta, action="change", object_type="plan", subject_id=viewer.subject.id,
+              object_id=str(outcome.id))
+    return []
+
+
+@staff_route(Action.STAFF_EDIT_PLAN)
+async def plan_editor(request: Request) -> Response:
+    viewer = request.state.viewer
+    page, setting = await db.run(request, _editor, viewer=viewer, meta=request_meta(request))
+    form = await PlanForm.load(request)
+    assert setting is not None
+    form.contact_person_id.choices = [(0, "–")] + setting.contacts
+    status = 200
+    if request.method == "POST":
+        if form.validate_submission():
+            problems = await db.run(request, _save, viewer=viewer, meta=request_meta(request), form=form,
+                                    replaces_id=page.current.id if page.current else None)
+            if not problems:
+                return RedirectResponse(f"/staff/clients/{viewer.subject.id}/plan?saved=1", status_code=303)
+            apply_problems(form, problems)
+        status = 400
+    elif not viewer.draft:
+        _prefill(form, page)
+        if page.current is not None:
+            form.contact_person_id.data = page.current.contact_person_id or 0
+    return render(request, "staff/plan.html",
+                  {"viewer": viewer, "form": form, "page": page, "setting": setting, "status_names": STATUS_NAMES,
+                   "saved": request.query_params.get("saved") == "1"}, status_code=status)
+
+
+routes = [
+    Route("/plan", my_plan, name="client_plan"),
+    Route("/plan/goals/{goal_id:int}/thoughts", add_thought, methods=["POST"], name="client_goal_thought"),
+    Route("/staff/clients/{client_id:int}/plan", plan_editor, methods=["GET", "POST"], name="staff_plan"),
+]

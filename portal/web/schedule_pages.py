@@ -1,0 +1,3 @@
+"""Staff schedule editor: groups, weekly templates, members, changes."""
+
+routes: list = []
