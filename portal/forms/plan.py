@@ -11,6 +11,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -73,7 +74,8 @@ class GoalForm(Form):
                                validators=[Optional(), Length(max=500, message=errors.TEXT_TOO_LONG)])
     staff_words = TextAreaField(_l("Tavoite työntekijän sanoin"), filters=[_strip],
                                 validators=[Optional(), Length(max=1000, message=errors.TEXT_TOO_LONG)])
-    status = SelectField(_l("Tilanne"), choices=list(STATUS_NAMES.items()), validate_choice=False,
+    status = SelectField(_l("Tilanne"), choices=[SelectChoice(value, name) for value, name in STATUS_NAMES.items()],
+                         validate_choice=False,
                          validators=[DataRequired(message=errors.CHOOSE_STATUS)])
     follow_up = TextAreaField(_l("Seurannan muistiinpanot"), filters=[_strip],
                               validators=[Optional(), Length(max=2000, message=errors.TEXT_TOO_LONG)])

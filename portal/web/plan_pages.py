@@ -7,6 +7,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from wtforms import SelectChoice
 
 from portal import db
 from portal.auth.permissions import Action
@@ -26,16 +27,17 @@ def _plan(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> records.
     return page
 
 
-async def _thought_forms(request: Request, page: records.PlanPage, posted: int | None = None) -> dict[int, ThoughtForm]:
+def _thought_forms(request: Request, page: records.PlanPage, posted: ThoughtForm | None = None,
+                   posted_goal: int | None = None) -> dict[int, ThoughtForm]:
+    """One form per goal of the current plan; the posted one keeps its text and errors."""
     if page.current is None:
         return {}
-    forms = {}
-    for goal in page.current.goals:
-        form = await ThoughtForm.load(request, prefix=f"goal{goal.id}-")
-        if goal.id != posted:
-            form = ThoughtForm(meta={"csrf_context": form.meta.csrf_context}, prefix=f"goal{goal.id}-")
-        forms[goal.id] = form
-    return forms
+    context = (request.app.state.settings.secret_key, request.state.csrf_seed)
+    return {
+        goal.id: posted if posted is not None and goal.id == posted_goal
+        else ThoughtForm(meta={"csrf_context": context}, prefix=f"goal{goal.id}-")
+        for goal in page.current.goals
+    }
 
 
 def _render_plan(request: Request, page: records.PlanPage, forms: dict[int, ThoughtForm], status_code: int = 200) -> Response:
@@ -49,7 +51,7 @@ def _render_plan(request: Request, page: records.PlanPage, forms: dict[int, Thou
 @client_route(Action.VIEW)
 async def my_plan(request: Request) -> Response:
     page = await db.run(request, _plan, viewer=request.state.viewer, meta=request_meta(request))
-    return _render_plan(request, page, await _thought_forms(request, page))
+    return _render_plan(request, page, _thought_forms(request, page))
 
 
 def _add_thought(session: Session, *, viewer: Viewer, meta: dict[str, str], goal_id: int, text: str) -> bool:
@@ -76,7 +78,7 @@ async def add_thought(request: Request) -> Response:
     page = await db.run(request, _plan, viewer=viewer, meta=request_meta(request))
     if page.current is None or goal_id not in {goal.id for goal in page.current.goals}:
         return render(request, "errors/404.html", status_code=404)
-    return _render_plan(request, page, await _thought_forms(request, page, posted=goal_id), status_code=400)
+    return _render_plan(request, page, _thought_forms(request, page, form, goal_id), status_code=400)
 
 
 # Staff: the plan editor ------------------------------------------------------------
@@ -124,7 +126,7 @@ async def plan_editor(request: Request) -> Response:
     page, setting = await db.run(request, _editor, viewer=viewer, meta=request_meta(request))
     form = await PlanForm.load(request)
     assert setting is not None
-    form.contact_person_id.choices = [(0, "–")] + setting.contacts
+    form.contact_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(pid, name) for pid, name in setting.contacts]
     status = 200
     if request.method == "POST":
         if form.validate_submission():

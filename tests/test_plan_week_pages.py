@@ -1,0 +1,222 @@
+"""The client's day, week, plan and absence notices, and the staff's start page
+and plan editor, through HTTP with the demo data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from portal.auth import sessions
+from portal.models import AbsenceNotice, AccessEvent, GoalThought, GroupSlot, Plan
+from portal.schedule.calendar_days import today
+from tests import factories
+from tests.helpers import csrf_token, soup
+
+AINO, MIKKO, LIISA, JARI, HELENA = "010280-952L", "150375-990C", "230495-936S", "071188-955W", "120556-942L"
+SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
+
+
+@pytest.fixture
+def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]
+    return {code: factories.person_id(engine, app.state.vault, code)
+            for code in (AINO, MIKKO, LIISA, JARI, HELENA, SANNA_VERSTAS, MARIA_TUPA)}
+
+
+def as_client(client, engine, person: int, acting_for: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    client.cookies.set(sessions.COOKIE_NAMES["client"],
+                       factories.start_session(engine, audience="client", person=person, acting_for=acting_for or person))
+
+
+def as_staff(client, engine, person: int) -> None:  # type: ignore[no-untyped-def]
+    client.cookies.set(sessions.COOKIE_NAMES["staff"], factories.start_session(engine, audience="staff", person=person))
+
+
+def every_day_slot(engine, person: int) -> None:  # type: ignore[no-untyped-def]
+    """A slot on today's weekday in the person's group, so 'today' has activity whatever the day."""
+    group = factories.group_id(engine, person=person)
+    with Session(engine) as session:
+        slot = GroupSlot(group_id=group, weekday=today().weekday(), starts_at=__import__("datetime").time(9),
+                         ends_at=__import__("datetime").time(14), activity="Puutyöt", place="Verstas")
+        session.add(slot)
+        session.commit()
+
+
+def notices(engine, person: int) -> list[AbsenceNotice]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return list(session.exec(select(AbsenceNotice).where(AbsenceNotice.person_id == person)).all())
+
+
+def test_start_page_shows_today_first_and_the_one_step_button(client, engine, ids) -> None:
+    every_day_slot(engine, ids[AINO])
+    as_client(client, engine, ids[AINO])
+    page = client.get("/home")
+    assert page.status_code == 200
+    main = soup(page).main
+    first_card = main.find("section")
+    assert first_card.h2.get_text() == "Tänään"
+    assert "Tänään: Puutyöt, Verstas" in first_card.get_text(" ")
+    assert first_card.find("button", string="En pääse tänään") is not None
+    assert [a["href"] for a in main.select(".link-list a")][:2] == ["/week", "/absence"]
+
+
+def test_i_cant_come_today_in_one_step_and_staff_see_it(client, engine, ids) -> None:
+    every_day_slot(engine, ids[AINO])
+    as_client(client, engine, ids[AINO])
+    token = csrf_token(client.get("/home"))
+    response = client.post("/absence/today", data={"csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/home?reported=1"
+    [notice] = notices(engine, ids[AINO])
+    assert (notice.starts_on, notice.ends_on, notice.reason) == (today(), today(), "not_said")
+    page = client.get("/home?reported=1")
+    assert "Olet ilmoittanut, ettet pääse tänään." in page.text
+    assert "En pääse tänään" not in soup(page).main.find("section").get_text()
+    # Twice is refused with a message, and nothing more is stored.
+    again = client.post("/absence/today", data={"csrf_token": token})
+    assert again.status_code == 400 and "Olet jo ilmoittanut poissaolon" in again.text
+    assert len(notices(engine, ids[AINO])) == 1
+
+    client.cookies.clear()
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    staff = client.get("/staff")
+    section = soup(staff).find("h2", string="Uudet poissaoloilmoitukset").find_next("ul")
+    assert "Aino Virtanen" in section.get_text()
+    with Session(engine) as session:
+        logged = session.exec(select(func.count()).select_from(AccessEvent).where(
+            AccessEvent.object_type == "staff_start_page", AccessEvent.subject_person_id == ids[AINO])).one()
+    assert logged == 1
+
+
+def test_absence_form_rules(client, engine, ids) -> None:
+    as_client(client, engine, ids[AINO])
+    token = csrf_token(client.get("/absence"))
+
+    def post(**data):  # type: ignore[no-untyped-def]
+        return client.post("/absence", data={"csrf_token": token, "reason": "ill", **data}, follow_redirects=False)
+
+    day = today()
+    past = post(starts_on=(day - timedelta(days=1)).strftime("%d.%m.%Y"))
+    assert past.status_code == 400 and "Et voi ilmoittaa mennyttä päivää" in past.text
+    far = post(starts_on=(day + timedelta(days=1)).strftime("%d.%m.%Y"),
+               ends_on=(day + timedelta(days=57)).strftime("%d.%m.%Y"))
+    assert far.status_code == 400 and "enintään 8 viikkoa" in far.text
+    no_reason = client.post("/absence", data={"csrf_token": token, "starts_on": "x"})
+    assert no_reason.status_code == 400 and "Valitse syy." in no_reason.text and "muodossa 31.12.2027" in no_reason.text
+    assert notices(engine, ids[AINO]) == []
+    ok = post(starts_on=(day + timedelta(days=1)).strftime("%d.%m.%Y"),
+              ends_on=(day + timedelta(days=3)).strftime("%d.%m.%Y"), message="Hammaslääkäri")
+    assert ok.status_code == 303
+    [notice] = notices(engine, ids[AINO])
+    assert (notice.ends_on - notice.starts_on).days == 2 and notice.message == "Hammaslääkäri"
+    # The client sees it recorded, and can cancel it.
+    home = client.get("/home")
+    assert "Peru ilmoitus" in home.text
+    cancel = client.post(f"/absence/{notice.id}/cancel", data={"csrf_token": token}, follow_redirects=False)
+    assert cancel.status_code == 303
+    assert notices(engine, ids[AINO])[0].cancelled_at is not None
+    assert client.post(f"/absence/{notice.id}/cancel", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_view_only_delegate_cannot_report(client, engine, ids) -> None:
+    factories.add_mandate(engine, principal=ids[AINO], agent=ids[MIKKO])
+    as_client(client, engine, ids[MIKKO], acting_for=ids[AINO])
+    token = csrf_token(client.get("/home"))
+    assert client.post("/absence/today", data={"csrf_token": token}).status_code == 403
+    assert notices(engine, ids[AINO]) == []
+
+
+def test_week_shows_two_weeks_today_first_with_changes_in_words(client, engine, ids) -> None:
+    as_client(client, engine, ids[LIISA])
+    page = client.get("/week")
+    assert page.status_code == 200
+    headings = [h3.get_text() for h3 in soup(page).main.find_all("h3")]
+    assert headings[0].startswith("Tänään")
+    assert 8 <= len(headings) <= 14
+    assert "Ensi viikko" in page.text
+    # The demo cancels one of Liisa's days next week, with the reason in words.
+    assert "Tänä päivänä ei ole toimintaa. Ohjaaja on koulutuksessa." in soup(page).get_text(" ")
+    assert "Maria Salo" in page.text  # who guides
+
+
+def test_plan_page_and_own_thoughts(client, engine, ids) -> None:
+    as_client(client, engine, ids[AINO])
+    page = client.get("/plan")
+    assert page.status_code == 200
+    text = soup(page).main.get_text(" ")
+    assert "Opin käyttämään hiomakonetta itse." in text and "Aiemmat suunnitelmat" in text
+    assert soup(page).find("a", href="tel:085551010") is not None
+    goal = factories.goal_id(engine, person=ids[AINO])
+    token = csrf_token(page)
+    empty = client.post(f"/plan/goals/{goal}/thoughts", data={f"goal{goal}-csrf_token": token, f"goal{goal}-text": " "})
+    assert empty.status_code == 400 and "Kirjoita ajatuksesi." in empty.text
+    saved = client.post(f"/plan/goals/{goal}/thoughts",
+                        data={f"goal{goal}-csrf_token": token, f"goal{goal}-text": "Haluan oppia sorvaamaan."},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(GoalThought).where(GoalThought.goal_id == goal)).one() == 2
+    # Staff see the client's thoughts.
+    client.cookies.clear()
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    assert "Haluan oppia sorvaamaan." in client.get(f"/staff/clients/{ids[AINO]}/plan").text
+
+
+def test_another_clients_goal_is_not_found(client, engine, ids) -> None:
+    goal = factories.goal_id(engine, person=ids[AINO])
+    as_client(client, engine, ids[MIKKO])
+    token = csrf_token(client.get("/plan"))
+    response = client.post(f"/plan/goals/{goal}/thoughts", data={f"goal{goal}-csrf_token": token, f"goal{goal}-text": "x"})
+    assert response.status_code == 404
+
+
+def plan_count(engine, person: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        total = session.exec(select(func.count()).select_from(Plan).where(Plan.person_id == person)).one()
+        replaced = session.exec(select(func.count()).select_from(Plan).where(
+            Plan.person_id == person, col(Plan.replaced_at).is_not(None))).one()
+    return total, replaced
+
+
+def test_plan_editor_keeps_the_old_plan_and_checks_the_rules(client, engine, ids) -> None:
+    as_staff(client, engine, ids[MARIA_TUPA])
+    path = f"/staff/clients/{ids[JARI]}/plan"
+    page = client.get(path)
+    assert page.status_code == 200
+    form = soup(page).find("form", action=path)
+    data = {field["name"]: field.get("value", "") for field in form.find_all("input")}
+    data.update({select_["name"]: (select_.find("option", selected=True) or select_.find("option"))["value"]
+                 for select_ in form.find_all("select")})
+    data.update({area["name"]: area.get_text() for area in form.find_all("textarea")})
+    assert data["days_per_week"] == "3" and data["goals-0-client_words"]
+    before = plan_count(engine, ids[JARI])
+    # Rehabilitative work activity: at most 4 days a week, 4–8 hours, 3–24 months.
+    bad = client.post(path, data={**data, "days_per_week": "5", "hours_per_day": "3,5"})
+    assert bad.status_code == 400
+    assert "väliltä 1–4" in bad.text and "väliltä 4–8" in bad.text
+    short = client.post(path, data={**data, "ends_on": data["starts_on"]})
+    assert short.status_code == 400 and "3–24 kuukautta" in short.text
+    assert plan_count(engine, ids[JARI]) == before
+    good = client.post(path, data={**data, "hours_per_day": "4,5", "goals-2-client_words": "Haen kouluun.",
+                                   "goals-2-status": "starting"}, follow_redirects=False)
+    assert good.status_code == 303
+    assert plan_count(engine, ids[JARI]) == (before[0] + 1, before[1] + 1)
+    shown = client.get(path + "?saved=1").text
+    assert "Haen kouluun." in shown and "vanha versio" in shown
+
+
+def test_staff_of_another_unit_cannot_open_the_plan_editor(client, engine, ids) -> None:
+    as_staff(client, engine, ids[MARIA_TUPA])
+    assert client.get(f"/staff/clients/{ids[AINO]}/plan").status_code == 404
+
+
+def test_staff_start_page_lists_todays_groups_and_expected_clients(client, engine, ids) -> None:
+    every_day_slot(engine, ids[AINO])
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    page = client.get("/staff")
+    assert page.status_code == 200
+    heading = soup(page).find("h2", string="Tänään")
+    today_part = " ".join(section.get_text(" ") for section in heading.find_next_siblings("section"))
+    assert "Puutyöt" in today_part and "Aino Virtanen" in today_part
+    assert "Liisa" not in today_part  # Tupa's client
+
