@@ -1,0 +1,192 @@
+"""The schedule's domain: plan rules per service, absences, expected clients,
+holidays, and the calendar feed (times in Europe/Helsinki across DST, 404 after revoking)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import icalendar
+import pytest
+from sqlmodel import Session, select
+
+from portal.auth import sessions
+from portal.db import transaction
+from portal.models import AttendanceMark, CalendarFeed, Group, GroupSlot, Service, SlotChange
+from portal.plans import records, rules
+from portal.schedule import absences, feed, week
+from portal.schedule.calendar_days import public_holidays, today
+from tests import factories
+from tests.helpers import csrf_token
+
+AINO, LIISA, JARI, SANNA = "010280-952L", "230495-936S", "071188-955W", "300883-9617"
+
+
+@pytest.fixture
+def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]
+    return {code: factories.person_id(engine, app.state.vault, code) for code in (AINO, LIISA, JARI, SANNA)}
+
+
+# Plan rules ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "starts", "ends", "problem"),
+    [
+        (Service.REHABILITATIVE_WORK, date(2027, 1, 1), date(2027, 3, 31), None),  # exactly 3 months
+        (Service.REHABILITATIVE_WORK, date(2027, 1, 1), date(2027, 3, 30), "period_length"),
+        (Service.REHABILITATIVE_WORK, date(2027, 1, 1), date(2028, 12, 31), None),  # exactly 24 months
+        (Service.REHABILITATIVE_WORK, date(2027, 1, 1), date(2029, 1, 1), "period_length"),
+        (Service.WORK_ACTIVITY, date(2027, 1, 1), date(2027, 1, 31), None),
+        (Service.DAY_ACTIVITY, date(2027, 2, 1), date(2027, 1, 31), "ends_before_start"),
+    ],
+)
+def test_plan_period_rules(service, starts, ends, problem) -> None:
+    found = rules.period_problems(service.value, starts, ends)
+    assert [p.code for p in found] == ([problem] if problem else [])
+
+
+@pytest.mark.parametrize(
+    ("days", "hours", "codes"),
+    [(1, Decimal(4), []), (4, Decimal(8), []), (0, Decimal(4), ["days"]), (5, Decimal(6), ["days"]),
+     (3, Decimal("3.5"), ["hours"]), (3, Decimal("8.5"), ["hours"])],
+)
+def test_rehabilitative_work_days_and_hours(days, hours, codes) -> None:
+    assert [p.code for p in rules.amount_problems(Service.REHABILITATIVE_WORK.value, days, hours)] == codes
+
+
+def test_a_second_plan_for_the_same_days_is_refused_and_nothing_is_stored(engine, ids) -> None:
+    with transaction(engine) as session:
+        setting = records.plan_setting(session, person_id=ids[JARI], unit_ids=[2, 1])
+        current = records.current_plan(session, person_id=ids[JARI], today=today())
+        assert setting is not None and current is not None
+        draft = records.PlanDraft(starts_on=current.starts_on + timedelta(days=10),
+                                  ends_on=current.starts_on + timedelta(days=200), days_per_week=2,
+                                  hours_per_day=Decimal(5), goals=[records.GoalDraft("Uusi")])
+        outcome = records.save_new_plan(session, person_id=ids[JARI], setting=setting, draft=draft,
+                                        by_person_id=ids[SANNA], replaces_id=None)
+        assert [p.code for p in outcome] == ["overlap"]  # type: ignore[union-attr]
+        # As a new version of the current plan it is fine, and the old one stays.
+        saved = records.save_new_plan(session, person_id=ids[JARI], setting=setting, draft=draft,
+                                      by_person_id=ids[SANNA], replaces_id=current.id)
+        assert not isinstance(saved, list)
+        assert current.replaced_by_id == saved.id
+        page = records.plan_page(session, person_id=ids[JARI], today=today())
+        assert page.current is not None and page.current.id == saved.id
+        assert any(old.id == current.id and old.replaced for old in page.earlier)
+
+
+# Absences -------------------------------------------------------------------------
+
+
+def test_absence_rules(engine, ids) -> None:
+    day = today()
+    with transaction(engine) as session:
+        def codes(starts: date, ends: date) -> list[str]:
+            return [p.code for p in absences.problems(session, person_id=ids[AINO], starts_on=starts, ends_on=ends,
+                                                       today=day)]
+
+        assert codes(day - timedelta(days=1), day) == ["absence_past"]
+        assert codes(day, day + timedelta(days=56)) == []
+        assert codes(day, day + timedelta(days=57)) == ["absence_too_far"]
+        assert codes(day + timedelta(days=2), day + timedelta(days=1)) == ["ends_before_start"]
+        session.add(AttendanceMark(person_id=ids[AINO], on_date=day + timedelta(days=3), present=True,
+                                   recorded_by_person_id=ids[SANNA]))
+        session.flush()
+        assert codes(day + timedelta(days=2), day + timedelta(days=4)) == ["absence_attended"]
+        # Outside the service period (the demo period ends 31.8.2027).
+        assert codes(date(2027, 9, 1), date(2027, 9, 1)) in (["absence_outside_period"], ["absence_too_far"])
+
+
+def test_a_notice_that_has_started_cannot_be_cancelled(engine, ids) -> None:
+    day = today()
+    started = factories.add_absence(engine, person=ids[AINO], starts_on=day - timedelta(days=1), ends_on=day)
+    with transaction(engine) as session:
+        assert absences.cancel(session, person_id=ids[AINO], notice_id=started, today=day) is None
+        assert absences.cancel(session, person_id=ids[LIISA], notice_id=started, today=day) is None
+
+
+# Expected clients and holidays ------------------------------------------------------
+
+
+def test_expected_clients_come_from_groups_changes_absences_and_holidays(engine, ids) -> None:
+    with transaction(engine) as session:
+        verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+        group = session.exec(select(Group).where(Group.name == "Puutyöt")).one()
+        monday = date(2027, 1, 11)  # an ordinary Monday: Aino's group meets
+        assert [c.name for c in week.expected_clients(session, unit_id=verstas, day=monday)] == ["Aino Virtanen"]
+        assert week.expected_clients(session, unit_id=verstas, day=date(2027, 1, 6)) == []  # Epiphany, a Wednesday
+        slot = session.exec(select(GroupSlot).where(GroupSlot.group_id == group.id, GroupSlot.weekday == 0)).one()
+        session.add(SlotChange(slot_id=slot.id, on_date=monday, cancelled=True, note="Koulutus",
+                               created_by_person_id=ids[SANNA]))
+        session.flush()
+        assert week.expected_clients(session, unit_id=verstas, day=monday) == []
+        tuesday = monday + timedelta(days=1)
+        notice = absences.AbsenceNotice(person_id=ids[AINO], starts_on=tuesday, ends_on=tuesday, reason="ill",
+                                                  created_by_person_id=ids[AINO])
+        session.add(notice)
+        session.flush()
+        expected = {c.name: c for c in week.expected_clients(session, unit_id=verstas, day=tuesday)}
+        assert set(expected) == {"Aino Virtanen", "Mikko Korhonen"}
+        assert expected["Mikko Korhonen"].absence is None
+        expected = expected["Aino Virtanen"]
+        assert expected.absence is not None and expected.absence.reason == "ill"
+
+
+def test_public_holidays_come_from_the_library_in_each_language() -> None:
+    from portal import i18n
+
+    i18n.set_locale("fi")
+    found = public_holidays(date(2026, 12, 1), date(2026, 12, 31))
+    assert found[date(2026, 12, 6)] == "Itsenäisyyspäivä" and date(2026, 12, 25) in found
+    i18n.set_locale("sv")
+    assert public_holidays(date(2026, 12, 6), date(2026, 12, 6))[date(2026, 12, 6)] == "Självständighetsdagen"
+    i18n.set_locale("fi")
+
+
+# The calendar feed ----------------------------------------------------------------
+
+
+def test_feed_times_are_right_in_helsinki_across_daylight_saving(engine, ids, settings) -> None:
+    with transaction(engine) as session:
+        made = feed.create(session, person_id=ids[AINO], secret_key=settings.secret_key)
+        token = feed.token_for(settings.secret_key, made.salt)
+        assert made.token_hash != token and token not in made.salt  # only a hash is stored
+        spring = feed.calendar(session, token=token, today=date(2027, 3, 22), base_url=settings.base_url)
+        autumn = feed.calendar(session, token=token, today=date(2027, 10, 25), base_url=settings.base_url)
+    assert spring is not None and autumn is not None
+    starts = {}
+    for body in (spring, autumn):
+        calendar = icalendar.Calendar.from_ical(body)
+        for event in calendar.walk("VEVENT"):
+            starts[event.decoded("dtstart").date()] = event.decoded("dtstart")
+            assert event.decoded("dtstart").tzinfo is not None
+            assert "hiomakone" not in body.decode()  # no goals in the feed
+    # Aino's Puutyöt is at 9.00 Helsinki time: 7.00 UTC in winter, 6.00 UTC in summer.
+    assert starts[date(2027, 3, 23)].astimezone(UTC).time() == time(7)
+    assert starts[date(2027, 3, 30)].astimezone(UTC).time() == time(6)
+    assert starts[date(2027, 10, 26)].astimezone(UTC).time() == time(6)
+    assert starts[date(2027, 11, 2)].astimezone(UTC).time() == time(7)
+    assert date(2027, 3, 29) not in starts  # Easter Monday: no activity
+    assert b"BEGIN:VTIMEZONE" in spring and b"TZID:Europe/Helsinki" in spring
+
+
+def test_feed_address_stays_until_revoked_then_answers_404(client, engine, ids) -> None:
+    client.cookies.set(sessions.COOKIE_NAMES["client"],
+                       factories.start_session(engine, audience="client", person=ids[AINO], acting_for=ids[AINO]))
+    token = csrf_token(client.get("/settings/calendar"))
+    assert client.post("/settings/calendar/make", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    page = client.get("/settings/calendar").text
+    address = page.split('<p class="address">')[1].split("</p>")[0]
+    client.post("/settings/calendar/make", data={"csrf_token": token})  # a second press keeps the address
+    assert address in client.get("/settings/calendar").text
+    path = address.removeprefix("http://127.0.0.1:8000")
+    response = client.get(path)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    assert icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert client.get(path.replace(path[-10:-4], "000000")).status_code == 404  # a token that does not exist
+    client.post("/settings/calendar/revoke", data={"csrf_token": token})
+    assert client.get(path).status_code == 404
+    with Session(engine) as session:
+        stored = session.exec(select(CalendarFeed)).one()
+        assert stored.revoked_at is not None and path.split("/")[-1][:-4] != stored.token_hash
