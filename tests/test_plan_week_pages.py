@@ -220,3 +220,68 @@ def test_staff_start_page_lists_todays_groups_and_expected_clients(client, engin
     assert "Puutyöt" in today_part and "Aino Virtanen" in today_part
     assert "Liisa" not in today_part  # Tupa's client
 
+
+
+def group_form(client, path: str, kind: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    page = client.get(path)
+    assert page.status_code == 200
+    return {f"{kind}-csrf_token": csrf_token(page)}
+
+
+def test_schedule_editor_adds_a_time_a_client_and_a_change(client, engine, ids) -> None:
+    group = factories.group_id(engine, person=ids[AINO])
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    assert "Puutyöt" in client.get("/staff/groups").text
+    path = f"/staff/groups/{group}"
+    data = group_form(client, path, "slots")
+    bad = client.post(path + "/slots", data={**data, "slots-weekday": "4", "slots-starts_at": "14",
+                                             "slots-ends_at": "9.00", "slots-activity": "", "slots-place": "Piha"})
+    assert bad.status_code == 400 and "Kirjoita toiminta." in bad.text and bad.text.count("field__error\"") == 1
+    with Session(engine) as session:
+        before = session.exec(select(func.count()).select_from(GroupSlot)).one()
+    wrong_order = client.post(path + "/slots", data={**data, "slots-weekday": "4", "slots-starts_at": "14",
+                                                     "slots-ends_at": "9.00", "slots-activity": "Puutyöt",
+                                                     "slots-place": "Piha"})
+    assert wrong_order.status_code == 400 and "Loppuaika on ennen alkuaikaa" in wrong_order.text
+    ok = client.post(path + "/slots", data={**data, "slots-weekday": "4", "slots-starts_at": "9.00",
+                                            "slots-ends_at": "12:30", "slots-activity": "Siivous",
+                                            "slots-place": "Verstas", "slots-guide_person_id": str(ids[SANNA_VERSTAS])},
+                     follow_redirects=False)
+    assert ok.status_code == 303
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(GroupSlot)).one() == before + 1
+    # Mikko into the group, then a change for the whole of next week.
+    data = group_form(client, path, "members")
+    added = client.post(path + "/members", data={**data, "members-person_id": str(ids[MIKKO]),
+                                                 "members-starts_on": today().strftime("%d.%m.%Y")},
+                        follow_redirects=False)
+    assert added.status_code == 303 and "Mikko Korhonen" in client.get(path).text
+    data = group_form(client, path, "changes")
+    next_week = today() + timedelta(days=7)
+    change = client.post(path + "/changes", data={**data, "changes-on_date": next_week.strftime("%d.%m.%Y"),
+                                                  "changes-scope": "week", "changes-place": "Leirikeskus",
+                                                  "changes-note": "Olemme leirillä koko viikon."},
+                         follow_redirects=False)
+    assert change.status_code == 303
+    client.cookies.clear()
+    as_client(client, engine, ids[AINO])
+    week_page = client.get("/week").text
+    assert week_page.count("Olemme leirillä koko viikon.") >= 4  # Aino's 4 days plus the new Friday
+
+
+def test_schedule_editor_refuses_another_units_group_and_past_changes(client, engine, ids) -> None:
+    group = factories.group_id(engine, person=ids[AINO])  # Verstas
+    as_staff(client, engine, ids[MARIA_TUPA])
+    assert client.get(f"/staff/groups/{group}").status_code == 404
+    token = csrf_token(client.get("/staff/groups"))
+    assert "Puutyöt" not in client.get("/staff/groups").text
+    refused = client.post(f"/staff/groups/{group}/changes", data={
+        "changes-csrf_token": token, "changes-on_date": today().strftime("%d.%m.%Y"), "changes-note": "x"})
+    assert refused.status_code == 404
+    client.cookies.clear()
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    token = csrf_token(client.get(f"/staff/groups/{group}"))
+    past = client.post(f"/staff/groups/{group}/changes", data={
+        "changes-csrf_token": token, "changes-on_date": (today() - timedelta(days=7)).strftime("%d.%m.%Y"),
+        "changes-note": "Myöhässä"})
+    assert past.status_code == 400 and "menneellä päivällä" in past.text

@@ -54,7 +54,9 @@ TIME_ORDER = _l("Loppuaika on ennen alkuaikaa. Tarkista kellonajat.")
 WRITE_ACTIVITY = _l("Kirjoita toiminta.")
 WRITE_PLACE = _l("Kirjoita paikka.")
 CHOOSE_CLIENT = _l("Valitse asiakas listasta.")
-CHOOSE_SLOT = _l("Valitse ryhmän aika listasta.")
+CHOOSE_GUIDE = _l("Valitse ohjaaja listasta.")
+CHANGE_PAST = _l("Muutos ei voi olla menneellä päivällä.")
+CHANGE_NO_SLOT = _l("Ryhmällä ei ole toimintaa sinä päivänä. Valitse toinen päivä.")
 WRITE_CHANGE_NOTE = _l("Kerro muutos sanoin.")
 
 # Problem codes from the domain (portal.plans.rules.Problem) to messages.
@@ -80,3 +82,12 @@ def problem_message(code: str, values: tuple[tuple[str, object], ...] = ()) -> s
     message = PROBLEMS[code]
     return i18n.gettext(message._args[0], **{name: i18n.format_number(value) if not isinstance(value, str) else value  # type: ignore[arg-type]
                                             for name, value in values})
+
+
+PROBLEMS.update({
+    "time_order": TIME_ORDER,
+    "guide": CHOOSE_GUIDE,
+    "client": CHOOSE_CLIENT,
+    "change_past": CHANGE_PAST,
+    "change_no_slot": CHANGE_NO_SLOT,
+})

@@ -1,3 +1,150 @@
-"""Staff schedule editor: groups, weekly templates, members, changes."""
+"""Staff schedule editor: the groups of one's units, a group's weekly times,
+its clients, and changes for one day or one week."""
 
-routes: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from wtforms import SelectChoice
+
+from portal import access_log, db
+from portal.auth.permissions import Action
+from portal.forms import PortalForm
+from portal.forms.absence import apply_problems
+from portal.forms.schedule import WEEKDAYS, ChangeForm, MemberForm, SlotForm
+from portal.models import Group
+from portal.schedule import editing
+from portal.schedule.calendar_days import today
+from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
+from portal.web.templating import render
+
+FORMS = {"slots": SlotForm, "members": MemberForm, "changes": ChangeForm}
+WEEKDAY_NAMES = {int(choice.value): choice.label for choice in WEEKDAYS}
+
+
+def _log_members(session: Session, viewer: Viewer, meta: dict[str, str], groups: list[editing.GroupView]) -> None:
+    person_ids = sorted({member.person_id for group in groups for member in group.members})
+    access_log.record_many(session, [event_fields(viewer.actor, meta, action="read", object_type="group_members",
+                                                  subject_id=person_id) for person_id in person_ids])
+
+
+def _groups(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[editing.GroupView]:
+    groups = editing.groups_of(session, actor=viewer.actor, today=today())
+    _log_members(session, viewer, meta, groups)
+    return groups
+
+
+@staff_route(Action.STAFF_EDIT_SCHEDULE)
+async def group_list(request: Request) -> Response:
+    viewer = request.state.viewer
+    groups = await db.run(request, _groups, viewer=viewer, meta=request_meta(request))
+    return render(request, "staff/groups.html", {"viewer": viewer, "groups": groups, "weekday_names": WEEKDAY_NAMES})
+
+
+def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int) -> dict[str, Any] | None:
+    group = editing.group_for(session, actor=viewer.actor, group_id=group_id)
+    if group is None:
+        log_event(session, viewer.actor, meta, action="refused", object_type="group", subject_id=None,
+                  object_id=str(group_id))
+        return None
+    [view] = editing.views(session, groups=[group], today=today())
+    _log_members(session, viewer, meta, [view])
+    members = {member.person_id for member in view.members}
+    return {
+        "group": view,
+        "guides": editing.guides(session, unit_id=group.unit_id),
+        "clients": [row for row in editing.clients(session, unit_id=group.unit_id, today=today()) if row[0] not in members],
+    }
+
+
+def _forms(request: Request, data: dict[str, Any], posted: tuple[str, PortalForm] | None) -> dict[str, PortalForm]:
+    context = (request.app.state.settings.secret_key, request.state.csrf_seed)
+    forms = {name: form_class(meta={"csrf_context": context}, prefix=f"{name}-") for name, form_class in FORMS.items()}
+    if posted is not None:
+        forms[posted[0]] = posted[1]
+    forms["slots"].guide_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
+    forms["members"].person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["clients"]]
+    return forms
+
+
+def _page(request: Request, data: dict[str, Any], posted: tuple[str, PortalForm] | None = None,
+          status_code: int = 200) -> Response:
+    forms = _forms(request, data, posted)
+    return render(request, "staff/group.html", {
+        "viewer": request.state.viewer, **data, "forms": forms, "weekday_names": WEEKDAY_NAMES,
+        "errors": posted[1].error_list if posted else [], "saved": request.query_params.get("saved") == "1",
+    }, status_code=status_code)
+
+
+@staff_route(Action.STAFF_EDIT_SCHEDULE)
+async def group_page(request: Request) -> Response:
+    data = await db.run(request, _group, viewer=request.state.viewer, meta=request_meta(request),
+                        group_id=int(request.path_params["group_id"]))
+    if data is None:
+        return render(request, "errors/404.html", status_code=404)
+    return _page(request, data)
+
+
+def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int, kind: str,
+          form: Any) -> list[editing.Problem] | None:
+    """Save one form's change; None when the group is not this person's to edit."""
+    group: Group | None = editing.group_for(session, actor=viewer.actor, group_id=group_id)
+    if group is None:
+        log_event(session, viewer.actor, meta, action="refused", object_type="group", subject_id=None,
+                  object_id=str(group_id))
+        return None
+    if kind == "slots":
+        outcome: Any = editing.add_slot(
+            session, group=group, weekday=int(form.weekday.data), starts_at=form.starts_at.data,
+            ends_at=form.ends_at.data, activity=form.activity.data, place=form.place.data,
+            guide_person_id=form.guide_person_id.data or None)
+    elif kind == "members":
+        outcome = editing.assign(session, group=group, person_id=form.person_id.data, starts_on=form.starts_on.data,
+                                 today=today())
+        if not isinstance(outcome, list):
+            log_event(session, viewer.actor, meta, action="change", object_type="group_members",
+                      subject_id=form.person_id.data, object_id=str(outcome.id))
+    else:
+        outcome = editing.change(
+            session, group=group, on_date=form.on_date.data, whole_week=form.scope.data == "week",
+            cancelled=bool(form.cancelled.data), starts_at=form.starts_at.data, ends_at=form.ends_at.data,
+            activity=form.activity.data or "", place=form.place.data or "", note=form.note.data,
+            by_person_id=viewer.person.id, today=today())  # type: ignore[arg-type]
+    if isinstance(outcome, list) and outcome and isinstance(outcome[0], editing.Problem):
+        return outcome
+    return []
+
+
+def _poster(kind: str):  # type: ignore[no-untyped-def]
+    @staff_route(Action.STAFF_EDIT_SCHEDULE)
+    async def post(request: Request) -> Response:
+        viewer = request.state.viewer
+        group_id = int(request.path_params["group_id"])
+        form = await FORMS[kind].load(request, prefix=f"{kind}-")
+        if form.validate_submission():
+            problems = await db.run(request, _save, viewer=viewer, meta=request_meta(request), group_id=group_id,
+                                    kind=kind, form=form)
+            if problems is None:
+                return render(request, "errors/404.html", status_code=404)
+            if not problems:
+                return RedirectResponse(f"/staff/groups/{group_id}?saved=1", status_code=303)
+            apply_problems(form, problems)
+        data = await db.run(request, _group, viewer=viewer, meta=request_meta(request), group_id=group_id)
+        if data is None:
+            return render(request, "errors/404.html", status_code=404)
+        return _page(request, data, (kind, form), status_code=400)
+
+    post.__name__ = f"group_{kind}"
+    return post
+
+
+routes = [
+    Route("/staff/groups", group_list, name="staff_groups"),
+    Route("/staff/groups/{group_id:int}", group_page, name="staff_group"),
+    *[Route(f"/staff/groups/{{group_id:int}}/{kind}", _poster(kind), methods=["POST"], name=f"staff_group_{kind}")
+      for kind in FORMS],
+]
