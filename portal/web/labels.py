@@ -38,6 +38,7 @@ OBJECT_NAMES = {
     "absence_notice": _l("poissaoloilmoitus"),
     "calendar_feed": _l("kalenteri puhelimessa"),
     "staff_start_page": _l("päivän ryhmät"),
+    "group_members": _l("ryhmän asiakkaat"),
 }
 
 ABSENCE_REASONS = {
