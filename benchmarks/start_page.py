@@ -108,6 +108,7 @@ def main(requests: int) -> None:
     logging.getLogger("portal.requests").addHandler(handler)
     logging.getLogger("portal.requests").propagate = False
     logging.disable(logging.NOTSET)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     with demo_portal(Path(tempfile.mkdtemp())) as (url, app):
         engine = app.state.engine
         aino = factories.person_id(engine, app.state.vault, AINO)

@@ -285,3 +285,13 @@ def test_schedule_editor_refuses_another_units_group_and_past_changes(client, en
         "changes-csrf_token": token, "changes-on_date": (today() - timedelta(days=7)).strftime("%d.%m.%Y"),
         "changes-note": "Myöhässä"})
     assert past.status_code == 400 and "menneellä päivällä" in past.text
+
+
+def test_plan_editor_offers_every_goal_and_keeps_them_in_the_new_version(client, engine, ids) -> None:
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    path = f"/staff/clients/{ids[AINO]}/plan"
+    page = soup(client.get(path))
+    # Aino's current plan has 2 goals: both are offered, and an empty field for a new one.
+    assert [field.get("value", "") for field in page.select("input[name$=client_words]")][:2] == [
+        "Opin käyttämään hiomakonetta itse.", "Tulen aamulla ajoissa."]
+    assert len(page.select("input[name$=client_words]")) == 3

@@ -94,8 +94,10 @@ def test_absence_rules(engine, ids) -> None:
                                    recorded_by_person_id=ids[SANNA]))
         session.flush()
         assert codes(day + timedelta(days=2), day + timedelta(days=4)) == ["absence_attended"]
-        # Outside the service period (the demo period ends 31.8.2027).
-        assert codes(date(2027, 9, 1), date(2027, 9, 1)) in (["absence_outside_period"], ["absence_too_far"])
+        # Outside the service period: the demo period ends 31.8.2027.
+        late = [p.code for p in absences.problems(session, person_id=ids[AINO], starts_on=date(2027, 8, 30),
+                                                   ends_on=date(2027, 9, 1), today=date(2027, 8, 20))]
+        assert late == ["absence_outside_period"]
 
 
 def test_a_notice_that_has_started_cannot_be_cancelled(engine, ids) -> None:
@@ -131,6 +133,18 @@ def test_expected_clients_come_from_groups_changes_absences_and_holidays(engine,
         assert expected["Mikko Korhonen"].absence is None
         expected = expected["Aino Virtanen"]
         assert expected.absence is not None and expected.absence.reason == "ill"
+
+
+def test_a_holiday_is_a_day_without_activity_in_the_week(engine, ids) -> None:
+    from portal import i18n
+
+    i18n.set_locale("fi")
+    with Session(engine) as session:
+        [easter_monday] = week.client_days(session, person_id=ids[AINO], first=date(2027, 3, 29), last=date(2027, 3, 29))
+        [monday_after] = week.client_days(session, person_id=ids[AINO], first=date(2027, 4, 5), last=date(2027, 4, 5))
+    assert easter_monday.holiday == "Toinen pääsiäispäivä"
+    assert easter_monday.occurrences and easter_monday.activities == []  # Aino's Monday group, not held
+    assert monday_after.holiday is None and [o.activity for o in monday_after.activities] == ["Puutyöt"]
 
 
 def test_public_holidays_come_from_the_library_in_each_language() -> None:
@@ -190,3 +204,16 @@ def test_feed_address_stays_until_revoked_then_answers_404(client, engine, ids) 
     with Session(engine) as session:
         stored = session.exec(select(CalendarFeed)).one()
         assert stored.revoked_at is not None and path.split("/")[-1][:-4] != stored.token_hash
+
+
+def test_a_kiosk_never_shows_the_calendar_address(client, engine, ids, settings) -> None:
+    with transaction(engine) as session:
+        made = feed.create(session, person_id=ids[AINO], secret_key=settings.secret_key)
+        token = feed.token_for(settings.secret_key, made.salt)
+    client.cookies.set(sessions.COOKIE_NAMES["client"], factories.start_session(
+        engine, audience="client", person=ids[AINO], acting_for=ids[AINO], kiosk=True))
+    page = client.get("/settings/calendar")
+    assert page.status_code == 200 and token not in page.text and "Poista osoite käytöstä" in page.text
+    client.cookies.set(sessions.COOKIE_NAMES["client"], factories.start_session(
+        engine, audience="client", person=ids[AINO], acting_for=ids[AINO]))
+    assert token in client.get("/settings/calendar").text

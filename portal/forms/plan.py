@@ -25,7 +25,8 @@ from portal.i18n import lazy_gettext as _l
 from portal.models import GoalStatus
 from portal.plans.records import GoalDraft, PlanDraft
 
-GOAL_SLOTS = 3
+GOAL_SLOTS = 3  # empty goal fields offered at least
+MAX_GOALS = 12
 
 STATUS_NAMES = {
     GoalStatus.STARTING.value: _l("Ei vielä alkanut"),
@@ -110,7 +111,7 @@ class PlanForm(PortalForm):
     contact_phone = StringField(_l("Yhteyshenkilön puhelinnumero"), filters=[_strip],
                                 validators=[Optional(), Length(max=40, message=errors.TEXT_TOO_LONG)],
                                 render_kw={"autocomplete": "off", "inputmode": "tel"})
-    goals = FieldList(FormField(GoalForm), min_entries=GOAL_SLOTS, max_entries=GOAL_SLOTS)
+    goals = FieldList(FormField(GoalForm), min_entries=GOAL_SLOTS, max_entries=MAX_GOALS)
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def,override]
         valid = super().validate(extra_validators)

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from portal import db
 from portal.auth.permissions import Action
 from portal.forms.absence import ThoughtForm, apply_problems
-from portal.forms.plan import GOAL_SLOTS, STATUS_NAMES, PlanForm
+from portal.forms.plan import MAX_GOALS, STATUS_NAMES, PlanForm
 from portal.plans import records
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, log_event, request_meta, staff_route
@@ -101,7 +101,10 @@ def _prefill(form: PlanForm, page: records.PlanPage) -> None:
     form.days_per_week.data, form.hours_per_day.data = plan.days_per_week, plan.hours_per_day
     form.next_review_on.data, form.network_meeting_on.data = plan.next_review_on, plan.network_meeting_on
     form.contact_phone.data = plan.contact_phone
-    for entry, goal in zip(form.goals, plan.goals[:GOAL_SLOTS], strict=False):
+    # Every goal of the current plan, and one empty field for a new goal.
+    while len(form.goals) < min(len(plan.goals) + 1, MAX_GOALS):
+        form.goals.append_entry()
+    for entry, goal in zip(form.goals, plan.goals, strict=False):
         entry.form.client_words.data, entry.form.staff_words.data = goal.client_words, goal.staff_words
         entry.form.status.data, entry.form.follow_up.data = goal.status, goal.follow_up
 
