@@ -12,7 +12,7 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from portal.auth import sessions
-from portal.auth.permissions import Action, Actor, Subject, can
+from portal.auth.permissions import Action, Actor, Subject, can, may_edit_unit_schedule
 from portal.models import AccessEvent, MandateScope
 from portal.web.guard import Access
 from tests import factories
@@ -191,10 +191,24 @@ CLIENT = Subject(1, frozenset({10}))
         (OTHER_UNIT, Action.STAFF_RECORD_GUARDIANSHIP, False),
         (INSTRUCTOR, Action.VIEW, False),
         (OWN, Action.STAFF_VIEW_CLIENT, False),
+        (OWN, Action.MANAGE_CALENDAR, True),
+        (AGENT, Action.MANAGE_CALENDAR, False),
+        (VIEWER, Action.ACT, False),
+        (INSTRUCTOR, Action.STAFF_EDIT_PLAN, True),
+        (OTHER_UNIT, Action.STAFF_EDIT_PLAN, False),
+        (OWN, Action.STAFF_EDIT_PLAN, False),
+        (INSTRUCTOR, Action.STAFF_EDIT_SCHEDULE, True),
+        (OWN, Action.STAFF_EDIT_SCHEDULE, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:
     assert can(actor, action, CLIENT) is allowed
+
+
+def test_schedules_are_edited_only_in_ones_own_units() -> None:
+    assert may_edit_unit_schedule(INSTRUCTOR, 10)
+    assert not may_edit_unit_schedule(INSTRUCTOR, 20)
+    assert not may_edit_unit_schedule(OWN, 10)
 
 
 def test_client_actor_cannot_reach_another_subject() -> None:

@@ -89,6 +89,8 @@ async def report_absence(request: Request) -> Response:
                 return RedirectResponse("/home?reported=1", status_code=303)
             apply_problems(form, problems)
         return render(request, "client/absence.html", {"viewer": viewer, "form": form}, status_code=400)
+    if not viewer.draft:
+        form.starts_on.data = AbsenceForm.default_day(today())  # "a later day": tomorrow to start from
     return render(request, "client/absence.html", {"viewer": viewer, "form": form})
 
 
