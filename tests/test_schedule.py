@@ -12,7 +12,16 @@ from sqlmodel import Session, select
 
 from portal.auth import sessions
 from portal.db import transaction
-from portal.models import AttendanceMark, CalendarFeed, Group, GroupSlot, Service, SlotChange
+from portal.models import (
+    AttendanceMark,
+    CalendarFeed,
+    ClientPeriod,
+    Group,
+    GroupMember,
+    GroupSlot,
+    Service,
+    SlotChange,
+)
 from portal.plans import records, rules
 from portal.schedule import absences, feed, week
 from portal.schedule.calendar_days import public_holidays, today
@@ -24,7 +33,16 @@ AINO, LIISA, JARI, SANNA = "010280-952L", "230495-936S", "071188-955W", "300883-
 
 @pytest.fixture
 def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]
-    return {code: factories.person_id(engine, app.state.vault, code) for code in (AINO, LIISA, JARI, SANNA)}
+    found = {code: factories.person_id(engine, app.state.vault, code) for code in (AINO, LIISA, JARI, SANNA)}
+    # The demo starts group memberships last month and ends periods in 2027; these tests use fixed
+    # dates in 2026-2027 and days from today, so Aino's membership and period cover both, whenever they run.
+    with transaction(engine) as session:
+        member = session.exec(select(GroupMember).where(GroupMember.person_id == found[AINO])).one()
+        member.starts_on = date(2026, 1, 1)
+        period = session.exec(select(ClientPeriod).where(ClientPeriod.person_id == found[AINO])).one()
+        period.ends_on = max(period.ends_on, today() + timedelta(days=100))
+        session.add_all([member, period])
+    return found
 
 
 # Plan rules ---------------------------------------------------------------------
@@ -94,9 +112,11 @@ def test_absence_rules(engine, ids) -> None:
                                    recorded_by_person_id=ids[SANNA]))
         session.flush()
         assert codes(day + timedelta(days=2), day + timedelta(days=4)) == ["absence_attended"]
-        # Outside the service period: the demo period ends 31.8.2027.
-        late = [p.code for p in absences.problems(session, person_id=ids[AINO], starts_on=date(2027, 8, 30),
-                                                   ends_on=date(2027, 9, 1), today=date(2027, 8, 20))]
+        # Outside the service period: a few days past its end.
+        period_end = session.exec(select(ClientPeriod.ends_on).where(ClientPeriod.person_id == ids[AINO])).one()
+        late = [p.code for p in absences.problems(session, person_id=ids[AINO], starts_on=period_end - timedelta(days=1),
+                                                   ends_on=period_end + timedelta(days=1),
+                                                   today=period_end - timedelta(days=10))]
         assert late == ["absence_outside_period"]
 
 
