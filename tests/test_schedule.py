@@ -237,3 +237,18 @@ def test_a_kiosk_never_shows_the_calendar_address(client, engine, ids, settings)
     client.cookies.set(sessions.COOKIE_NAMES["client"], factories.start_session(
         engine, audience="client", person=ids[AINO], acting_for=ids[AINO]))
     assert token in client.get("/settings/calendar").text
+
+
+def test_every_demo_client_has_a_current_plan_an_earlier_one_and_two_weeks_of_schedule(engine, demo_data) -> None:
+    with Session(engine) as session:
+        clients = session.exec(select(ClientPeriod)).all()
+        assert len(clients) == 4
+        for period in clients:
+            page = records.plan_page(session, person_id=period.person_id, today=today())
+            assert page.current is not None and page.current.goals and page.earlier
+            for plan in [page.current, *page.earlier]:
+                assert rules.period_problems(plan.service, plan.starts_on, plan.ends_on) == []
+                assert rules.amount_problems(plan.service, plan.days_per_week, plan.hours_per_day) == []
+                assert plan.service == period.service
+            days = week.client_days(session, person_id=period.person_id, first=today(), last=today() + timedelta(days=13))
+            assert sum(len(day.occurrences) for day in days) >= 4
