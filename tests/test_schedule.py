@@ -3,7 +3,7 @@ holidays, and the calendar feed (times in Europe/Helsinki across DST, 404 after 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, time, timedelta
 from decimal import Decimal
 
 import icalendar
