@@ -252,3 +252,27 @@ def test_every_demo_client_has_a_current_plan_an_earlier_one_and_two_weeks_of_sc
                 assert plan.service == period.service
             days = week.client_days(session, person_id=period.person_id, first=today(), last=today() + timedelta(days=13))
             assert sum(len(day.occurrences) for day in days) >= 4
+
+
+def test_two_presses_at_once_store_one_notice(engine, ids) -> None:
+    import threading
+
+    from portal.models import AbsenceNotice
+
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def press() -> None:
+        barrier.wait()
+        with transaction(engine) as session:
+            outcomes.append(absences.report(session, person_id=ids[AINO], by_person_id=ids[AINO], starts_on=today(),
+                                            ends_on=today(), reason="not_said", message="", today=today()))
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(isinstance(outcome, list) for outcome in outcomes) == [False, True]
+    with Session(engine) as session:
+        assert len(session.exec(select(AbsenceNotice).where(AbsenceNotice.person_id == ids[AINO])).all()) == 1

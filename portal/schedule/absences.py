@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from portal.models import AbsenceNotice, AbsenceReason, AttendanceMark, ClientPeriod, Person
@@ -48,6 +49,10 @@ def report(
     session: Session, *, person_id: int, by_person_id: int, starts_on: date, ends_on: date, reason: str,
     message: str, today: date,
 ) -> AbsenceNotice | list[Problem]:
+    # One notice at a time per client: two quick presses of the button must not both pass the
+    # "not twice for one day" check. A no-op write first takes the row lock on PostgreSQL and
+    # the write lock on SQLite before anything is read.
+    session.execute(update(Person).where(col(Person.id) == person_id).values(id=Person.id))
     found = problems(session, person_id=person_id, starts_on=starts_on, ends_on=ends_on, today=today)
     if found:
         return found
