@@ -203,6 +203,11 @@ def test_plan_editor_keeps_the_old_plan_and_checks_the_rules(client, engine, ids
     assert plan_count(engine, ids[JARI]) == (before[0] + 1, before[1] + 1)
     shown = client.get(path + "?saved=1").text
     assert "Haen kouluun." in shown and "vanha versio" in shown
+    with Session(engine) as session:  # every read and the change are in the access log, about Jari
+        events = session.exec(select(AccessEvent.action).where(
+            AccessEvent.object_type == "plan", AccessEvent.subject_person_id == ids[JARI],
+            AccessEvent.actor_person_id == ids[MARIA_TUPA])).all()
+    assert events.count("change") == 1 and events.count("read") >= 2
 
 
 def test_staff_of_another_unit_cannot_open_the_plan_editor(client, engine, ids) -> None:

@@ -276,3 +276,10 @@ def test_two_presses_at_once_store_one_notice(engine, ids) -> None:
     assert sorted(isinstance(outcome, list) for outcome in outcomes) == [False, True]
     with Session(engine) as session:
         assert len(session.exec(select(AbsenceNotice).where(AbsenceNotice.person_id == ids[AINO])).all()) == 1
+
+
+def test_the_request_log_never_shows_a_calendar_token() -> None:
+    from portal.web.middleware import loggable_path
+
+    assert loggable_path("/calendar/" + "a" * 64 + ".ics") == "/calendar/…"
+    assert loggable_path("/week") == "/week"
