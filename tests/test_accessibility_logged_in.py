@@ -74,16 +74,27 @@ def check_everywhere(driver, portal: Portal, path: str, then: Callable | None = 
             violations, report = browser.axe_violations(driver)
             if violations:
                 reports.append(f"{path} {locale} {width}px: {report}")
-            overflow = driver.execute_script(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            overflow = browser.horizontal_overflow(driver)
             if overflow > 0:
                 reports.append(f"{path} {locale} {width}px: {overflow} px of horizontal scrolling")
             if errors := browser.console_errors(driver):
                 reports.append(f"{path} {locale} {width}px: console errors {errors}")
-            if width == browser.WIDTHS["phone"] and (small := browser.small_targets(driver)):
-                reports.append(f"{path} {locale} {width}px: small targets {small}")
+            if width == browser.WIDTHS["phone"]:
+                reports.extend(f"{path} {locale} {width}px: {problem}" for problem in phone_problems(driver))
     assert reports == [], "\n".join(reports)
+
+
+def phone_problems(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    """What a person on a small phone would meet: small targets, words broken
+    mid-word, a heading below the first screen."""
+    problems = []
+    if small := browser.small_targets(driver):
+        problems.append(f"small targets {small}")
+    if broken := browser.words_broken_mid_word(driver):
+        problems.append(f"words broken mid-word {broken}")
+    if (bottom := browser.first_heading_bottom(driver)) > browser.PHONE_SCREEN_HEIGHT:
+        problems.append(f"the first heading ends at {bottom} px, below the first screen")
+    return problems
 
 
 CLIENT_PAGES = ["/home", "/access-log", "/settings/mandates", "/session"]

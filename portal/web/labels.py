@@ -14,7 +14,7 @@ ROLE_NAMES = {
     "delegate": _l("valtuutettu"),
     "instructor": _l("ohjaaja"),
     "job_coach": _l("työvalmentaja"),
-    "social_instructor": _l("sosiaaliohjaaja"),
+    "social_instructor": _l("sosiaali\u00adohjaaja"),
     "unit_manager": _l("palveluesimies"),
     "staff": _l("työntekijä"),
 }

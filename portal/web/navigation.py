@@ -34,7 +34,7 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
 
 STAFF_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("staff_home", _l("Asiakkaat")),
-    MenuEntry("staff_device", _l("Yhteiskäyttöinen laite")),
+    MenuEntry("staff_device", _l("Yhteis\u00adkäyttöinen laite")),
 )
 
 MENUS = {"client": CLIENT_MENU, "staff": STAFF_MENU}
