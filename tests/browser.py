@@ -181,9 +181,9 @@ def first_heading_bottom(driver: webdriver.Chrome) -> float:
     )
 
 
-# A word split over two lines where it has no soft hyphen (U+00AD) or hyphen
-# to break at: "Saavutettavuusselos|te". Words with one are trusted to break
-# there (the browser prefers it). E-mail and web addresses are not words.
+# A word split over two lines anywhere but at a soft hyphen (U+00AD) or a
+# hyphen: "Saavutettavuusselos|te". Each piece between those break points
+# has to stay on one line. E-mail and web addresses are not words.
 BROKEN_WORDS_SCRIPT = r"""
 const broken = [];
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -191,16 +191,24 @@ while (walker.nextNode()) {
   const node = walker.currentNode;
   // Text that is not drawn (a closed menu, a hidden dialog) has no lines.
   if (!node.parentElement.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true})) continue;
-  const words = /\S+/g;
+  const pieces = /[^\s\u00ad-]+/g;
   let match;
-  while ((match = words.exec(node.data))) {
-    if (/[\u00ad-]/.test(match[0])) continue;
-    if (/@|:\/\/|^www\./.test(match[0])) continue;  // an address may break anywhere: a hyphen would change it
+  while ((match = pieces.exec(node.data))) {
+    let start = match.index;
+    while (start > 0 && !/\s/.test(node.data[start - 1])) start--;
+    const word = node.data.slice(start).split(/\s/)[0];
+    if (/@|:\/\/|^www\./.test(word)) continue;  // an address may break anywhere: a hyphen would change it
+    // Letter by letter: a range over the whole piece would also hold the
+    // hyphen drawn at the end of the line before it.
+    const lines = new Set();
     const range = document.createRange();
-    range.setStart(node, match.index);
-    range.setEnd(node, match.index + match[0].length);
-    const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
-    if (lines.size > 1) broken.push(match[0]);
+    for (let i = match.index; i < match.index + match[0].length; i++) {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      if (rects.length) lines.add(Math.round(rects[rects.length - 1].bottom));
+    }
+    if (lines.size > 1) broken.push(word.replaceAll("\u00ad", ""));
   }
 }
 return broken;
