@@ -150,7 +150,6 @@ const closed = [...document.querySelectorAll('details:not([open])')];
 closed.forEach(d => d.open = true);
 const targets = document.querySelectorAll('a[href], button, input:not([type=hidden]), textarea, select, summary');
 const small = [...targets].filter(t => t.getClientRects().length > 0 && getComputedStyle(t).visibility !== 'hidden')
-  .filter(t => !t.classList.contains('skip-link'))  // off screen until focused; measured there by its own test
   .map(t => [t.outerHTML.slice(0, 80), t.getBoundingClientRect()])
   .filter(([_, r]) => r.width < 44 || r.height < 44)
   .map(([html, r]) => `${html} ${Math.round(r.width)}x${Math.round(r.height)}`);
