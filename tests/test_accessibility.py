@@ -93,12 +93,34 @@ def test_axe_finds_no_violations(driver, base_url, page, locale, width) -> None:
 def test_page_reflows_at_320_px_and_targets_are_44_px(driver, base_url, page, locale) -> None:
     browser.set_width(driver, 320)
     page.open(driver, base_url, locale)
-    overflow = driver.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = browser.horizontal_overflow(driver)
     assert overflow <= 0, f"{overflow} px of horizontal scrolling at 320 px"
     small = browser.small_targets(driver)
     assert small == []
+    assert browser.words_broken_mid_word(driver) == []
+    h1_bottom = browser.first_heading_bottom(driver)
+    assert h1_bottom <= browser.PHONE_SCREEN_HEIGHT, f"the first heading ends at {h1_bottom} px, below the first screen"
+
+
+@pytest.fixture(scope="module")
+def big_text_driver():  # type: ignore[no-untyped-def]
+    with browser.chromium(prefs=browser.DOUBLE_TEXT_PREFS) as chrome:
+        yield chrome
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_200_percent_text_at_320_px_needs_no_sideways_scrolling(big_text_driver, base_url, locale) -> None:
+    driver = big_text_driver
+    browser.set_width(driver, 320)
+    reports = []
+    for page in PAGES:
+        page.open(driver, base_url, locale)
+        assert driver.execute_script("return getComputedStyle(document.documentElement).fontSize") == "32px"
+        if (overflow := browser.horizontal_overflow(driver)) > 0:
+            reports.append(f"{page.name}: {overflow} px of horizontal scrolling")
+        if small := browser.small_targets(driver):
+            reports.append(f"{page.name}: small targets {small}")
+    assert reports == [], "\n".join(reports)
 
 
 def test_skip_link_is_first_and_visible_on_focus(driver, base_url) -> None:

@@ -74,16 +74,27 @@ def check_everywhere(driver, portal: Portal, path: str, then: Callable | None = 
             violations, report = browser.axe_violations(driver)
             if violations:
                 reports.append(f"{path} {locale} {width}px: {report}")
-            overflow = driver.execute_script(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            overflow = browser.horizontal_overflow(driver)
             if overflow > 0:
                 reports.append(f"{path} {locale} {width}px: {overflow} px of horizontal scrolling")
             if errors := browser.console_errors(driver):
                 reports.append(f"{path} {locale} {width}px: console errors {errors}")
-            if width == browser.WIDTHS["phone"] and (small := browser.small_targets(driver)):
-                reports.append(f"{path} {locale} {width}px: small targets {small}")
+            if width == browser.WIDTHS["phone"]:
+                reports.extend(f"{path} {locale} {width}px: {problem}" for problem in phone_problems(driver))
     assert reports == [], "\n".join(reports)
+
+
+def phone_problems(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    """What a person on a small phone would meet: small targets, words broken
+    mid-word, a heading below the first screen."""
+    problems = []
+    if small := browser.small_targets(driver):
+        problems.append(f"small targets {small}")
+    if broken := browser.words_broken_mid_word(driver):
+        problems.append(f"words broken mid-word {broken}")
+    if (bottom := browser.first_heading_bottom(driver)) > browser.PHONE_SCREEN_HEIGHT:
+        problems.append(f"the first heading ends at {bottom} px, below the first screen")
+    return problems
 
 
 CLIENT_PAGES = ["/home", "/access-log", "/settings/mandates", "/session"]
@@ -191,3 +202,44 @@ def test_session_dialog_warns_and_continues_without_leaving_the_page(driver, por
     with transaction(portal.engine) as session:
         assert session.get(LoginSession, record_id).last_seen_at > before
     assert browser.console_errors(driver) == []
+
+
+@pytest.fixture(scope="module")
+def big_text_driver():  # type: ignore[no-untyped-def]
+    with browser.chromium(prefs=browser.DOUBLE_TEXT_PREFS) as chrome:
+        yield chrome
+
+
+def test_200_percent_text_at_320_px_on_every_page_behind_a_login(big_text_driver, portal) -> None:
+    """The phone's text size at 200 % (see browser.DOUBLE_TEXT_PREFS): no
+    sideways scrolling and 44 px targets, for clients, family members and staff."""
+    driver = big_text_driver
+    browser.set_width(driver, 320)
+    reports: list[str] = []
+
+    def check(paths: list[str], then: Callable | None = None) -> None:
+        for locale in LOCALES:
+            for path in paths:
+                driver.get(f"{portal.url}/language/{locale}?next={path}")
+                if then:
+                    then(driver)
+                assert driver.execute_script("return getComputedStyle(document.documentElement).fontSize") == "32px"
+                if (overflow := browser.horizontal_overflow(driver)) > 0:
+                    reports.append(f"{path} {locale}: {overflow} px of horizontal scrolling")
+                if small := browser.small_targets(driver):
+                    reports.append(f"{path} {locale}: small targets {small}")
+
+    check(["/home"])  # login needed
+    check(["/"], lambda d: d.get(f"{portal.url}/login"))  # the identity provider's page
+    sign_in(driver, portal, AINO)
+    check([*CLIENT_PAGES, "/", "/accessibility", "/contact"])
+    check(["/settings/mandates"], submit)
+    sign_in(driver, portal, HELENA)
+    check(["/choose"])
+    wait_for_new_page(driver, lambda: driver.find_element(By.CSS_SELECTOR, "main form button").click())
+    check(["/home"])
+    sign_in(driver, portal, "180679-9737", staff=True)  # Maria, social instructor at Tupa
+    liisa = driver.find_element(By.PARTIAL_LINK_TEXT, "Liisa").get_attribute("href").removeprefix(portal.url)
+    check([*STAFF_PAGES, liisa])
+    check([liisa], submit)
+    assert reports == [], "\n".join(reports)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 from tests.helpers import soup
+from tests.login_flow import login
 
 
 def gzipped_size(data: bytes) -> int:
@@ -20,3 +21,11 @@ def test_front_page_and_css_fit_their_budgets(client) -> None:
 
 def test_front_page_needs_no_javascript(client) -> None:
     assert soup(client.get("/")).find("script") is None
+
+
+def test_a_page_with_the_logged_in_header_and_menu_fits_the_budget(idp_client) -> None:
+    login(idp_client, "010280-952L")
+    for path in ("/home", "/"):
+        page = idp_client.get(path)
+        assert soup(page).find("nav", class_="menu") is not None
+        assert gzipped_size(page.content) <= 14 * 1024

@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 
 from portal.models import AccessEvent, LoginSession
 from portal.test_idp.keys import SigningKey
+from tests.helpers import soup
 from tests.login_flow import authenticate, callback_query, login
 
 AINO = "010280-952L"
@@ -104,7 +105,7 @@ def test_identity_code_with_wrong_checksum_is_refused(idp_client, idp_app, tampe
     tamper(lambda k: reissue(k.private_key, k.kid, **{settings.claim_identity_code: "010280-952K"}))
     response = login(idp_client, AINO)
     assert response.status_code == 400
-    assert "Henkilötunnuksessa on virhe." in response.text
+    assert "Henkilötunnuksessa on virhe." in soup(response).get_text()
     assert failures(idp_app.state.engine) == ["invalid_identity_code"]
     assert sessions_count(idp_app.state.engine) == 0
 

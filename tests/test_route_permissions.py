@@ -127,7 +127,7 @@ def test_another_client_never_sees_the_clients_data(app, client, engine, people)
             continue
         response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
         assert "Aino" not in response.text, (method, path)
-        if "/settings/mandates/" in path or "/absence/" in path or "/goals/" in path:  # Aino's records by id
+        if re.search(r"/(settings/mandates|absence|goals)/\d", path):  # Aino's records by id
             assert response.status_code in (403, 404), (method, path, response.status_code)
 
 

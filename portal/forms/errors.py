@@ -13,20 +13,20 @@ CONTACT_FORMAT = _l(
 )
 FORM_EXPIRED = _l("Lomake on vanhentunut.")
 
-IDENTITY_CODE_INVALID = _l("Tarkista henkilötunnus. Kirjoita se muodossa 010280-123A.")
+IDENTITY_CODE_INVALID = _l("Tarkista henkilö\u00adtunnus. Kirjoita se muodossa 010280-123A.")
 WRITE_GIVEN_NAME = _l("Kirjoita etunimi.")
 WRITE_FAMILY_NAME = _l("Kirjoita sukunimi.")
 NAME_TOO_LONG = _l("Kirjoita enintään 100 merkkiä.")
-NAME_MISMATCH = _l("Nimi ei vastaa henkilötunnusta. Tarkista sukunimi.")
+NAME_MISMATCH = _l("Nimi ei vastaa henkilö\u00adtunnusta. Tarkista sukunimi.")
 CHOOSE_SCOPE = _l("Valitse, mitä henkilö saa tehdä.")
 DATE_FORMAT = _l("Kirjoita päivämäärä muodossa 31.12.2027.")
 DATE_IN_PAST = _l("Päivämäärä ei voi olla menneisyydessä.")
 CHOOSE_PERSON = _l("Valitse henkilö.")
 
 # The test identity provider's sign-in form.
-CHOOSE_PERSON_OR_CODE = _l("Valitse henkilö tai kirjoita henkilötunnus.")
-PERSON_AND_CODE = _l("Valitse henkilö tai kirjoita henkilötunnus. Älä tee molempia.")
-CHECK_IDENTITY_CODE = _l("Tarkista henkilötunnus. Siinä on virhe.")
+CHOOSE_PERSON_OR_CODE = _l("Valitse henkilö tai kirjoita henkilö\u00adtunnus.")
+PERSON_AND_CODE = _l("Valitse henkilö tai kirjoita henkilö\u00adtunnus. Älä tee molempia.")
+CHECK_IDENTITY_CODE = _l("Tarkista henkilö\u00adtunnus. Siinä on virhe.")
 CHOOSE_LEVEL = _l("Valitse tunnistuksen taso.")
 
 # Plans, schedules and absences (issue 9).

@@ -54,7 +54,7 @@ def not_in_past(_form: PortalForm, field: Field) -> None:
 def _person_fields() -> dict[str, Field]:
     return {
         "identity_code": StringField(
-            _l("Henkilötunnus"),
+            _l("Henkilö\u00adtunnus"),
             description=_l("Esimerkiksi 010280-123A."),
             validators=[valid_identity_code],
             filters=[_strip],

@@ -28,7 +28,7 @@ def strip(value: Any) -> Any:
 
 class SignInForm(PortalForm):
     person = RadioField(
-        _l("Valitse testihenkilö"),
+        _l("Valitse testi\u00adhenkilö"),
         choices=[
             SelectChoice(person.identity_code, f"{person.given_name} {person.family_name}, {person.identity_code}")
             for person in DEMO_PEOPLE
@@ -36,8 +36,8 @@ class SignInForm(PortalForm):
         validate_choice=False,  # validate_person gives our own message
     )
     identity_code = StringField(
-        _l("Henkilötunnus"),
-        description=_l("Voit kirjoittaa minkä tahansa henkilötunnuksen. Esimerkki: 311299-999E."),
+        _l("Henkilö\u00adtunnus"),
+        description=_l("Voit kirjoittaa minkä tahansa henkilö\u00adtunnuksen. Esimerkki: 311299-999E."),
         filters=[strip],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )

@@ -51,12 +51,40 @@ class Viewer:
 
     @property
     def acting_for_other(self) -> bool:
-        return self.subject is not None and self.subject.id != self.person.id
+        """A family member or guardian handling a client's matters (not staff)."""
+        return self.actor.audience == "client" and self.subject is not None and self.subject.id != self.person.id
+
+    @property
+    def staff_client(self) -> Person | None:
+        """The client whose page a staff member has open."""
+        return self.subject if self.actor.audience == "staff" else None
 
 
 def public(endpoint: Endpoint) -> Endpoint:
     endpoint.access = Access("public")  # type: ignore[attr-defined]
     return endpoint
+
+
+def public_page(endpoint: Endpoint) -> Endpoint:
+    """A public page that keeps a logged-in person's header and menu.
+
+    Anyone may open it; when the browser carries a live session, the page
+    shows who is logged in, the logout button and the session's end, so the
+    person does not lose their way. It only reads: the session is not
+    extended and nothing is logged (the page shows no client data).
+    """
+
+    @wraps(endpoint)
+    async def with_header(request: Request) -> Response:
+        tokens = {audience: request.cookies.get(name) for audience, name in sessions.COOKIE_NAMES.items()}
+        if any(tokens.values()):
+            request.state.viewer = await db.run(
+                request, _header_viewer, tokens=tokens, mandates=request.app.state.mandates
+            )
+        return await endpoint(request)
+
+    with_header.access = Access("public")  # type: ignore[attr-defined]
+    return with_header
 
 
 def request_meta(request: Request) -> dict[str, str]:
@@ -264,15 +292,7 @@ def _staff_viewer(
     path_params: dict[str, Any],
     meta: dict[str, str],
 ) -> Viewer | Refusal:
-    memberships = session.exec(select(StaffMembership).where(StaffMembership.person_id == person.id)).all()
-    roles: dict[int, set[str]] = {}
-    for membership in memberships:
-        roles.setdefault(membership.unit_id, set()).add(membership.role)
-    actor = Actor(
-        person_id=person.id,  # type: ignore[arg-type]
-        audience="staff",
-        staff_roles={unit: frozenset(names) for unit, names in roles.items()},
-    )
+    actor = staff_actor(session, person.id)  # type: ignore[arg-type]
     subject = None
     subject_person = None
     if "client_id" in path_params:
@@ -287,6 +307,48 @@ def _staff_viewer(
         # Not revealing whether a client exists in another unit.
         return Refusal("not_found", 404) if subject is not None else Refusal("forbidden")
     return Viewer(actor, person, subject_person, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
+
+
+def staff_actor(session: Session, person_id: int) -> Actor:
+    memberships = session.exec(select(StaffMembership).where(StaffMembership.person_id == person_id)).all()
+    roles: dict[int, set[str]] = {}
+    for membership in memberships:
+        roles.setdefault(membership.unit_id, set()).add(membership.role)
+    return Actor(
+        person_id=person_id,
+        audience="staff",
+        staff_roles={unit: frozenset(names) for unit, names in roles.items()},
+    )
+
+
+def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates: MandateSource) -> Viewer | None:
+    """The logged-in person for a public page's header, or None; reads only."""
+    for audience in ("client", "staff"):
+        lookup = sessions.find(session, token=tokens.get(audience), audience=audience)
+        if lookup.state is not sessions.SessionState.ACTIVE:
+            continue
+        record = lookup.record
+        assert record is not None
+        person = session.get(Person, record.person_id)
+        if person is None:
+            continue
+        if audience == "staff":
+            actor = staff_actor(session, person.id)  # type: ignore[arg-type]
+            return Viewer(actor, person, None, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
+        subject_id, footing = record.acting_for_person_id, None
+        if subject_id == person.id:
+            footing = "own"
+        elif subject_id is not None:
+            mandate = mandate_for(
+                mandates, session, agent_person_id=person.id, principal_person_id=subject_id, today=date.today()  # type: ignore[arg-type]
+            )
+            # A mandate that has ended: no name in the header; the next
+            # protected page refuses and logs it (see _client_viewer).
+            subject_id, footing = (subject_id, mandate.scope) if mandate is not None else (None, None)
+        actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing)  # type: ignore[arg-type]
+        subject = session.get(Person, subject_id) if subject_id is not None else None
+        return Viewer(actor, person, subject, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
+    return None
 
 
 def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> None:

@@ -3,10 +3,10 @@
 from portal.i18n import lazy_gettext as _l
 
 SERVICE_NAMES = {
-    "day_activity": _l("Päivätoiminta"),
-    "work_activity": _l("Työtoiminta"),
-    "open_work_activity": _l("Avotyötoiminta"),
-    "rehabilitative_work": _l("Kuntouttava työtoiminta"),
+    "day_activity": _l("Päivä\u00adtoiminta"),
+    "work_activity": _l("Työ\u00adtoiminta"),
+    "open_work_activity": _l("Avotyö\u00adtoiminta"),
+    "rehabilitative_work": _l("Kuntouttava työ\u00adtoiminta"),
 }
 
 ROLE_NAMES = {
@@ -14,7 +14,7 @@ ROLE_NAMES = {
     "delegate": _l("valtuutettu"),
     "instructor": _l("ohjaaja"),
     "job_coach": _l("työvalmentaja"),
-    "social_instructor": _l("sosiaaliohjaaja"),
+    "social_instructor": _l("sosiaali\u00adohjaaja"),
     "unit_manager": _l("palveluesimies"),
     "staff": _l("työntekijä"),
 }

@@ -13,11 +13,11 @@ from portal.feedback import record_accessibility_feedback
 from portal.forms.feedback import AccessibilityFeedbackForm
 from portal.i18n import get_locale
 from portal.organisation import contact_details
-from portal.web.guard import public
+from portal.web.guard import public_page
 from portal.web.templating import render
 
 
-@public
+@public_page
 async def front_page(request: Request) -> Response:
     return render(request, "pages/front.html")
 
@@ -27,7 +27,7 @@ STATEMENT_DATE = date(2026, 11, 23)
 STATEMENT_UPDATED = date(2026, 11, 23)
 
 
-@public
+@public_page
 async def accessibility_statement(request: Request) -> Response:
     return render(
         request,
@@ -36,7 +36,7 @@ async def accessibility_statement(request: Request) -> Response:
     )
 
 
-@public
+@public_page
 async def accessibility_feedback(request: Request) -> Response:
     form = await AccessibilityFeedbackForm.load(request)
     if request.method == "POST":
@@ -54,12 +54,12 @@ async def accessibility_feedback(request: Request) -> Response:
     return render(request, "pages/feedback.html", {"form": form})
 
 
-@public
+@public_page
 async def accessibility_feedback_sent(request: Request) -> Response:
     return render(request, "pages/feedback_sent.html")
 
 
-@public
+@public_page
 async def contact(request: Request) -> Response:
     organisations = await db.run(request, contact_details)
     return render(request, "pages/contact.html", {"organisations": organisations})

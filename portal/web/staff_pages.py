@@ -12,14 +12,14 @@ from starlette.routing import Route
 
 from portal import access_log, db
 from portal.auth import mandates as mandate_rules
-from portal.auth.permissions import Action
+from portal.auth.permissions import Action, Subject, can
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import RecordGuardianshipForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Person, Unit
 from portal.auth.sessions import now_utc
 from portal.schedule import calendar_days, start_page
 from portal.web import kiosk
-from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
+from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route, unit_ids_of_client
 from portal.web.templating import render
 
 
@@ -71,10 +71,20 @@ async def staff_home(request: Request) -> Response:
     return render(request, "staff/home.html", {"viewer": viewer, "clients": clients, "today": today})
 
 
-def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class ClientView:
+    mandates: list[mandate_rules.MandateRow]
+    may_record_guardianship: bool  # the form is shown only to those who may send it
+
+
+def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> ClientView:  # type: ignore[no-untyped-def]
     assert viewer.subject is not None and viewer.subject.id is not None
     log_event(session, viewer.actor, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
-    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
+    subject = Subject(viewer.subject.id, unit_ids_of_client(session, viewer.subject.id))
+    return ClientView(
+        mandates=mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault),
+        may_record_guardianship=can(viewer.actor, Action.STAFF_RECORD_GUARDIANSHIP, subject),
+    )
 
 
 def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
@@ -103,9 +113,9 @@ def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, st
 @staff_route(Action.STAFF_VIEW_CLIENT)
 async def client_page(request: Request) -> Response:
     viewer = request.state.viewer
-    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
+    client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
     form = await RecordGuardianshipForm.load(request)
-    return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form})
+    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "form": form})
 
 
 @staff_route(Action.STAFF_RECORD_GUARDIANSHIP)
@@ -118,8 +128,8 @@ async def record_guardianship(request: Request) -> Response:
         if recorded:
             return RedirectResponse(f"/staff/clients/{viewer.subject.id}", status_code=303)
         form.family_name.errors = [form.name_mismatch_message()]
-    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
-    return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form}, status_code=400)
+    client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
+    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "form": form}, status_code=400)
 
 
 class DeviceForm(PortalForm):

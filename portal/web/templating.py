@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 
 from portal import i18n
 from portal.forms import csrf
-from portal.web import labels
+from portal.web import labels, navigation
 from portal.settings import PACKAGE_DIR, PROJECT_DIR
 
 STATIC_DIR = PROJECT_DIR / "static"
@@ -89,6 +89,10 @@ def render(
         "here": here(request),
         **(context or {}),
     }
+    # The logged-in person (a guarded route or a public page with a session)
+    # gets the header, the session's end and the menu on every page.
+    viewer = values.setdefault("viewer", getattr(request.state, "viewer", None))
+    values.setdefault("menu", navigation.menu_for(request, viewer.actor) if viewer is not None else [])
     values.setdefault(
         "csrf_token", csrf.token_for(request.app.state.settings.secret_key, request.state.csrf_seed)
     )
