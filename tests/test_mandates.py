@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 
 from portal.models import AccessEvent, Mandate, Person
 from tests.helpers import soup
-from tests.login_flow import login
+from portal.settings import LOA_SUBSTANTIAL
+from tests.login_flow import login, provider_form
 
 AINO, MIKKO, MARIA = "010280-952L", "150375-990C", "180679-9737"
 
@@ -56,18 +57,88 @@ def test_grant_form_errors_are_next_to_fields_and_nothing_is_saved(idp_client, i
         assert len(session.exec(select(Mandate)).all()) == 1  # only the demo's
 
 
-def test_name_must_match_an_existing_person(idp_client, idp_app) -> None:
+def grant(client, page, identity_code: str, given_name: str, family_name: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/settings/mandates",
+        data={"csrf_token": form_token(page), "identity_code": identity_code, "given_name": given_name,
+              "family_name": family_name, "scope": "view"},
+        follow_redirects=False,
+    )
+
+
+def visible_answer(client, response) -> str:  # type: ignore[no-untyped-def]
+    """What the granter sees after the post, with the typed details taken out."""
+    main = soup(client.get(response.headers["location"])).find("main")
+    text = main.find(role="status").get_text(" ", strip=True) + main.select_one(".mandate-list li").get_text(" ", strip=True)
+    for typed in ("150375-****", "311299-****", "Mikko", "Testi"):
+        text = text.replace(typed, "")
+    return text
+
+
+def test_known_and_unknown_identity_codes_get_the_same_answer(idp_client, idp_app) -> None:
+    """No identity-code oracle: a known code with a wrong name answers like an unknown code."""
+    login(idp_client, AINO)
+    known = grant(idp_client, idp_client.get("/settings/mandates"), MIKKO, "Mikko", "Väärä")
+    known_answer = (known.status_code, known.headers["location"], visible_answer(idp_client, known))
+    unknown = grant(idp_client, idp_client.get("/settings/mandates"), "311299-999E", "Testi", "Väärä")
+    unknown_answer = (unknown.status_code, unknown.headers["location"], visible_answer(idp_client, unknown))
+    assert known_answer == unknown_answer
+    assert known_answer[:2] == (303, "/settings/mandates?granted=1")
+    assert "Lupa on annettu." in known_answer[2] and "Alkaa, kun henkilö kirjautuu palveluun." in known_answer[2]
+    # The list shows the typed names, never a known person's real family name.
+    page = soup(idp_client.get("/settings/mandates")).find("main")
+    assert "Korhonen" not in page.get_text(" ", strip=True)
+    names = [strong.get_text() for strong in page.select(".mandate-list strong")]
+    assert names[:2] == ["Testi Väärä", "Mikko Väärä"]
+    with Session(idp_app.state.engine) as session:
+        assert session.exec(select(Person).where(Person.family_name == "Korhonen")).one()  # not renamed
+        waiting = session.exec(select(Mandate).where(Mandate.name_check_pending.is_(True))).all()  # type: ignore[union-attr]
+        assert len(waiting) == 2
+
+
+def sign_in_with_names(client, identity_code: str, given_name: str, family_name: str):  # type: ignore[no-untyped-def]
+    _page, action, fields = provider_form(client)
+    back = client.post(action, data={**fields, "identity_code": identity_code, "given_name": given_name,
+                                      "family_name": family_name, "level": LOA_SUBSTANTIAL}, follow_redirects=False)
+    return client.get(back.headers["location"], follow_redirects=False)
+
+
+def test_the_agents_strong_login_checks_the_typed_name(idp_client, idp_app) -> None:
+    login(idp_client, AINO)
+    grant(idp_client, idp_client.get("/settings/mandates"), "311299-999E", "Testi", "Ystävä")
+    grant(idp_client, idp_client.get("/settings/mandates"), "010101-999X", "Väärä", "Nimi")
+    idp_client.cookies.clear()
+    # The right person logs in: the mandate comes into force.
+    assert sign_in_with_names(idp_client, "311299-999E", "Testi", "Ystävä").headers["location"] == "/choose"
+    assert "Aino Virtanen" in idp_client.get("/choose").text
+    idp_client.cookies.clear()
+    # Someone else has that code: their login revokes the mandate and they get nothing.
+    response = sign_in_with_names(idp_client, "010101-999X", "Oikea", "Henkilö")
+    assert response.status_code == 403
+    with Session(idp_app.state.engine) as session:
+        by_name = {m.agent_family_name: m for m in session.exec(select(Mandate)).all()}
+        assert by_name["Ystävä"].revoked_at is None and not by_name["Ystävä"].name_check_pending
+        assert by_name["Nimi"].revoked_at is not None
+        assert session.exec(select(AccessEvent).where(AccessEvent.object_type == "mandate_name_mismatch")).one()
+
+
+def test_a_client_cannot_grant_a_mandate_to_themself(idp_client, idp_app) -> None:
+    login(idp_client, AINO)
+    response = grant(idp_client, idp_client.get("/settings/mandates"), AINO, "Aino", "Virtanen")
+    assert response.status_code == 400
+    assert "oma henkilötunnuksesi" in soup(response).find(id="identity_code-error").get_text()
+    with Session(idp_app.state.engine) as session:
+        assert len(session.exec(select(Mandate)).all()) == 1  # only the demo's
+
+
+def test_grants_are_rate_limited_per_client(idp_client, idp_app) -> None:
     login(idp_client, AINO)
     page = idp_client.get("/settings/mandates")
-    response = idp_client.post(
-        "/settings/mandates",
-        data={"csrf_token": form_token(page), "identity_code": MIKKO, "given_name": "Mikko",
-              "family_name": "Väärä", "scope": "view"},
-    )
-    assert response.status_code == 400
-    assert "Nimi ei vastaa henkilötunnusta." in soup(response).find(id="family_name-error").get_text()
+    statuses = [grant(idp_client, page, "311299-999E", "Testi", "Ystävä").status_code
+                for year in range(12)]
+    assert statuses[:10] == [303] * 10 and statuses[10:] == [429, 429]
     with Session(idp_app.state.engine) as session:
-        assert session.exec(select(Person).where(Person.family_name == "Väärä")).first() is None
+        assert len(session.exec(select(Mandate)).all()) == 11  # the demo's and ten
 
 
 def test_staff_records_a_public_guardian_whose_code_is_never_shown(idp_client, idp_app) -> None:

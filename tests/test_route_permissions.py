@@ -53,8 +53,8 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
         access = route.endpoint.access
         if access.audience == "public":
             continue
-        path = route.path.replace("{client_id:int}", str(people[AINO])).replace(
-            "{mandate_id:int}", str(people["aino_mandate"])
+        path = route.path.replace("{client_id:id}", str(people[AINO])).replace(
+            "{mandate_id:id}", str(people["aino_mandate"])
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
