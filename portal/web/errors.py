@@ -51,17 +51,19 @@ async def csrf_refused(request: Request, _exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     # Only the type, the route pattern and the request id: the exception text
     # and the raw path may hold personal data.
+    state = request.scope.get("state", {})
     log.error(
         "unhandled %s on %s %s id=%s",
         type(exc).__name__,
         request.method,
-        request.scope.get("state", {}).get("route_pattern", "-"),
-        request.scope.get("state", {}).get("request_id", "-"),
+        state.get("route_pattern", "-"),
+        state.get("request_id", "-"),
     )
     response = error_page(request, 500)
     # This response is sent outside the middleware stack: add the headers here.
     response.headers.update(SECURITY_HEADERS)
     response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Request-Id"] = state.get("request_id", "-")
     return response
 
 
