@@ -24,6 +24,7 @@ from portal.models import (
     StaffRole,
     Unit,
 )
+from portal.demo_waiting_mandate import add_waiting_mandate
 
 VERSTAS = "Toimintakeskus Verstas"
 TUPA = "Toimintakeskus Tupa"
@@ -123,4 +124,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
             created_by_person_id=ids["010280-952L"],
         )
     )
+    add_waiting_mandate(session, vault=vault, ids=ids)
     return True

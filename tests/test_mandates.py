@@ -5,11 +5,18 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from portal.models import AccessEvent, Mandate, Person
+from tests import factories
 from tests.helpers import soup
 from portal.settings import LOA_SUBSTANTIAL
 from tests.login_flow import login, provider_form
 
 AINO, MIKKO, MARIA = "010280-952L", "150375-990C", "180679-9737"
+
+
+def ainos_mandates(app) -> list[Mandate]:  # type: ignore[no-untyped-def]
+    aino = factories.person_id(app.state.engine, app.state.vault, AINO)
+    with Session(app.state.engine) as session:
+        return list(session.exec(select(Mandate).where(Mandate.principal_person_id == aino)).all())
 
 
 def form_token(page) -> str:  # type: ignore[no-untyped-def]
@@ -53,8 +60,7 @@ def test_grant_form_errors_are_next_to_fields_and_nothing_is_saved(idp_client, i
     errors = {p["id"]: p.get_text(" ", strip=True) for p in soup(response).find_all(class_="field__error")}
     assert set(errors) == {"identity_code-error", "given_name-error", "scope-error", "valid_until-error"}
     assert "31.12.2027" in errors["valid_until-error"]
-    with Session(idp_app.state.engine) as session:
-        assert len(session.exec(select(Mandate)).all()) == 1  # only the demo's
+    assert len(ainos_mandates(idp_app)) == 1  # only the demo's
 
 
 def grant(client, page, identity_code: str, given_name: str, family_name: str):  # type: ignore[no-untyped-def]
@@ -91,9 +97,9 @@ def test_known_and_unknown_identity_codes_get_the_same_answer(idp_client, idp_ap
     names = [strong.get_text() for strong in page.select(".mandate-list strong")]
     assert names[:2] == ["Testi Väärä", "Mikko Väärä"]
     with Session(idp_app.state.engine) as session:
-        assert session.exec(select(Person).where(Person.family_name == "Korhonen")).one()  # not renamed
-        waiting = session.exec(select(Mandate).where(Mandate.name_check_pending.is_(True))).all()  # type: ignore[union-attr]
-        assert len(waiting) == 2
+        mikko = session.get(Person, factories.person_id(idp_app.state.engine, idp_app.state.vault, MIKKO))
+        assert (mikko.given_name, mikko.family_name) == ("Mikko", "Korhonen")  # not renamed
+    assert len([mandate for mandate in ainos_mandates(idp_app) if mandate.name_check_pending]) == 2
 
 
 def sign_in_with_names(client, identity_code: str, given_name: str, family_name: str):  # type: ignore[no-untyped-def]
@@ -127,8 +133,7 @@ def test_a_client_cannot_grant_a_mandate_to_themself(idp_client, idp_app) -> Non
     response = grant(idp_client, idp_client.get("/settings/mandates"), AINO, "Aino", "Virtanen")
     assert response.status_code == 400
     assert "oma henkilötunnuksesi" in soup(response).find(id="identity_code-error").get_text()
-    with Session(idp_app.state.engine) as session:
-        assert len(session.exec(select(Mandate)).all()) == 1  # only the demo's
+    assert len(ainos_mandates(idp_app)) == 1  # only the demo's
 
 
 def test_grants_are_rate_limited_per_client(idp_client, idp_app) -> None:
@@ -137,8 +142,7 @@ def test_grants_are_rate_limited_per_client(idp_client, idp_app) -> None:
     statuses = [grant(idp_client, page, "311299-999E", "Testi", "Ystävä").status_code
                 for year in range(12)]
     assert statuses[:10] == [303] * 10 and statuses[10:] == [429, 429]
-    with Session(idp_app.state.engine) as session:
-        assert len(session.exec(select(Mandate)).all()) == 11  # the demo's and ten
+    assert len(ainos_mandates(idp_app)) == 11  # the demo's and ten
 
 
 def test_staff_records_a_public_guardian_whose_code_is_never_shown(idp_client, idp_app) -> None:
@@ -155,3 +159,14 @@ def test_staff_records_a_public_guardian_whose_code_is_never_shown(idp_client, i
     assert response.status_code == 303
     page = idp_client.get(liisa_link)
     assert "Yleinen Edunvalvoja" in page.text and "311299" not in page.text
+
+
+def test_the_demo_has_a_mandate_waiting_for_its_agents_login(idp_client, idp_app) -> None:
+    from portal.demo_waiting_mandate import KALLE_CODE
+
+    login(idp_client, MIKKO)
+    page = soup(idp_client.get("/settings/mandates")).find("main").get_text(" ", strip=True)
+    assert "Kalle Korhonen (121085-****)" in page and "Alkaa, kun henkilö kirjautuu palveluun." in page
+    idp_client.cookies.clear()
+    assert sign_in_with_names(idp_client, KALLE_CODE, "Kalle", "Korhonen").headers["location"] == "/choose"
+    assert "Mikko Korhonen" in idp_client.get("/choose").text
