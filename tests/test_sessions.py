@@ -178,7 +178,8 @@ def test_drafts_are_few_and_small(idp_client, idp_app) -> None:
     age_sessions(idp_app.state.engine, 25)
     for mandate_id in range(1, 40):  # one path per id, as an attacker would
         idp_client.post(f"/settings/mandates/{mandate_id}/revoke", data={"csrf_token": token, "note": "x" * 100})
-    idp_client.post("/settings/mandates", data={"csrf_token": token, "given_name": "x" * DRAFT_MAX_CHARS})
+    too_big = idp_client.post("/settings/mandates", data={"csrf_token": token, "given_name": "x" * DRAFT_MAX_CHARS})
+    assert too_big.status_code == 403 and "Tallensimme sen, mitä kirjoitit." not in too_big.text
     with Session(idp_app.state.engine) as session:
         drafts = session.exec(select(FormDraft)).all()
     assert len(drafts) == DRAFTS_PER_PERSON

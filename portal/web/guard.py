@@ -190,8 +190,9 @@ def _decide(
             actor_role=record.audience,
             **meta,
         )
-        if lookup.state is sessions.SessionState.EXPIRED and form_data:
-            _keep_draft(session, vault=vault, person_id=record.person_id, path=path, form_data=form_data)
+        if lookup.state is sessions.SessionState.EXPIRED and form_data and _keep_draft(
+            session, vault=vault, person_id=record.person_id, path=path, form_data=form_data
+        ):
             return Refusal("draft_saved")
         return Refusal("login_needed" if lookup.state is sessions.SessionState.EXPIRED else "forbidden")
 
@@ -298,11 +299,12 @@ DRAFTS_PER_PERSON = 5
 DRAFT_MAX_CHARS = 50_000
 
 
-def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> None:
+def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> bool:
+    """Keep the form for after the next login; False when it is too big to keep."""
     fields = [(key, value) for key, value in form_data if key != "csrf_token"]
     data = json.dumps(fields)
     if len(data) > DRAFT_MAX_CHARS:
-        return
+        return False
     existing = session.exec(
         select(FormDraft).where(FormDraft.person_id == person_id)
         .order_by(col(FormDraft.created_at).desc(), col(FormDraft.id).desc())
@@ -311,6 +313,7 @@ def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form
     for old in [draft for draft in existing if draft.path == path] + others[DRAFTS_PER_PERSON - 1:]:
         session.delete(old)
     session.add(FormDraft(person_id=person_id, path=path, data_cipher=vault.seal(data, purpose=b"form-draft")))
+    return True
 
 
 def take_draft(session: Session, *, vault: Any, person_id: int, path: str) -> list[tuple[str, str]] | None:
