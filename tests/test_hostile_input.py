@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from wtforms.fields.core import UnboundField
 
 from portal.auth import sessions
-from portal.forms import PortalForm
+from portal.forms import PortalForm, csrf
 from portal.models import AccessEvent, AccessibilityFeedback, Mandate, Person
 from tests import factories
 from tests.helpers import csrf_token, soup
@@ -71,6 +71,9 @@ def test_fuzzed_posts_and_huge_ids_never_give_a_server_error(idp_app, idp_client
     fields = form_field_names()
     aino, liisa = identities.pop("ids")  # type: ignore[misc]
     statuses: Counter[int] = Counter()
+    seed = csrf.new_seed()
+    token = csrf.token_for(idp_app.state.settings.secret_key, seed)
+    session_tokens: dict[str, str] = {}
     failures = []
     for who, login in identities.items():
         valid_id = liisa if who == "staff" else aino
@@ -86,12 +89,14 @@ def test_fuzzed_posts_and_huge_ids_never_give_a_server_error(idp_app, idp_client
                     bodies.append(b"csrf_token=\xff\xfe%ff&message=\xc3&principal=\xb2&identity_code=%00")
                 for body in bodies:
                     idp_client.cookies.clear()
-                    if login is not None:  # a fresh session each time: a post may log it out
+                    idp_client.cookies.set(csrf.COOKIE_NAME, seed)
+                    if login is not None:
                         audience, person = login
-                        idp_client.cookies.set(sessions.COOKIE_NAMES[audience],
-                                               factories.start_session(engine, audience=audience, person=person,
-                                                                       acting_for=person if audience == "client" else None))
-                    token = csrf_token(idp_client.get("/accessibility/feedback"))
+                        if path.endswith("/logout") or audience not in session_tokens:  # a logout ends it
+                            session_tokens[audience] = factories.start_session(
+                                engine, audience=audience, person=person, acting_for=person if audience == "client" else None
+                            )
+                        idp_client.cookies.set(sessions.COOKIE_NAMES[audience], session_tokens[audience])
                     if body is None:
                         response = idp_client.get(path, follow_redirects=False)
                     elif isinstance(body, bytes):
