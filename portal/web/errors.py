@@ -84,7 +84,7 @@ class AfterErrorPage:
             return await self.app(scope, receive, send)
         try:
             await self.app(scope, receive, send)
-        except Exception:  # noqa: S110 - logged by server_error, answered with the 500 page
+        except Exception:  # logged by server_error and answered with the 500 page
             pass
 
 
