@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from portal.db import make_engine
 from portal.settings import Settings
@@ -40,6 +41,11 @@ class CachedStaticFiles(StaticFiles):
         response = super().file_response(*args, **kwargs)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
+
+
+class PortalApp(Starlette):
+    def build_middleware_stack(self) -> ASGIApp:
+        return errors.AfterErrorPage(super().build_middleware_stack())
 
 
 def mandate_source(settings: Settings) -> MandateSource:
@@ -82,7 +88,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         Middleware(BrowserState, secure_cookies=settings.secure_cookies),
         Middleware(errors.BodyLimit, max_bytes=settings.max_body_bytes),
     ]
-    app = Starlette(
+    app = PortalApp(
         routes=routes,
         middleware=middleware,
         exception_handlers=errors.EXCEPTION_HANDLERS,

@@ -48,22 +48,29 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     print("Demo data loaded." if added else "Demo data was there already.")
 
 
+def uvicorn_options(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (or from
+    # FORWARDED_ALLOW_IPS): only the configured proxies are trusted here.
+    trusted = ",".join(settings.trusted_proxies)
+    return {
+        "factory": True,
+        "host": args.host or settings.host,
+        "port": args.port or settings.port,
+        "workers": args.workers or settings.workers,
+        "loop": "uvloop",
+        "http": "httptools",
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or "",
+        "server_header": False,
+        "log_level": "info",
+        "access_log": False,  # portal.web.middleware.RequestLog logs route patterns, never raw paths
+    }
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    uvicorn.run(
-        "portal.app:create_app",
-        factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers or settings.workers,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=True,
-        server_header=False,
-        log_level="info",
-        access_log=False,  # portal.web.middleware.RequestLog logs requests without query strings
-    )
+    uvicorn.run("portal.app:create_app", **uvicorn_options(settings, args))  # type: ignore[arg-type]
 
 
 def cmd_translations(_settings: Settings, args: argparse.Namespace) -> None:

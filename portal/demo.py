@@ -25,6 +25,7 @@ from portal.models import (
     StaffRole,
     Unit,
 )
+from portal.demo_waiting_mandate import add_waiting_mandate
 
 VERSTAS = "Toimintakeskus Verstas"
 TUPA = "Toimintakeskus Tupa"
@@ -125,4 +126,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
         )
     )
     demo_plans_week.load(session, people=ids, units=units)
+    add_waiting_mandate(session, vault=vault, ids=ids)
     return True

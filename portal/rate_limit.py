@@ -30,6 +30,10 @@ class Limit:
 LOGIN_PER_ADDRESS = Limit("login_per_address", max_hits=200, window_seconds=10 * 60)
 FAILED_CALLBACK_PER_ADDRESS = Limit("failed_callback_per_address", max_hits=10, window_seconds=10 * 60)
 FAILED_LOGIN_PER_IDENTITY = Limit("failed_login_per_identity", max_hits=5, window_seconds=15 * 60)
+# Forms that store what anyone (or any client) types: enough for a person,
+# too few to fill the database.
+FEEDBACK_PER_ADDRESS = Limit("accessibility_feedback_per_address", max_hits=10, window_seconds=60 * 60)
+MANDATE_GRANTS_PER_CLIENT = Limit("mandate_grants_per_client", max_hits=10, window_seconds=60 * 60)
 
 
 def key_hash(*, limit: Limit, key: str, secret: str) -> str:

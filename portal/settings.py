@@ -57,6 +57,9 @@ class Settings:
     claim_family_name: str = "urn:oid:2.5.4.4"  # sn
     accepted_loa: tuple[str, ...] = (LOA_SUBSTANTIAL, LOA_HIGH)
     mandate_source: str = "database"  # or "suomifi" (Suomi.fi-valtuudet)
+    # Addresses of reverse proxies whose X-Forwarded-For is believed. Empty:
+    # the connecting address is the client's, whatever the headers say.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -110,6 +113,9 @@ class Settings:
                 if value.strip()
             ),
             mandate_source=env.get("PORTAL_MANDATE_SOURCE", defaults.mandate_source),
+            trusted_proxies=tuple(
+                value.strip() for value in env.get("PORTAL_TRUSTED_PROXIES", "").split(",") if value.strip()
+            ),
         )
         settings.check()
         return settings

@@ -99,3 +99,17 @@ def test_token_from_another_browser_is_refused(client, app, engine) -> None:
         response = other.post("/accessibility/feedback", data={"csrf_token": token, "message": "Hei"})
     assert response.status_code == 403
     assert stored(engine) == []
+
+
+def test_feedback_is_rate_limited_per_address(client, engine) -> None:
+    from portal.rate_limit import FEEDBACK_PER_ADDRESS
+
+    statuses = []
+    for number in range(FEEDBACK_PER_ADDRESS.max_hits + 2):
+        token = csrf_token(client.get("/accessibility/feedback"))
+        response = client.post("/accessibility/feedback", data={"csrf_token": token, "message": f"Viesti {number}"},
+                               follow_redirects=False)
+        statuses.append(response.status_code)
+    assert statuses == [303] * FEEDBACK_PER_ADDRESS.max_hits + [429, 429]
+    assert soup(response).h1.get_text(strip=True) == "Liian monta lähetystä"
+    assert len(stored(engine)) == FEEDBACK_PER_ADDRESS.max_hits

@@ -192,3 +192,29 @@ def test_expired_mandate_and_revoked_mandate_are_refused(idp_client, idp_app) ->
     assert response.status_code == 403  # no mandate in force: not a client of anyone
     assert failures(idp_app.state.engine) == ["not_client"]
     assert urlsplit(response.url.path).path == "/login/callback"
+
+
+def test_failed_logins_at_a_too_low_level_count_per_identity(idp_client, idp_app) -> None:
+    from portal.rate_limit import FAILED_LOGIN_PER_IDENTITY
+    from portal.settings import LOA_LOW
+
+    statuses = [login(idp_client, AINO, level=LOA_LOW).status_code for _ in range(FAILED_LOGIN_PER_IDENTITY.max_hits + 1)]
+    assert statuses == [403] * FAILED_LOGIN_PER_IDENTITY.max_hits + [429]
+    # Another person from the same address is not slowed down by Aino's failures.
+    assert login(idp_client, "150375-990C", level=LOA_LOW).status_code == 403
+
+
+def test_the_csrf_seed_is_rotated_at_login_and_logout(idp_client) -> None:
+    from portal.forms.csrf import COOKIE_NAME
+    from tests.helpers import csrf_token
+
+    old_token = csrf_token(idp_client.get("/accessibility/feedback"))
+    before = idp_client.cookies[COOKIE_NAME]
+    back = login(idp_client, AINO)
+    after_login = idp_client.cookies[COOKIE_NAME]
+    assert COOKIE_NAME in back.headers["set-cookie"] and after_login != before
+    # A token read before the login no longer works.
+    assert idp_client.post("/logout", data={"csrf_token": old_token}).status_code == 403
+    token = csrf_token(idp_client.get("/home"))
+    assert idp_client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert idp_client.cookies[COOKIE_NAME] not in (before, after_login)

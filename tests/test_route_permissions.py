@@ -58,11 +58,11 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
         if access.audience == "public":
             continue
         path = (
-            route.path.replace("{client_id:int}", str(people[AINO]))
-            .replace("{mandate_id:int}", str(people["aino_mandate"]))
-            .replace("{notice_id:int}", str(people["aino_notice"]))
-            .replace("{goal_id:int}", str(people["aino_goal"]))
-            .replace("{group_id:int}", str(people["aino_group"]))
+            route.path.replace("{client_id:id}", str(people[AINO]))
+            .replace("{mandate_id:id}", str(people["aino_mandate"]))
+            .replace("{notice_id:id}", str(people["aino_notice"]))
+            .replace("{goal_id:id}", str(people["aino_goal"]))
+            .replace("{group_id:id}", str(people["aino_group"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):

@@ -149,3 +149,38 @@ def test_prune_removes_only_what_has_no_use(idp_client, idp_app) -> None:
         assert login_rules.prune(session) == {"login_attempts": 0, "sessions": 0, "drafts": 0}
         later = sessions.now_utc() + timedelta(days=31)
         assert login_rules.prune(session, now=later) == {"login_attempts": 1, "sessions": 1, "drafts": 0}
+
+
+def test_the_session_answer_for_the_script_is_not_cached(idp_client) -> None:
+    login(idp_client, AINO)
+    token = soup(idp_client.get("/session")).find("main").find("input", attrs={"name": "csrf_token"})["value"]
+    response = idp_client.post("/session", data={"csrf_token": token}, headers={"accept": "application/json"})
+    assert response.status_code == 200 and "ends_at" in response.json()
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_an_expired_session_keeps_no_draft_without_this_browsers_token(idp_client, idp_app) -> None:
+    login(idp_client, AINO)
+    age_sessions(idp_app.state.engine, 25)
+    for token in ("", "forged", "ä"):
+        response = idp_client.post("/settings/mandates", data={"csrf_token": token, "given_name": "x" * 1000})
+        assert response.status_code == 403
+        assert "Tallensimme sen, mitä kirjoitit." not in response.text
+    with Session(idp_app.state.engine) as session:
+        assert session.exec(select(FormDraft)).all() == []
+
+
+def test_drafts_are_few_and_small(idp_client, idp_app) -> None:
+    from portal.web.guard import DRAFT_MAX_CHARS, DRAFTS_PER_PERSON
+
+    login(idp_client, AINO)
+    token = soup(idp_client.get("/settings/mandates")).find("input", attrs={"name": "csrf_token"})["value"]
+    age_sessions(idp_app.state.engine, 25)
+    for mandate_id in range(1, 40):  # one path per id, as an attacker would
+        idp_client.post(f"/settings/mandates/{mandate_id}/revoke", data={"csrf_token": token, "note": "x" * 100})
+    too_big = idp_client.post("/settings/mandates", data={"csrf_token": token, "given_name": "x" * DRAFT_MAX_CHARS})
+    assert too_big.status_code == 403 and "Tallensimme sen, mitä kirjoitit." not in too_big.text
+    with Session(idp_app.state.engine) as session:
+        drafts = session.exec(select(FormDraft)).all()
+    assert len(drafts) == DRAFTS_PER_PERSON
+    assert all(len(draft.data_cipher) < 2000 for draft in drafts)  # the oversized one was not kept

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, delete, select
 
 from portal import access_log
 from portal.auth import sessions
-from portal.auth.mandates import MandateSource
+from portal.auth.mandates import MandateSource, check_names_at_login
 from portal.auth.oidc import AuthorizationRequest, Identity
 from portal.identity_code import IdentityCodeVault, InvalidIdentityCode, validate
 from portal.models import ClientPeriod, FormDraft, LoginAttempt, LoginSession, Person, StaffMembership
@@ -99,6 +99,8 @@ def complete(
         acting_for = None
         landing = return_to or "/staff"
     else:
+        if person is not None:
+            _check_mandate_names(session, person=person, identity=identity, meta=meta)
         is_client = person is not None and session.exec(
             select(ClientPeriod).where(ClientPeriod.person_id == person.id)
         ).first() is not None
@@ -135,6 +137,18 @@ def complete(
         actor_person_id=person.id, actor_role=audience, **meta,
     )
     return LoginResult("ok", token, person.id, landing)
+
+
+def _check_mandate_names(session: Session, *, person: Person, identity: Identity, meta: dict[str, str]) -> None:
+    """Mandates granted to this person by a typed name: the strong login settles them."""
+    assert person.id is not None
+    for mandate in check_names_at_login(
+        session, agent_person_id=person.id, family_name=identity.family_name, now=sessions.now_utc()
+    ):
+        access_log.record(
+            session, action="refused", object_type="mandate_name_mismatch", object_id=str(mandate.id),
+            actor_person_id=person.id, actor_role="delegate", subject_person_id=mandate.principal_person_id, **meta,
+        )
 
 
 def logout(session: Session, *, token: str | None, audience: str, vault: IdentityCodeVault, meta: dict[str, str]) -> str:

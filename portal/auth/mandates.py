@@ -32,6 +32,7 @@ class MandateSource(Protocol):
 def _in_force(today: date):  # type: ignore[no-untyped-def]
     return (
         col(Mandate.revoked_at).is_(None),
+        col(Mandate.name_check_pending).is_(False),
         col(Mandate.valid_from) <= today,
         or_(col(Mandate.valid_until).is_(None), col(Mandate.valid_until) >= today),
     )
@@ -87,26 +88,29 @@ def for_principal(session: Session, *, principal_person_id: int, vault: Identity
     return [
         MandateRow(
             mandate,
-            f"{agent.given_name} {agent.family_name}",
+            # The typed name until the agent's login has checked it: a known
+            # person's real name is not revealed to the granter.
+            f"{mandate.agent_given_name} {mandate.agent_family_name}"
+            if mandate.agent_family_name
+            else f"{agent.given_name} {agent.family_name}",
             "" if mandate.public_guardian else masked(vault.decrypt(agent.identity_code_cipher)),
         )
         for mandate, agent in rows
     ]
 
 
-class AgentNameMismatch(ValueError):
-    """The typed name does not match the person with that identity code."""
-
-
 def find_or_add_person(
     session: Session, *, vault: IdentityCodeVault, identity_code: str, given_name: str, family_name: str
 ) -> Person:
+    """The person with this identity code, added with the typed names if new.
+
+    A known person's names are never compared or changed here: the answer
+    would tell the sender who is known to this service.
+    """
     person = session.exec(
         select(Person).where(Person.identity_code_hash == vault.lookup_hash(identity_code))
     ).first()
     if person is not None:
-        if person.family_name.casefold() != family_name.strip().casefold():
-            raise AgentNameMismatch()
         return person
     person = Person(
         given_name=given_name.strip(),
@@ -160,15 +164,18 @@ def grant_to_named_person(
     valid_until: date | None,
     public_guardian: bool = False,
 ) -> Mandate | None:
-    """Grant to the person with this identity code (added if new); None if the name does not match."""
-    try:
-        agent = find_or_add_person(
-            session, vault=vault, identity_code=identity_code, given_name=given_name, family_name=family_name
-        )
-    except AgentNameMismatch:
-        return None
+    """Grant to the person with this identity code (added if new); None for the principal's own code.
+
+    Every other grant is answered alike. The mandate waits until the agent
+    logs in and the strong login's name matches the typed one (check_names_at_login).
+    """
+    agent = find_or_add_person(
+        session, vault=vault, identity_code=identity_code, given_name=given_name, family_name=family_name
+    )
     assert agent.id is not None
-    return grant(
+    if agent.id == principal_person_id:
+        return None
+    mandate = grant(
         session,
         principal_person_id=principal_person_id,
         agent_person_id=agent.id,
@@ -179,6 +186,40 @@ def grant_to_named_person(
         valid_until=valid_until,
         public_guardian=public_guardian,
     )
+    mandate.agent_given_name = given_name.strip()
+    mandate.agent_family_name = family_name.strip()
+    mandate.name_check_pending = True
+    session.add(mandate)
+    return mandate
+
+
+def _same_name(typed: str, official: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(official.split()).casefold()
+
+
+def check_names_at_login(session: Session, *, agent_person_id: int, family_name: str, now: datetime) -> list[Mandate]:
+    """Settle the agent's waiting mandates against the name their strong login gave.
+
+    A matching family name puts the mandate in force; another name revokes it.
+    Returns the revoked ones (for the access log).
+    """
+    if not family_name.strip():
+        return []  # no name from the provider: the mandates keep waiting
+    waiting = session.exec(
+        select(Mandate).where(
+            Mandate.agent_person_id == agent_person_id,
+            col(Mandate.name_check_pending).is_(True),
+            col(Mandate.revoked_at).is_(None),
+        )
+    ).all()
+    revoked = []
+    for mandate in waiting:
+        mandate.name_check_pending = False
+        if not _same_name(mandate.agent_family_name, family_name):
+            mandate.revoked_at = now
+            revoked.append(mandate)
+        session.add(mandate)
+    return revoked
 
 
 def revoke(session: Session, *, mandate_id: int, principal_person_id: int, now: datetime) -> Mandate | None:

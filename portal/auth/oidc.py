@@ -26,9 +26,12 @@ ID_TOKEN_LEEWAY_SECONDS = 60
 class LoginFailed(Exception):
     """The login cannot be completed. `reason` is a short code for the log."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, identity_code: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        # Set when the provider did identify the person (a too-low level of
+        # assurance), so that failures count per identity too. Never logged.
+        self.identity_code = identity_code
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class OidcProvider:
             claims = {**await self._userinfo(metadata["userinfo_endpoint"], token), **claims}
         level = str(claims.get("acr", ""))
         if level not in self.settings.accepted_loa:
-            raise LoginFailed("level_of_assurance")
+            raise LoginFailed("level_of_assurance", identity_code=str(claims.get(self.settings.claim_identity_code, "")))
         return Identity(
             identity_code=str(claims.get(self.settings.claim_identity_code, "")),
             given_name=str(claims.get(self.settings.claim_given_name, "")),

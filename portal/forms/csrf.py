@@ -39,6 +39,13 @@ class SignedCSRF(CSRF):
         return token_for(self.secret_key, self.seed)
 
     def validate_csrf_token(self, form: Any, field: Any) -> None:
-        expected = token_for(self.secret_key, self.seed)
-        if not isinstance(field.data, str) or not hmac.compare_digest(field.data, expected):
+        if not matches(self.secret_key, self.seed, field.data):
             raise ValidationError(FORM_EXPIRED)
+
+
+def matches(secret_key: str, seed: str, token: object) -> bool:
+    """True when the posted token is this browser's; any other value is False."""
+    if not isinstance(token, str):
+        return False
+    # compare_digest raises on non-ASCII str: compare bytes, so "ä" is just wrong.
+    return hmac.compare_digest(token.encode("utf-8", "replace"), token_for(secret_key, seed).encode())

@@ -100,8 +100,8 @@ class GrantMandateForm(PortalForm):
             raise ValidationError(errors.CHOOSE_SCOPE)
 
     @staticmethod
-    def name_mismatch_message() -> str:
-        return str(errors.NAME_MISMATCH)
+    def own_code_message() -> str:
+        return str(errors.OWN_IDENTITY_CODE)
 
 
 class RecordGuardianshipForm(PortalForm):
@@ -117,5 +117,5 @@ class RecordGuardianshipForm(PortalForm):
     )
 
     @staticmethod
-    def name_mismatch_message() -> str:
-        return str(errors.NAME_MISMATCH)
+    def own_code_message() -> str:
+        return str(errors.CLIENTS_OWN_IDENTITY_CODE)

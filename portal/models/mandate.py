@@ -31,5 +31,12 @@ class Mandate(SQLModel, table=True):
     valid_from: date
     valid_until: date | None = None
     revoked_at: datetime | None = None
+    # The agent's name as the client or staff member typed it. The form
+    # answers every grant alike, known identity code or not (no oracle), so
+    # the name is checked only when the agent logs in with strong
+    # identification; until then the mandate is not in force.
+    agent_given_name: str = Field(default="", max_length=100)
+    agent_family_name: str = Field(default="", max_length=100)
+    name_check_pending: bool = False
     created_by_person_id: int = Field(foreign_key="person.id")
     created_at: datetime = Field(default_factory=utc_now)

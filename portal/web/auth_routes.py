@@ -15,9 +15,10 @@ from portal.auth import login, sessions
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
 from portal.auth.permissions import Action
-from portal.forms import CsrfRefused, PortalForm
+from portal.forms import CsrfRefused, PortalForm, csrf
 from portal.models import ClientPeriod, LoginSession
 from portal.web import kiosk
+from portal.web.ids import parse_id
 from portal.web.guard import client_route, public, request_meta, staff_route
 from portal.web.system import local_path
 from portal.web.templating import render
@@ -35,6 +36,12 @@ def _set_cookie(request: Request, response: Response, name: str, value: str, max
         name, value, max_age=max_age, httponly=True, samesite="lax",
         secure=request.app.state.settings.secure_cookies, path="/",
     )
+
+
+def _rotate_form_key(request: Request, response: Response) -> None:
+    """A new CSRF seed whenever who is logged in changes: a token read before
+    the login (or by the previous person on a shared device) no longer works."""
+    _set_cookie(request, response, csrf.COOKIE_NAME, csrf.new_seed())
 
 
 def _rate_limited(session: Session, *, limit: rate_limit.Limit, key: str, secret: str) -> bool:
@@ -77,6 +84,14 @@ async def _failed(request: Request, reason: str, *, status_code: int = 400, log:
     return render(request, "auth/login_failed.html", {"reason": reason}, status_code=status_code)
 
 
+async def _identity_over_limit(request: Request, identity_code: str) -> bool:
+    """Count one failed login for this identity; True once it has failed too often."""
+    return await db.run(
+        request, _rate_limited, limit=rate_limit.FAILED_LOGIN_PER_IDENTITY,
+        key=identity_code.strip().upper(), secret=request.app.state.settings.secret_key,
+    )
+
+
 async def _callback(request: Request, audience: str) -> Response:
     state = request.query_params.get("state", "")
     cookie_state = request.cookies.get(STATE_COOKIE[audience], "")
@@ -95,6 +110,8 @@ async def _callback(request: Request, audience: str) -> Response:
             code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
         )
     except LoginFailed as error:
+        if error.identity_code and await _identity_over_limit(request, error.identity_code):
+            return render(request, "auth/too_many.html", status_code=429)
         return await _failed(request, error.reason, status_code=403 if error.reason == "level_of_assurance" else 400)
 
     result = await db.run(
@@ -109,10 +126,7 @@ async def _callback(request: Request, audience: str) -> Response:
         return_to=pending.return_to,
         meta=request_meta(request),
     )
-    if result.outcome != "ok" and await db.run(
-        request, _rate_limited, limit=rate_limit.FAILED_LOGIN_PER_IDENTITY,
-        key=identity.identity_code.strip().upper(), secret=request.app.state.settings.secret_key,
-    ):
+    if result.outcome != "ok" and await _identity_over_limit(request, identity.identity_code):
         return render(request, "auth/too_many.html", status_code=429)
     if result.outcome == "not_client":
         return render(request, "auth/not_client.html", status_code=403)
@@ -124,6 +138,7 @@ async def _callback(request: Request, audience: str) -> Response:
     response = RedirectResponse(local_path(result.landing), status_code=303)
     _set_cookie(request, response, sessions.COOKIE_NAMES[audience], result.token)
     response.delete_cookie(STATE_COOKIE[audience], path="/")
+    _rotate_form_key(request, response)
     return response
 
 
@@ -149,6 +164,7 @@ async def _logout(request: Request, audience: str) -> Response:
     prefix = "/staff" if audience == "staff" else ""
     response = RedirectResponse(target or f"{prefix}/logged-out", status_code=303)
     response.delete_cookie(sessions.COOKIE_NAMES[audience], path="/")
+    _rotate_form_key(request, response)
     return response
 
 
@@ -237,12 +253,12 @@ async def choose(request: Request) -> Response:
     if request.method == "POST":
         if not form.validate_submission():
             raise CsrfRefused()
-        raw = (await request.form()).get("principal", "")
-        if not isinstance(raw, str) or not raw.isdigit():
+        principal_id = parse_id((await request.form()).get("principal"))
+        if principal_id is None:
             return render(request, "errors/400.html", status_code=400)
         token = await db.run(
             request, _choose, session_id=viewer.session_id, person_id=viewer.person.id,
-            principal_id=int(raw), mandates=request.app.state.mandates, meta=request_meta(request),
+            principal_id=principal_id, mandates=request.app.state.mandates, meta=request_meta(request),
         )
         if token is None:
             return render(request, "errors/403.html", status_code=403)
@@ -291,7 +307,7 @@ async def _session_page(request: Request, audience: str) -> Response:
             raise CsrfRefused()
         ends_at = await db.run(request, _extend, session_id=viewer.session_id)
         if request.headers.get("accept") == "application/json":
-            return JSONResponse({"ends_at": ends_at})  # the script's dialog keeps the page as it is
+            return JSONResponse({"ends_at": ends_at}, headers={"Cache-Control": "no-store"})  # the script's dialog keeps the page as it is
         target = local_path(request.query_params.get("next")) if request.query_params.get("next") else HOME[audience]
         return RedirectResponse(target, status_code=303)
     return render(request, "auth/session.html", {"form": form, "viewer": viewer, "audience": audience})

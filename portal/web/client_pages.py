@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal import access_log, db
+from portal import access_log, db, rate_limit
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
@@ -83,9 +83,14 @@ def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) 
     return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
 
 
-def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, form: GrantMandateForm) -> bool:  # type: ignore[no-untyped-def]
-    """Grant the mandate; False when the name does not match the identity code."""
+def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, form: GrantMandateForm,  # type: ignore[no-untyped-def]
+           secret: str) -> str:
+    """Grant the mandate: "granted", "own_code" or "too_many"."""
     assert viewer.subject is not None and viewer.subject.id is not None
+    # Counted per client, so that nobody can try identity codes in bulk.
+    if not rate_limit.allow(session, limit=rate_limit.MANDATE_GRANTS_PER_CLIENT, key=str(viewer.subject.id),
+                            secret=secret):
+        return "too_many"
     mandate = mandate_rules.grant_to_named_person(
         session,
         vault=vault,
@@ -99,9 +104,9 @@ def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, for
         valid_until=form.valid_until.data,
     )
     if mandate is None:
-        return False
+        return "own_code"
     _log(session, viewer, meta, action="change", object_type="mandate", object_id=str(mandate.id))
-    return True
+    return "granted"
 
 
 @client_route(Action.MANAGE_MANDATES)
@@ -111,12 +116,15 @@ async def mandates(request: Request) -> Response:
     status = 200
     if request.method == "POST":
         if form.validate_submission():
-            granted = await db.run(
-                request, _grant, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault, form=form
+            outcome = await db.run(
+                request, _grant, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault, form=form,
+                secret=request.app.state.settings.secret_key,
             )
-            if granted:
+            if outcome == "granted":
                 return RedirectResponse("/settings/mandates?granted=1", status_code=303)
-            form.family_name.errors = [form.name_mismatch_message()]
+            if outcome == "too_many":
+                return render(request, "errors/429.html", status_code=429)
+            form.identity_code.errors = [form.own_code_message()]
         status = 400
     rows = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
     return render(
@@ -159,5 +167,5 @@ routes = [
     Route("/home", home, name="client_home"),
     Route("/access-log", who_has_seen, name="client_access_log"),
     Route("/settings/mandates", mandates, methods=["GET", "POST"], name="client_mandates"),
-    Route("/settings/mandates/{mandate_id:int}/revoke", revoke_mandate, methods=["POST"], name="client_revoke_mandate"),
+    Route("/settings/mandates/{mandate_id:id}/revoke", revoke_mandate, methods=["POST"], name="client_revoke_mandate"),
 ]

@@ -49,12 +49,43 @@ async def csrf_refused(request: Request, _exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    # Only the type and path: the exception text may hold personal data.
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    # Only the type, the route pattern and the request id: the exception text
+    # and the raw path may hold personal data.
+    state = request.scope.get("state", {})
+    log.error(
+        "unhandled %s on %s %s id=%s",
+        type(exc).__name__,
+        request.method,
+        state.get("route_pattern", "-"),
+        state.get("request_id", "-"),
+    )
     response = error_page(request, 500)
     # This response is sent outside the middleware stack: add the headers here.
     response.headers.update(SECURITY_HEADERS)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Request-Id"] = state.get("request_id", "-")
     return response
+
+
+class AfterErrorPage:
+    """The outermost layer: ends an error once the 500 page has been sent.
+
+    Starlette re-raises an unhandled error after its handler has answered, so
+    that the server can log it; uvicorn then prints the whole traceback, and
+    library error messages in it carry SQL parameters and what people typed.
+    `server_error` has logged what is needed, so the error stops here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        try:
+            await self.app(scope, receive, send)
+        except Exception:  # logged by server_error and answered with the 500 page
+            pass
 
 
 EXCEPTION_HANDLERS = {

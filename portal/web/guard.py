@@ -24,6 +24,7 @@ from portal import access_log, db
 from portal.auth import sessions
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.permissions import Action, Actor, Subject, can
+from portal.forms import csrf
 from portal.models import ClientPeriod, FormDraft, LoginSession, Person, StaffMembership
 from portal.web.templating import render
 
@@ -141,6 +142,9 @@ def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
             form_data = None
             if request.method == "POST":
                 form_data = [(key, value) for key, value in (await request.form()).multi_items() if isinstance(value, str)]
+                if not csrf.matches(request.app.state.settings.secret_key, request.state.csrf_seed,
+                                    dict(form_data).get("csrf_token")):
+                    form_data = []  # not this browser's form: nothing of it is kept
             outcome = await db.run(
                 request,
                 _decide,
@@ -214,8 +218,9 @@ def _decide(
             actor_role=record.audience,
             **meta,
         )
-        if lookup.state is sessions.SessionState.EXPIRED and form_data is not None:
-            _keep_draft(session, vault=vault, person_id=record.person_id, path=path, form_data=form_data)
+        if lookup.state is sessions.SessionState.EXPIRED and form_data and _keep_draft(
+            session, vault=vault, person_id=record.person_id, path=path, form_data=form_data
+        ):
             return Refusal("draft_saved")
         return Refusal("login_needed" if lookup.state is sessions.SessionState.EXPIRED else "forbidden")
 
@@ -351,17 +356,26 @@ def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates:
     return None
 
 
-def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> None:
+# A kept form is one person's unsent answers, not storage: a few, and small.
+DRAFTS_PER_PERSON = 5
+DRAFT_MAX_CHARS = 50_000
+
+
+def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> bool:
+    """Keep the form for after the next login; False when it is too big to keep."""
     fields = [(key, value) for key, value in form_data if key != "csrf_token"]
-    for old in session.exec(select(FormDraft).where(FormDraft.person_id == person_id, FormDraft.path == path)).all():
+    data = json.dumps(fields)
+    if len(data) > DRAFT_MAX_CHARS:
+        return False
+    existing = session.exec(
+        select(FormDraft).where(FormDraft.person_id == person_id)
+        .order_by(col(FormDraft.created_at).desc(), col(FormDraft.id).desc())
+    ).all()
+    others = [draft for draft in existing if draft.path != path]
+    for old in [draft for draft in existing if draft.path == path] + others[DRAFTS_PER_PERSON - 1:]:
         session.delete(old)
-    session.add(
-        FormDraft(
-            person_id=person_id,
-            path=path,
-            data_cipher=vault.seal(json.dumps(fields), purpose=b"form-draft"),
-        )
-    )
+    session.add(FormDraft(person_id=person_id, path=path, data_cipher=vault.seal(data, purpose=b"form-draft")))
+    return True
 
 
 def take_draft(session: Session, *, vault: Any, person_id: int, path: str) -> list[tuple[str, str]] | None:

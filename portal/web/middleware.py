@@ -8,6 +8,7 @@ import time
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal import i18n
@@ -67,9 +68,9 @@ class SecurityHeaders:
                     headers.setdefault(name, value)
                 if self.hsts:
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-                content_type = headers.get("content-type", "")
-                if content_type.startswith("text/html"):
-                    headers.setdefault("Cache-Control", "no-store")
+                # Pages, JSON answers and redirects may all be personal; static
+                # files set their own long cache time.
+                headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -112,18 +113,38 @@ class BrowserState:
         await self.app(scope, receive, send_with_cookie)
 
 
-def loggable_path(path: str) -> str:
-    """The path without secrets: a calendar feed's address is its own key."""
-    if path.startswith("/calendar/"):
-        return "/calendar/…"
-    return path
+def route_pattern(scope: Scope) -> str:
+    """The route's pattern for a request, such as `/language/{code}`.
+
+    Logs carry this instead of the raw path: a path can hold anything a
+    sender types, identity codes included.
+    """
+    return _pattern(getattr(scope.get("app"), "routes", []), scope, "") or "(no route)"
+
+
+def _pattern(routes: list[BaseRoute], scope: Scope, prefix: str) -> str | None:
+    partial = None
+    for route in routes:
+        match, child_scope = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        if isinstance(route, Mount):
+            inner = _pattern(route.routes, {**scope, **child_scope}, prefix + route.path)
+            found = inner or f"{prefix}{route.path}/{{path}}"
+        else:
+            found = prefix + getattr(route, "path", "")
+        if match is Match.FULL:
+            return found
+        partial = partial or found  # the path matches, the method does not
+    return partial
 
 
 class RequestLog:
-    """One log line per request: method, path, status, time, request id.
+    """One log line per request: method, route pattern, status, time, request id.
 
-    Never the query string or the body: callback codes, return addresses and
-    form answers stay out of the logs (uvicorn's access log is off).
+    Never the raw path, the query string or the body: identity codes, callback
+    codes, return addresses and form answers stay out of the logs (uvicorn's
+    access log is off).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -134,6 +155,9 @@ class RequestLog:
             return await self.app(scope, receive, send)
         started = time.perf_counter()
         status = 500
+        # Before the router runs: it rewrites the scope's root path in place.
+        pattern = route_pattern(scope)
+        scope.setdefault("state", {})["route_pattern"] = pattern
 
         async def send_and_note(message: Message) -> None:
             nonlocal status
@@ -147,7 +171,7 @@ class RequestLog:
             request_log.info(
                 "%s %s %s %.1fms id=%s",
                 scope["method"],
-                loggable_path(scope["path"]),
+                pattern,
                 status,
                 (time.perf_counter() - started) * 1000,
                 scope.get("state", {}).get("request_id", "-"),

@@ -13,7 +13,7 @@ from portal.feedback import record_accessibility_feedback
 from portal.forms.feedback import AccessibilityFeedbackForm
 from portal.i18n import get_locale
 from portal.organisation import contact_details
-from portal.web.guard import public_page
+from portal.web.guard import public_page, request_meta
 from portal.web.templating import render
 
 
@@ -41,15 +41,20 @@ async def accessibility_feedback(request: Request) -> Response:
     form = await AccessibilityFeedbackForm.load(request)
     if request.method == "POST":
         if form.validate_submission():
-            await db.run(
+            feedback_id = await db.run(
                 request,
                 record_accessibility_feedback,
                 message=form.message.data,
                 page=form.page.data or "",
                 contact=form.contact.data or "",
                 language=get_locale(),
+                sender_address=request_meta(request)["ip_address"],
+                secret=request.app.state.settings.secret_key,
             )
-            return RedirectResponse(request.url_for("accessibility_feedback_sent"), status_code=303)
+            if feedback_id is None:
+                return render(request, "errors/429.html", status_code=429)
+            # A path, never request.url_for: that would build it from the Host header.
+            return RedirectResponse(request.app.url_path_for("accessibility_feedback_sent"), status_code=303)
         return render(request, "pages/feedback.html", {"form": form}, status_code=400)
     return render(request, "pages/feedback.html", {"form": form})
 

@@ -150,6 +150,6 @@ async def plan_editor(request: Request) -> Response:
 
 routes = [
     Route("/plan", my_plan, name="client_plan"),
-    Route("/plan/goals/{goal_id:int}/thoughts", add_thought, methods=["POST"], name="client_goal_thought"),
-    Route("/staff/clients/{client_id:int}/plan", plan_editor, methods=["GET", "POST"], name="staff_plan"),
+    Route("/plan/goals/{goal_id:id}/thoughts", add_thought, methods=["POST"], name="client_goal_thought"),
+    Route("/staff/clients/{client_id:id}/plan", plan_editor, methods=["GET", "POST"], name="staff_plan"),
 ]

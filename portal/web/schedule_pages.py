@@ -144,7 +144,7 @@ def _poster(kind: str):  # type: ignore[no-untyped-def]
 
 routes = [
     Route("/staff/groups", group_list, name="staff_groups"),
-    Route("/staff/groups/{group_id:int}", group_page, name="staff_group"),
-    *[Route(f"/staff/groups/{{group_id:int}}/{kind}", _poster(kind), methods=["POST"], name=f"staff_group_{kind}")
+    Route("/staff/groups/{group_id:id}", group_page, name="staff_group"),
+    *[Route(f"/staff/groups/{{group_id:id}}/{kind}", _poster(kind), methods=["POST"], name=f"staff_group_{kind}")
       for kind in FORMS],
 ]

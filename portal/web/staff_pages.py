@@ -127,7 +127,7 @@ async def record_guardianship(request: Request) -> Response:
                                 vault=request.app.state.vault, form=form)
         if recorded:
             return RedirectResponse(f"/staff/clients/{viewer.subject.id}", status_code=303)
-        form.family_name.errors = [form.name_mismatch_message()]
+        form.identity_code.errors = [form.own_code_message()]
     client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
     return render(request, "staff/client.html", {"viewer": viewer, "client": client, "form": form}, status_code=400)
 
@@ -154,8 +154,8 @@ async def device(request: Request) -> Response:
 
 routes = [
     Route("/staff", staff_home, name="staff_home"),
-    Route("/staff/clients/{client_id:int}", client_page, name="staff_client"),
-    Route("/staff/clients/{client_id:int}/guardianships", record_guardianship, methods=["POST"],
+    Route("/staff/clients/{client_id:id}", client_page, name="staff_client"),
+    Route("/staff/clients/{client_id:id}/guardianships", record_guardianship, methods=["POST"],
           name="staff_record_guardianship"),
     Route("/staff/device", device, methods=["GET", "POST"], name="staff_device"),
 ]

@@ -118,5 +118,5 @@ routes = [
     Route("/week", my_week, name="client_week"),
     Route("/absence", report_absence, methods=["GET", "POST"], name="client_absence"),
     Route("/absence/today", report_today, methods=["POST"], name="client_absence_today"),
-    Route("/absence/{notice_id:int}/cancel", cancel_absence, methods=["POST"], name="client_cancel_absence"),
+    Route("/absence/{notice_id:id}/cancel", cancel_absence, methods=["POST"], name="client_cancel_absence"),
 ]

@@ -17,8 +17,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # reserved: filled in by the work on this issue (empty until then)
+    # Mandates keep the name the granter typed; it is checked at the agent's login.
+    with op.batch_alter_table('mandate') as batch:
+        batch.add_column(sa.Column('agent_given_name', sqlmodel.sql.sqltypes.AutoString(length=100),
+                                   nullable=False, server_default=''))
+        batch.add_column(sa.Column('agent_family_name', sqlmodel.sql.sqltypes.AutoString(length=100),
+                                   nullable=False, server_default=''))
+        batch.add_column(sa.Column('name_check_pending', sa.Boolean(), nullable=False,
+                                   server_default=sa.false()))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('mandate') as batch:
+        batch.drop_column('name_check_pending')
+        batch.drop_column('agent_family_name')
+        batch.drop_column('agent_given_name')

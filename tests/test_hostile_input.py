@@ -1,0 +1,178 @@
+"""Hostile input: every POST route and every id route answers a 4xx (or its
+normal answer), never a 5xx, and nothing typed comes back unescaped.
+
+The fuzz test posts non-ASCII, NUL, markup, invalid UTF-8 and huge ids in the
+CSRF token and every form field, as an anonymous browser, a client and a
+staff member, and puts huge ids in every path that takes one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from sqlmodel import Session, select
+from starlette.routing import Mount, Route
+from wtforms.fields.core import UnboundField
+
+from portal.auth import sessions
+from portal.forms import PortalForm, csrf
+from portal.models import AccessEvent, AccessibilityFeedback, Mandate, Person
+from tests import factories
+from tests.helpers import csrf_token, soup
+
+AINO, LIISA, MARIA_TUPA = "010280-952L", "230495-936S", "180679-9737"
+MARKUP = "<b>fuzz</b>"
+HUGE_IDS = [str(2**63), "99999999999999999999999"]
+PAYLOADS = ["ä€²😀", "a\x00b\x00", MARKUP + "\"'><", "²", *HUGE_IDS, " " * 3]
+# Fields that are not in a PortalForm: the choose form, the kiosk switch, the
+# test identity provider's OAuth endpoints.
+OTHER_FIELDS = {"principal", "kiosk", "grant_type", "code", "redirect_uri", "client_id", "client_secret",
+                "code_verifier", "state", "nonce", "id_token_hint", "post_logout_redirect_uri", "scope"}
+
+
+def form_field_names() -> set[str]:
+    names = set(OTHER_FIELDS)
+    pending = list(PortalForm.__subclasses__())
+    while pending:
+        form = pending.pop()
+        pending.extend(form.__subclasses__())
+        names |= {name for name, value in vars(form).items() if isinstance(value, UnboundField)}
+    return names
+
+
+def routes_of(app) -> list[tuple[str, Route]]:  # type: ignore[no-untyped-def]
+    found = []
+    for route in app.routes:
+        if isinstance(route, Mount):
+            found += [(route.path + inner.path, inner) for inner in route.routes if isinstance(inner, Route)]
+        elif isinstance(route, Route):
+            found.append((route.path, route))
+    return found
+
+
+def with_ids(path: str, valid_id: int) -> list[str]:
+    if "{" not in path:
+        return [path]
+    return [re.sub(r"\{[a-z_]+:(?:id|int)\}", value, path) for value in [str(valid_id), *HUGE_IDS]]
+
+
+@pytest.fixture
+def identities(idp_app) -> dict[str, tuple[str, int] | None]:  # type: ignore[no-untyped-def]
+    engine, vault = idp_app.state.engine, idp_app.state.vault
+    aino, liisa = factories.person_id(engine, vault, AINO), factories.person_id(engine, vault, LIISA)
+    maria = factories.person_id(engine, vault, MARIA_TUPA)
+    return {"anonymous": None, "client": ("client", aino), "staff": ("staff", maria), "ids": (aino, liisa)}  # type: ignore[dict-item]
+
+
+def test_fuzzed_posts_and_huge_ids_never_give_a_server_error(idp_app, idp_client, identities) -> None:
+    engine = idp_app.state.engine
+    fields = form_field_names()
+    aino, liisa = identities.pop("ids")  # type: ignore[misc]
+    statuses: Counter[int] = Counter()
+    seed = csrf.new_seed()
+    token = csrf.token_for(idp_app.state.settings.secret_key, seed)
+    session_tokens: dict[str, str] = {}
+    failures = []
+    for who, login in identities.items():
+        valid_id = liisa if who == "staff" else aino
+        for pattern, route in routes_of(idp_app):
+            methods = route.methods or {"GET"}
+            for path in with_ids(pattern, valid_id):
+                if "{" in pattern and "GET" in methods:
+                    bodies: list[object] = [None]
+                else:
+                    bodies = []
+                if "POST" in methods:
+                    bodies += [("valid", payload) for payload in PAYLOADS] + [("token", payload) for payload in PAYLOADS]
+                    bodies.append(b"csrf_token=\xff\xfe%ff&message=\xc3&principal=\xb2&identity_code=%00")
+                for body in bodies:
+                    idp_client.cookies.clear()
+                    idp_client.cookies.set(csrf.COOKIE_NAME, seed)
+                    if login is not None:
+                        audience, person = login
+                        if path.endswith("/logout") or audience not in session_tokens:  # a logout ends it
+                            session_tokens[audience] = factories.start_session(
+                                engine, audience=audience, person=person, acting_for=person if audience == "client" else None
+                            )
+                        idp_client.cookies.set(sessions.COOKIE_NAMES[audience], session_tokens[audience])
+                    if body is None:
+                        response = idp_client.get(path, follow_redirects=False)
+                    elif isinstance(body, bytes):
+                        response = idp_client.post(path, content=body, follow_redirects=False,
+                                                   headers={"content-type": "application/x-www-form-urlencoded"})
+                    else:
+                        kind, payload = body  # type: ignore[misc]
+                        data = {name: payload for name in fields}
+                        data["csrf_token"] = token if kind == "valid" else payload
+                        response = idp_client.post(path, data=data, follow_redirects=False)
+                    statuses[response.status_code] += 1
+                    html = response.headers.get("content-type", "").startswith("text/html")
+                    if response.status_code >= 500 or (html and MARKUP in response.text):
+                        failures.append((who, response.request.method, path, body, response.status_code))
+    total = sum(statuses.values())
+    print(f"\nfuzz: {total} requests, statuses {dict(sorted(statuses.items()))}, failures {len(failures)}")
+    assert total > 500
+    assert failures == []
+    with Session(engine) as session:  # NUL never reached the database
+        stored = [*session.exec(select(AccessibilityFeedback)).all(), *session.exec(select(Mandate)).all(),
+                  *session.exec(select(Person)).all()]
+        assert stored and not [row for row in stored if "\x00" in repr(row.model_dump())]
+
+
+def test_non_ascii_csrf_token_is_a_plain_refusal(client) -> None:
+    client.get("/accessibility/feedback")
+    response = client.post("/accessibility/feedback", data={"csrf_token": "ä", "message": "Hei"})
+    assert response.status_code == 403
+    assert soup(response).h1.get_text(strip=True) == "Lomake on vanhentunut"
+
+
+def test_nul_is_removed_from_every_text_field(client, engine) -> None:
+    token = csrf_token(client.get("/accessibility/feedback"))
+    response = client.post("/accessibility/feedback", data={"csrf_token": token, "message": "Nap\x00pi", "page": "\x00"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    with Session(engine) as session:
+        feedback = session.exec(select(AccessibilityFeedback)).one()
+    assert (feedback.message, feedback.page) == ("Nappi", "")
+
+
+@pytest.mark.parametrize("principal", ["²", "", str(2**63), "99999999999999999999999", "-1"])
+def test_choose_with_a_bad_principal_is_400_and_nothing_breaks(idp_app, idp_client, principal) -> None:
+    engine, vault = idp_app.state.engine, idp_app.state.vault
+    helena = factories.person_id(engine, vault, "120556-942L")
+    idp_client.cookies.set(sessions.COOKIE_NAMES["client"], factories.start_session(engine, audience="client", person=helena))
+    token = csrf_token(idp_client.get("/choose"))
+    response = idp_client.post("/choose", data={"csrf_token": token, "principal": principal})
+    assert response.status_code == 400
+
+
+def test_choose_a_stranger_is_refused_and_the_refusal_is_logged(idp_app, idp_client) -> None:
+    engine, vault = idp_app.state.engine, idp_app.state.vault
+    helena = factories.person_id(engine, vault, "120556-942L")
+    mikko = factories.person_id(engine, vault, "150375-990C")
+    idp_client.cookies.set(sessions.COOKIE_NAMES["client"], factories.start_session(engine, audience="client", person=helena))
+    token = csrf_token(idp_client.get("/choose"))
+    assert idp_client.post("/choose", data={"csrf_token": token, "principal": str(mikko)}).status_code == 403
+    with Session(engine) as session:
+        assert session.exec(select(AccessEvent).where(AccessEvent.object_type == "choose_principal")).one()
+
+
+@pytest.mark.parametrize("path", [f"/staff/clients/{2**63}", "/staff/clients/99999999999999999999999"])
+def test_huge_path_ids_are_missing_pages(idp_app, idp_client, path) -> None:
+    engine, vault = idp_app.state.engine, idp_app.state.vault
+    maria = factories.person_id(engine, vault, MARIA_TUPA)
+    idp_client.cookies.set(sessions.COOKIE_NAMES["staff"], factories.start_session(engine, audience="staff", person=maria))
+    assert idp_client.get(path).status_code == 404
+    assert idp_client.post(path + "/guardianships", data={}).status_code == 404
+
+
+def test_huge_mandate_id_in_revoke_is_a_missing_page(idp_app, idp_client) -> None:
+    engine, vault = idp_app.state.engine, idp_app.state.vault
+    aino = factories.person_id(engine, vault, AINO)
+    idp_client.cookies.set(sessions.COOKIE_NAMES["client"],
+                       factories.start_session(engine, audience="client", person=aino, acting_for=aino))
+    token = csrf_token(idp_client.get("/settings/mandates"))
+    response = idp_client.post(f"/settings/mandates/{2**63}/revoke", data={"csrf_token": token})
+    assert response.status_code == 404
