@@ -118,8 +118,16 @@ def format_clock(value: datetime) -> str:
 
 
 def format_time_range(start: time, end: time) -> str:
-    """'9.00–14.00', '09:00–14:00', '9:00 AM–2:00 PM': a time of day, no time zone."""
-    return f"{format_time(start, 'short', locale=get_locale())}–{format_time(end, 'short', locale=get_locale())}"
+    """'9.00–14.00', '09:00–14:00', '9:00 AM – 2:00 PM': a time of day, no time zone.
+
+    A time with a space inside ('9:00 AM', joined by a no-break space) gets
+    breakable spaces around the dash, so a narrow line breaks there and not
+    in the middle of a time.
+    """
+    first = format_time(start, "short", locale=get_locale())
+    last = format_time(end, "short", locale=get_locale())
+    dash = " – " if any(not part.isascii() or " " in part for part in (first, last)) else "–"
+    return f"{first}{dash}{last}"
 
 
 def format_money(amount: Decimal | int | float) -> str:
