@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from portal.db import make_engine
 from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
+from portal.auth.keys import PortalKeys
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.web import auth_routes, client_pages, errors, pages, staff_pages, system
@@ -79,8 +80,10 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     app.state.vault = IdentityCodeVault(settings.identity_key)
     app.state.mandates = mandate_source(settings)
     # Tests point this at the app itself (httpx.ASGITransport); None is the network.
+    app.state.portal_keys = PortalKeys(settings.data_dir, settings.oidc_signing_algorithm)
     app.state.oidc = {
-        audience: OidcProvider(settings, audience, transport=oidc_transport) for audience in ("client", "staff")
+        audience: OidcProvider(settings, audience, transport=oidc_transport, keys=app.state.portal_keys)
+        for audience in ("client", "staff")
     }
     if not logging.getLogger().handlers:  # serving: the tests bring their own
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

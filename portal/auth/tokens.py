@@ -1,0 +1,67 @@
+"""Opening the JWTs a provider sends: decrypting (JWE) and checking signatures.
+
+ID tokens, userinfo answers and logout tokens arrive signed (JWS), and in
+the trust network's profile also encrypted to the portal's key (a JWE whose
+content is the signed JWT). These functions raise LoginFailed with a short
+reason for the log; they never log the token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from joserfc import jwe, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from portal.auth.keys import DECRYPTION_ALGORITHMS
+
+
+class LoginFailed(Exception):
+    """The login cannot be completed. `reason` is a short code for the log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def is_encrypted(token: str) -> bool:
+    return token.count(".") == 4  # a JWE in compact form has five parts
+
+
+def decrypt(token: str, keys: KeySet, *, what: str) -> str:
+    """The signed JWT inside an encrypted one."""
+    try:
+        return jwe.decrypt_compact(token, keys, algorithms=DECRYPTION_ALGORITHMS).plaintext.decode()
+    except (JoseError, ValueError, UnicodeDecodeError) as error:
+        if type(error).__name__ == "InvalidKeyIdError":
+            raise LoginFailed(f"{what}_unknown_encryption_key") from error
+        raise LoginFailed(f"{what}_decryption") from error
+
+
+def unsigned_header(token: str) -> dict[str, Any]:
+    """The JOSE header, unverified: only to tell why a token was refused."""
+    import base64
+
+    part = token.split(".")[0]
+    try:
+        return dict(json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))))
+    except ValueError:
+        return {}
+
+
+def verify_signature(token: str, keys: KeySet, algorithms: Collection[str], *, what: str) -> jwt.Token:
+    header = unsigned_header(token)
+    if header.get("alg") not in algorithms:
+        # "none", HS256 with the public key as the secret, or just not agreed
+        raise LoginFailed(f"{what}_algorithm")
+    try:
+        return jwt.decode(token, keys, algorithms=list(algorithms))
+    except JoseError as error:
+        if type(error).__name__ == "InvalidKeyIdError":
+            raise LoginFailed("unknown_kid") from error
+        raise LoginFailed(f"{what}_signature") from error
+    except ValueError as error:
+        raise LoginFailed(f"{what}_malformed") from error
