@@ -65,3 +65,23 @@ def verify_signature(token: str, keys: KeySet, algorithms: Collection[str], *, w
         raise LoginFailed(f"{what}_signature") from error
     except ValueError as error:
         raise LoginFailed(f"{what}_malformed") from error
+
+
+# What helps after a failed login, by its reason. Only where trying again can
+# help does the page say so; otherwise the portal and the login service
+# disagree (keys, algorithms, registration, clocks) and only the centre can
+# get it fixed, with the reference the page shows.
+RETRY = frozenset({"state_mismatch", "state_unknown", "code_missing", "code_rejected"})
+UNAVAILABLE = frozenset({"discovery_unavailable", "jwks_unavailable", "token_unavailable", "userinfo_unavailable"})
+OWN_PAGES = frozenset({"level_of_assurance", "provider_error"})
+
+
+def what_helps(reason: str) -> str:
+    """'retry', 'later', the reason itself for a page of its own, or 'report'."""
+    if reason in RETRY:
+        return "retry"
+    if reason in UNAVAILABLE:
+        return "later"
+    if reason in OWN_PAGES:
+        return reason
+    return "report"

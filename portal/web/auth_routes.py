@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from datetime import date
 
 from starlette.requests import Request
@@ -11,9 +12,10 @@ from starlette.routing import Route
 from sqlmodel import Session, select
 
 from portal import access_log, db, rate_limit
-from portal.auth import login, sessions
+from portal.auth import backchannel, login, sessions
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
+from portal.auth.tokens import what_helps
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
 from portal.models import ClientPeriod, LoginSession
@@ -22,7 +24,9 @@ from portal.web.guard import client_route, public, request_meta, staff_route
 from portal.web.system import local_path
 from portal.web.templating import render
 
+log = logging.getLogger("portal.login")
 STATE_COOKIE = {"client": "portal_login_state", "staff": "portal_staff_login_state"}
+LOGIN_PATH = {"client": "/login", "staff": "/staff/login"}
 HOME = {"client": "/home", "staff": "/staff"}
 
 
@@ -48,8 +52,10 @@ async def _start_login(request: Request, audience: str) -> Response:
         return render(request, "auth/too_many.html", status_code=429)
     try:
         authorization = await _provider(request, audience).authorization_request()
-    except LoginFailed:
-        return render(request, "auth/provider_unavailable.html", status_code=503)
+    except LoginFailed as error:
+        if what_helps(error.reason) == "later":
+            return render(request, "auth/provider_unavailable.html", status_code=503)
+        return await _failed(request, error.reason, audience=audience, status_code=502)  # e.g. a wrong issuer
     return_to = local_path(request.query_params.get("next"))
     await db.run(
         request, login.begin, audience=audience, request=authorization,
@@ -67,35 +73,45 @@ def _record_failure(session: Session, *, reason: str, meta: dict[str, str], secr
     return rate_limit.allow(session, limit=rate_limit.FAILED_CALLBACK_PER_ADDRESS, key=meta["ip_address"], secret=secret)
 
 
-async def _failed(request: Request, reason: str, *, status_code: int = 400, log: bool = True) -> Response:
+async def _failed(
+    request: Request, reason: str, *, audience: str = "client", status_code: int = 400, log_event: bool = True
+) -> Response:
     meta = request_meta(request)
     under_limit = await db.run(
-        request, _record_failure, reason=reason, meta=meta, secret=request.app.state.settings.secret_key, log=log
+        request, _record_failure, reason=reason, meta=meta, secret=request.app.state.settings.secret_key,
+        log=log_event,
     )
+    # The reference on the page is the request id: support finds it in the
+    # access log's event and in this line. The reason is a short code.
+    log.warning("login failed: audience=%s reason=%s reference=%s", audience, reason, meta["request_id"])
     if not under_limit:
         return render(request, "auth/too_many.html", status_code=429)
-    return render(request, "auth/login_failed.html", {"reason": reason}, status_code=status_code)
+    context = {"helps": what_helps(reason), "reference": meta["request_id"], "login_path": LOGIN_PATH[audience]}
+    return render(request, "auth/login_failed.html", context, status_code=status_code)
 
 
 async def _callback(request: Request, audience: str) -> Response:
     state = request.query_params.get("state", "")
     cookie_state = request.cookies.get(STATE_COOKIE[audience], "")
     if not state or not cookie_state or not hmac.compare_digest(state, cookie_state):
-        return await _failed(request, "state_mismatch")
+        return await _failed(request, "state_mismatch", audience=audience)
     pending = await db.run(request, login.claim, state=state, audience=audience)
     if pending is None:
-        return await _failed(request, "state_unknown")
-    if request.query_params.get("error"):
-        return await _failed(request, "provider_error")
+        return await _failed(request, "state_unknown", audience=audience)
+    if error := request.query_params.get("error"):
+        # The person cancelled, or the provider refused the portal's request.
+        cancelled = error in ("access_denied", "login_required", "interaction_required", "consent_required")
+        return await _failed(request, "provider_error" if cancelled else "provider_refused", audience=audience)
     code = request.query_params.get("code", "")
     if not code:
-        return await _failed(request, "code_missing")
+        return await _failed(request, "code_missing", audience=audience)
     try:
         identity = await _provider(request, audience).redeem(
             code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
         )
     except LoginFailed as error:
-        return await _failed(request, error.reason, status_code=403 if error.reason == "level_of_assurance" else 400)
+        status_code = 403 if error.reason == "level_of_assurance" else 400
+        return await _failed(request, error.reason, audience=audience, status_code=status_code)
 
     result = await db.run(
         request,
@@ -118,8 +134,10 @@ async def _callback(request: Request, audience: str) -> Response:
         return render(request, "auth/not_client.html", status_code=403)
     if result.outcome == "not_staff":
         return render(request, "auth/not_staff.html", status_code=403)
+    if result.outcome == "no_identity_code":
+        return render(request, "auth/no_identity_code.html", status_code=403)
     if result.outcome != "ok":  # login.complete has logged it
-        return await _failed(request, result.outcome, log=False)
+        return await _failed(request, result.outcome, audience=audience, log_event=False)
     assert result.token is not None
     response = RedirectResponse(local_path(result.landing), status_code=303)
     _set_cookie(request, response, sessions.COOKIE_NAMES[audience], result.token)
@@ -152,6 +170,24 @@ async def _logout(request: Request, audience: str) -> Response:
     return response
 
 
+async def _backchannel_logout(request: Request, audience: str) -> Response:
+    """OpenID Connect Back-Channel Logout 1.0: the provider posts a logout
+    token; the person's sessions of this audience end. No cookies, no CSRF
+    token: the signed logout token is the proof."""
+    headers = {"Cache-Control": "no-store"}
+    form = await request.form()
+    logout_token = form.get("logout_token")
+    if not isinstance(logout_token, str) or not logout_token:
+        return JSONResponse({"error": "invalid_request"}, status_code=400, headers=headers)
+    try:
+        logout = await _provider(request, audience).verify_logout_token(logout_token)
+    except LoginFailed as error:
+        log.warning("back-channel logout refused: audience=%s reason=%s", audience, error.reason)
+        return JSONResponse({"error": "invalid_request"}, status_code=400, headers=headers)
+    await db.run(request, backchannel.end_sessions, audience=audience, logout=logout, meta=request_meta(request))
+    return Response(status_code=200, headers=headers)
+
+
 def _logged_out(request: Request, audience: str) -> Response:
     if kiosk.is_kiosk(request):
         return RedirectResponse("/", status_code=303)  # a shared device returns to the start
@@ -176,6 +212,24 @@ async def client_logout(request: Request) -> Response:
 @public
 async def client_logged_out(request: Request) -> Response:
     return _logged_out(request, "client")
+
+
+@public
+async def client_backchannel_logout(request: Request) -> Response:
+    return await _backchannel_logout(request, "client")
+
+
+@public
+async def staff_backchannel_logout(request: Request) -> Response:
+    return await _backchannel_logout(request, "staff")
+
+
+@public
+async def jwks(request: Request) -> Response:
+    """The portal's public keys, at an address that stays: providers fetch
+    them to check its client assertions and request objects, and to encrypt."""
+    keys = request.app.state.portal_keys.public_jwks()
+    return JSONResponse(keys, headers={"Cache-Control": "public, max-age=3600"})
 
 
 @public
@@ -302,11 +356,16 @@ routes = [
     Route("/login/callback", client_callback, name="client_callback"),
     Route("/logout", client_logout, methods=["POST"], name="client_logout"),
     Route("/logged-out", client_logged_out, name="client_logged_out"),
+    Route("/login/backchannel-logout", client_backchannel_logout, methods=["POST"], name="client_backchannel_logout"),
+    Route("/.well-known/jwks.json", jwks, name="jwks"),
     Route("/choose", choose, methods=["GET", "POST"], name="choose"),
     Route("/session", client_session, methods=["GET", "POST"], name="client_session"),
     Route("/staff/login", staff_login, name="staff_login"),
     Route("/staff/login/callback", staff_callback, name="staff_callback"),
     Route("/staff/logout", staff_logout, methods=["POST"], name="staff_logout"),
     Route("/staff/logged-out", staff_logged_out, name="staff_logged_out"),
+    Route(
+        "/staff/login/backchannel-logout", staff_backchannel_logout, methods=["POST"], name="staff_backchannel_logout"
+    ),
     Route("/staff/session", staff_session, methods=["GET", "POST"], name="staff_session"),
 ]
