@@ -58,10 +58,12 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *staff_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
+    test_provider = None
     if settings.test_idp:
         from portal import test_idp
 
-        routes.append(Mount("/test-idp", routes=test_idp.routes(settings), name="test_idp"))
+        test_provider = test_idp.Provider(settings)
+        routes.append(Mount("/test-idp", routes=test_idp.routes(settings, test_provider), name="test_idp"))
     middleware = [
         Middleware(RequestLog),
         Middleware(SecurityHeaders, hsts=settings.secure_cookies),
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.test_idp = test_provider  # tests make logout tokens with it
     app.state.engine = engine
     app.state.templates = make_environment()
     app.state.vault = IdentityCodeVault(settings.identity_key)

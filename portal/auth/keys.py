@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from joserfc.errors import InvalidKeyTypeError
 from joserfc.jwk import ECKey, KeySet, RSAKey
 
 KEY_DIR = "oidc-keys"
@@ -53,6 +54,13 @@ def _generate(use: str, algorithm: str) -> Key:
     if use == "sig" and _key_type(algorithm) == "EC":
         return ECKey.generate_key("P-256")
     return RSAKey.generate_key(2048)
+
+
+def _import(data: bytes) -> Key:
+    try:
+        return RSAKey.import_key(data)
+    except InvalidKeyTypeError:
+        return ECKey.import_key(data)
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -92,7 +100,7 @@ class PortalKeys:
                     continue
                 if name not in self._parsed:
                     data = (self.directory / name).read_bytes()
-                    self._parsed[name] = (ECKey if b"EC PRIVATE" in data else RSAKey).import_key(data)
+                    self._parsed[name] = _import(data)
                 found.append(StoredKey(use, int(created), self._parsed[name]))
         return sorted(found, key=lambda stored: stored.created)
 

@@ -123,9 +123,9 @@ def with_request_object(provider: Provider, http: HttpRequest) -> HttpRequest:
     return HttpRequest(http.method, http.url, http.headers, QueryParams(inside), http.form)
 
 
-def routes(settings: Settings) -> list[BaseRoute]:
-    """The test provider's routes. Its codes and tokens live in this closure."""
-    provider = Provider(settings)
+def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRoute]:
+    """The test provider's routes. Its codes and tokens live in the provider."""
+    provider = provider or Provider(settings)
 
     def answer(call: Callable[[], Response]) -> Response:
         try:
