@@ -129,3 +129,12 @@ def test_delegate_picks_whose_matters_and_sees_it_on_every_page(idp_client, idp_
     banner = soup(home).find(class_="acting-for")
     assert "Asioit henkilön Aino Virtanen puolesta." in banner.get_text(" ", strip=True)
     assert banner.find("a", href="/choose")
+
+
+def test_someone_without_a_finnish_identity_code_gets_a_page_of_their_own(idp_client, idp_app) -> None:
+    # The test provider's "Erika Mustermann" logs in as through eIDAS from abroad.
+    response = login(idp_client, "eidas")
+    assert response.status_code == 403
+    assert h1(response) == "Tarvitset suomalaisen henkilötunnuksen"
+    assert soup(response).find("a", href="/contact")
+    assert [e.object_type for e in events(idp_app.state.engine, "login_failed")] == ["no_identity_code"]

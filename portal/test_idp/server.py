@@ -266,12 +266,15 @@ class Provider(AuthorizationServer):
         return jwt.encode({"alg": algorithm, "kid": key.kid, "typ": typ}, claims, key.private_key, algorithms=[algorithm])
 
     def identity_claims(self, sign_in: state.SignIn) -> dict[str, str]:
-        return {
-            "sub": self.subject(sign_in.identity_code),
+        claims = {
+            "sub": self.subject(sign_in.identity_code or f"{sign_in.given_name} {sign_in.family_name}"),
             self.settings.claim_identity_code: sign_in.identity_code,
             self.settings.claim_given_name: sign_in.given_name,
             self.settings.claim_family_name: sign_in.family_name,
         }
+        if not sign_in.identity_code:  # an eIDAS login from abroad has no such claim at all
+            del claims[self.settings.claim_identity_code]
+        return claims
 
     # What Authlib asks of a framework integration.
     def query_client(self, client_id: str) -> state.Client | None:
@@ -283,7 +286,7 @@ class Provider(AuthorizationServer):
                 value=token["access_token"],
                 client=request.client,
                 sign_in=request.user,
-                subject=self.subject(request.user.identity_code),
+                subject=self.identity_claims(request.user)["sub"],
                 scope=token["scope"],
                 expires_at=state.now() + token["expires_in"],
             )
