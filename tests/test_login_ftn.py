@@ -17,7 +17,7 @@ from joserfc.jwk import KeySet
 from sqlmodel import Session, select
 
 from portal.app import create_app
-from portal.auth.keys import RETIRED_KEY_KEPT, PortalKeys
+from portal.auth.keys import JWKS_MAX_AGE, RETIRED_KEY_KEPT, PortalKeys
 from portal.db import transaction
 from portal.demo import load_demo_data
 from portal.identity_code import IdentityCodeVault
@@ -200,7 +200,9 @@ def test_rotation_keeps_the_old_key_published_until_it_expires(tmp_path) -> None
     assert len(new) == 2
     published = {key["kid"] for key in keys.public_jwks(now + 120)["keys"]}
     assert published == first | set(new)
-    assert keys.signing_key(now + 120).kid in new  # the newest signs
+    # The new key signs once providers have had time to fetch the JWKS again.
+    assert keys.signing_key(now + 120).kid in first
+    assert keys.signing_key(now + 60 + JWKS_MAX_AGE).kid in new
     later = now + 60 + RETIRED_KEY_KEPT.total_seconds() + 1
     assert {key["kid"] for key in keys.public_jwks(later)["keys"]} == set(new)
     keys.rotate(later)  # removes the files of keys no longer published

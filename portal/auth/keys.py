@@ -7,9 +7,10 @@ pairs: one to sign ("sig") and one for the provider to encrypt to ("enc").
 
 They live as PEM files in PORTAL_DATA_DIR/oidc-keys, one file a key, named
 by use and creation time, so every instance that shares the directory agrees.
-Rotating adds a new pair; the newest key signs, and an older key stays in the
-JWKS (and keeps decrypting) for RETIRED_KEY_KEPT after its successor came,
-because providers cache the JWKS. Then rotating again removes it.
+Rotating adds a new pair. Providers cache the JWKS, so a new signing key is
+published for JWKS_MAX_AGE before it signs anything, and an older key stays
+in the JWKS (and keeps decrypting) for RETIRED_KEY_KEPT after its successor
+came. Then rotating again removes it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from joserfc.errors import InvalidKeyTypeError
 from joserfc.jwk import ECKey, KeySet, RSAKey
 
 KEY_DIR = "oidc-keys"
+JWKS_MAX_AGE = 3600  # seconds, in the JWKS answer's Cache-Control
 RETIRED_KEY_KEPT = timedelta(days=7)
 ENCRYPTION_ALGORITHM = "RSA-OAEP-256"
 # What the portal can decrypt; the provider picks among these.
@@ -38,7 +40,7 @@ Key = RSAKey | ECKey
 @dataclass(frozen=True)
 class StoredKey:
     use: str  # "sig" or "enc"
-    created: int  # unix seconds
+    created: int  # unix nanoseconds
     key: Key
 
     @property
@@ -126,7 +128,11 @@ class PortalKeys:
         return sorted(published, key=lambda stored: -stored.created)
 
     def signing_key(self, now: float | None = None) -> StoredKey:
-        return self._published("sig", time.time() if now is None else now)[0]
+        """The newest signing key that providers have had time to fetch."""
+        moment = time.time() if now is None else now
+        published = self._published("sig", moment)
+        ready = [stored for stored in published if stored.created <= (moment - JWKS_MAX_AGE) * 1_000_000_000]
+        return ready[0] if ready else published[-1]
 
     def decryption_keys(self, now: float | None = None) -> KeySet:
         keys = self._published("enc", time.time() if now is None else now)

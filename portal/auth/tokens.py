@@ -19,6 +19,11 @@ from joserfc.jwk import KeySet
 from portal.auth.keys import DECRYPTION_ALGORITHMS
 
 
+# RFC 7519 5.3 lets a provider repeat claims (iss, aud) in the JWE header;
+# oidc-provider does. The signed content inside is what is checked.
+DECRYPTION_REGISTRY = jwe.JWERegistry(algorithms=DECRYPTION_ALGORITHMS, strict_check_header=False)
+
+
 class LoginFailed(Exception):
     """The login cannot be completed. `reason` is a short code for the log."""
 
@@ -34,7 +39,7 @@ def is_encrypted(token: str) -> bool:
 def decrypt(token: str, keys: KeySet, *, what: str) -> str:
     """The signed JWT inside an encrypted one."""
     try:
-        return jwe.decrypt_compact(token, keys, algorithms=DECRYPTION_ALGORITHMS).plaintext.decode()
+        return jwe.decrypt_compact(token, keys, registry=DECRYPTION_REGISTRY).plaintext.decode()
     except (JoseError, ValueError, UnicodeDecodeError) as error:
         if type(error).__name__ == "InvalidKeyIdError":
             raise LoginFailed(f"{what}_unknown_encryption_key") from error

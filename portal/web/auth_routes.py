@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from portal import access_log, db, rate_limit
 from portal.auth import backchannel, login, sessions
+from portal.auth.keys import JWKS_MAX_AGE
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
 from portal.auth.tokens import what_helps
@@ -229,7 +230,7 @@ async def jwks(request: Request) -> Response:
     """The portal's public keys, at an address that stays: providers fetch
     them to check its client assertions and request objects, and to encrypt."""
     keys = request.app.state.portal_keys.public_jwks()
-    return JSONResponse(keys, headers={"Cache-Control": "public, max-age=3600"})
+    return JSONResponse(keys, headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE}"})
 
 
 @public
