@@ -236,3 +236,15 @@ def test_6_an_unsigned_or_hmac_id_token_is_refused(idp_client, idp_app, tamper) 
     tamper(hmac_signed)
     assert login(idp_client, AINO).status_code == 400
     assert failures(idp_app.state.engine) == ["id_token_algorithm"]
+
+
+def test_a_callback_naming_another_issuer_is_refused_before_the_code_is_used(idp_client, idp_app) -> None:
+    from urllib.parse import urlencode
+
+    from tests.login_flow import authenticate, callback_query
+
+    back = authenticate(idp_client, AINO)
+    query = {**callback_query(back), "iss": "https://evil.example"}  # RFC 9207: a mix-up
+    response = idp_client.get("/login/callback?" + urlencode(query), follow_redirects=False)
+    assert response.status_code == 400
+    assert failures(idp_app.state.engine) == ["callback_iss"]

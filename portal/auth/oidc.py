@@ -193,9 +193,12 @@ class OidcProvider:
             raise LoginFailed("code_rejected")
         return token
 
-    async def redeem(self, *, code: str, code_verifier: str, nonce: str) -> Identity:
-        """Exchange the code, verify the ID token and read the identity claims."""
+    async def redeem(self, *, code: str, code_verifier: str, nonce: str, issuer: str | None = None) -> Identity:
+        """Exchange the code, verify the ID token and read the identity claims.
+        `issuer` is the callback's iss parameter (RFC 9207), if it had one."""
         metadata = await self.metadata()
+        if issuer is not None and issuer != metadata["issuer"]:
+            raise LoginFailed("callback_iss")  # a code from another provider: never redeem it here
         token = await self._token(code=code, code_verifier=code_verifier)
         id_token = token.get("id_token")
         if not isinstance(id_token, str):

@@ -108,7 +108,8 @@ async def _callback(request: Request, audience: str) -> Response:
         return await _failed(request, "code_missing", audience=audience)
     try:
         identity = await _provider(request, audience).redeem(
-            code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
+            code=code, code_verifier=pending.code_verifier, nonce=pending.nonce,
+            issuer=request.query_params.get("iss"),
         )
     except LoginFailed as error:
         status_code = 403 if error.reason == "level_of_assurance" else 400
