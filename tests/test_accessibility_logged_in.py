@@ -174,6 +174,7 @@ def test_login_failure_pages(driver, portal) -> None:
     def fresh_limits() -> None:  # these pages are failed logins: keep under the limit
         with transaction(portal.engine) as session:
             session.exec(delete(RateLimitHit))  # type: ignore[call-overload]
+        browser.console_errors(driver)  # earlier pages' refusals are not this page's errors
 
     def interrupted(d) -> None:  # type: ignore[no-untyped-def]
         fresh_limits()
@@ -187,6 +188,7 @@ def test_login_failure_pages(driver, portal) -> None:
         assert d.find_element(By.CSS_SELECTOR, ".reference").text
 
     def no_identity_code(d) -> None:  # type: ignore[no-untyped-def]
+        fresh_limits()
         d.get(f"{portal.url}/login")
         d.find_element(By.CSS_SELECTOR, "input[name=person][value='eidas']").click()
         wait_for_new_page(d, lambda: d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click())
