@@ -288,3 +288,25 @@ def test_a_logout_token_for_the_staff_client_does_not_end_a_client_session(setti
 
 def test_a_logout_post_without_a_token_is_400(client) -> None:
     assert client.post("/login/backchannel-logout", data={}).status_code == 400
+
+
+def test_staff_log_in_through_the_ftn_profile_too(settings) -> None:
+    app = ftn_app(settings, profile="basic", staff_oidc_profile="ftn")
+    with CheckedClient(app, base_url=BASE_URL) as client:
+        assert login(client, "300883-9617", audience="staff").headers["location"] == "/staff"
+        assert login(client, AINO).headers["location"] == "/home"  # clients in the basic profile beside it
+    [(staff_token, _, _), (client_token, _, _)] = app.state.recording.to("/token")
+    assert "client_assertion" in parse_qs(staff_token.content.decode())
+    assert client_token.headers["authorization"].startswith("Basic ")
+    app.state.engine.dispose()
+
+
+def test_a_registration_the_provider_refuses_says_to_tell_the_centre(settings) -> None:
+    app = ftn_app(settings, profile="basic")
+    provider = app.state.oidc["client"]
+    provider.registration = dataclasses.replace(provider.registration, client_secret="not-the-registered-one")
+    with CheckedClient(app, base_url=BASE_URL) as client:
+        response = login(client, AINO)
+    assert response.status_code == 400 and "Uusi yritys ei auta." in response.text
+    assert failures(app.state.engine) == ["client_rejected"]
+    app.state.engine.dispose()

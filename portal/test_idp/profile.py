@@ -122,3 +122,23 @@ def logout_token(provider: Provider, client: Client, *, subject: str, sid: str) 
         "jti": str(uuid.uuid4()), "sub": subject, "sid": sid, "events": {BACKCHANNEL_LOGOUT_EVENT: {}},
     }
     return provider.sign(claims, typ="logout+jwt")
+
+
+async def send_logouts(provider: Provider) -> None:
+    """Post a logout token to each client the person had signed in to
+    (Back-Channel Logout 1.0, 2.5). A client that does not answer is skipped:
+    the person's logout here must not wait for it."""
+    import logging
+
+    import httpx2 as httpx
+
+    pending, provider.pending_logouts = provider.pending_logouts, []
+    async with httpx.AsyncClient(transport=provider.backchannel_transport, timeout=5) as http:
+        for client, subject, sid in pending:
+            if not client.backchannel_logout_uri:
+                continue
+            token = logout_token(provider, client, subject=subject, sid=sid)
+            try:
+                await http.post(client.backchannel_logout_uri, data={"logout_token": token})
+            except httpx.HTTPError:
+                logging.getLogger("portal.test_idp").warning("back-channel logout to %s failed", client.client_id)

@@ -146,6 +146,7 @@ class IdTokens(OpenIDCode):
     def __init__(self, provider: Provider) -> None:
         super().__init__(require_nonce=True)
         self.provider = provider
+        self.client_encrypted = False  # the token call's client, for generate_user_info
 
     def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
         return self.provider.store.nonce_in_use(request.payload.client_id, nonce)
@@ -230,6 +231,9 @@ class EndSession(EndSessionEndpoint):
         claims = end_session_request.id_token_claims
         if claims and end_session_request.client:
             self.server.store.revoke_sign_ins(end_session_request.client.client_id, claims["sub"])
+            # Single logout: every client the person signed in to hears of it.
+            for client_id, sid in self.server.store.end_sign_ins(claims["sub"]):
+                self.server.pending_logouts.append((self.server.clients[client_id], claims["sub"], sid))
 
 
 class Provider(AuthorizationServer):
@@ -242,6 +246,10 @@ class Provider(AuthorizationServer):
         self.signing_key = SigningKey(settings.data_dir, settings.test_idp_algorithm)
         self.portal_keys = PortalKeys(settings.data_dir, settings.oidc_signing_algorithm)
         self.clients = {client.client_id: client for client in registered_clients(settings)}
+        # Back-channel logouts to send after a logout; the transport reaches
+        # the portal (None: the network; tests set the app's ASGI transport).
+        self.pending_logouts: list[tuple[state.Client, str, str]] = []
+        self.backchannel_transport: Any = None
         self.register_client_auth_method("client_secret_basic", profile.client_secret_basic)
         self.register_client_auth_method("private_key_jwt", profile.PrivateKeyJwt(self))
         bearer_tokens = BearerTokenGenerator(
@@ -292,6 +300,7 @@ class Provider(AuthorizationServer):
             )
         )
         request.authorization_code.access_tokens.append(token["access_token"])
+        self.store.remember_sign_in(request.client.client_id, self.identity_claims(request.user)["sub"], request.user.sid)
 
     def create_oauth2_request(self, request: HttpRequest) -> OAuth2Request:
         return StarletteOAuth2Request(request)

@@ -160,6 +160,8 @@ class Store:
         self._codes: dict[str, AuthorizationCode] = {}
         self._tokens: dict[str, AccessToken] = {}
         self._jtis: dict[str, float] = {}  # client assertions seen, until they expire
+        # Who signed in to which client, for back-channel logout: (client id, sub) → sids.
+        self._sign_ins: dict[tuple[str, str], set[str]] = {}
 
     def _drop_expired(self) -> None:
         moment = now()
@@ -216,3 +218,12 @@ class Store:
         for token in self._tokens.values():
             if token.client.client_id == client_id and token.subject == subject:
                 token.revoked = True
+
+    def remember_sign_in(self, client_id: str, subject: str, sid: str) -> None:
+        self._sign_ins.setdefault((client_id, subject), set()).add(sid)
+
+    def end_sign_ins(self, subject: str) -> list[tuple[str, str]]:
+        """The person logged out here: forget their sign-ins; (client id, sid) of each."""
+        ended = [(client_id, sid) for (client_id, sub), sids in self._sign_ins.items() if sub == subject for sid in sids]
+        self._sign_ins = {key: sids for key, sids in self._sign_ins.items() if key[1] != subject}
+        return sorted(ended)

@@ -146,8 +146,8 @@ def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRou
             # No sign-in session is kept here: prompt=none always gets login_required.
             grant = provider.get_consent_grant(http)
         except OAuth2Error as error:
-            return refused(request, provider, error, QueryParams(list(http.query.multi_items()) + list(
-                (name, value) for name, value in http.form.multi_items() if isinstance(value, str))))
+            posted = [(name, value) for name, value in http.form.multi_items() if isinstance(value, str)]
+            return refused(request, provider, error, QueryParams([*http.query.multi_items(), *posted]))
         form = await SignInForm.load(request, level=requested_level(grant.request))
         context = {"form": form, "parameters": carried_parameters(grant.request)}
         if request.method == "POST":
@@ -171,11 +171,12 @@ def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRou
             end_session = provider.validate_endpoint_request("end_session", http)
         except OAuth2Error:
             end_session = None  # an unverifiable request: log out, but send nobody anywhere
+        response = None
         if end_session is not None:
             # A redirect when the address is registered; otherwise None, and our page.
-            if response := provider.create_endpoint_response("end_session", end_session):
-                return response
-        return render(request, "test_idp/logged_out.html")
+            response = provider.create_endpoint_response("end_session", end_session)
+        await profile.send_logouts(provider)
+        return response or render(request, "test_idp/logged_out.html")
 
     return [
         Route("/.well-known/openid-configuration", discovery, name="discovery"),
