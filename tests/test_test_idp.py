@@ -496,3 +496,24 @@ def test_an_id_token_from_before_a_restart_still_verifies(idp_settings) -> None:
 
 def test_the_test_provider_is_absent_unless_turned_on(client) -> None:
     assert client.get("/test-idp/.well-known/openid-configuration").status_code == 404
+
+
+@pytest.mark.parametrize("secret", ["with space", "plus+slash/equals=", "percent%41"])
+def test_client_secret_basic_is_read_form_decoded_as_rfc_6749_says(settings, secret) -> None:
+    # RFC 6749 2.3.1: id and secret are form-encoded before base64; a space
+    # arrives as '+', a '+' as '%2B'. (Authlib's own reader leaves '+' as it is.)
+    from urllib.parse import quote_plus
+
+    custom = dataclasses.replace(settings, test_idp=True, client_oidc_client_secret=secret)
+    with open_client(custom) as idp:
+        login = Login(custom)
+        code = sign_in(idp, login)
+        pair = f"{quote_plus(custom.client_oidc_client_id)}:{quote_plus(secret)}".encode()
+        response = idp.post(
+            "/test-idp/token",
+            data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
+                  "code_verifier": login.verifier},
+            headers={"Authorization": "Basic " + base64.b64encode(pair).decode()},
+        )
+        idp.app.state.engine.dispose()
+    assert response.status_code == 200, response.text
