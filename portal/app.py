@@ -18,7 +18,7 @@ from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.keys import PortalKeys
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
-from portal.web import auth_routes, client_pages, errors, pages, staff_pages, system
+from portal.web import auth_routes, client_pages, errors, oidc_routes, pages, staff_pages, system
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *pages.routes,
         *system.routes,
         *auth_routes.routes,
+        *oidc_routes.routes,
         *client_pages.routes,
         *staff_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),

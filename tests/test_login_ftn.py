@@ -310,3 +310,20 @@ def test_a_registration_the_provider_refuses_says_to_tell_the_centre(settings) -
     assert response.status_code == 400 and "Uusi yritys ei auta." in response.text
     assert failures(app.state.engine) == ["client_rejected"]
     app.state.engine.dispose()
+
+
+def test_forged_logout_tokens_with_unknown_kids_fetch_the_jwks_at_most_once_a_minute(settings) -> None:
+    from joserfc.jwk import RSAKey
+
+    app = ftn_app(settings, profile="basic")
+    forger = RSAKey.generate_key(2048)
+    with CheckedClient(app, base_url=BASE_URL) as client:
+        login(client, AINO)
+        fetched = len(app.state.recording.to("/jwks"))
+        for number in range(5):
+            claims = json.loads(_payload(logout_token(app)))
+            forged = jwt.encode({"alg": "RS256", "kid": f"forged-{number}"}, claims, forger)
+            assert client.post("/login/backchannel-logout", data={"logout_token": forged}).status_code == 400
+        assert len(app.state.recording.to("/jwks")) == fetched  # the login fetched it just now
+        assert client.get("/home").status_code == 200
+    app.state.engine.dispose()

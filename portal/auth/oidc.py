@@ -232,9 +232,18 @@ class OidcProvider:
         try:
             return verify_signature(token, await self._key_set(), algorithms, what=what)
         except LoginFailed as error:
-            if error.reason != "unknown_kid":
+            if error.reason != "unknown_kid" or not self._may_refresh_keys(what):
                 raise
             return verify_signature(token, await self._key_set(refresh=True), algorithms, what=what)
+
+    def _may_refresh_keys(self, what: str) -> bool:
+        """An unknown kid fetches the provider's JWKS again (it rotated). ID
+        tokens and userinfo come straight from the provider; a logout token
+        is posted to the portal by anyone, so for it at most once a minute,
+        and forged ones cannot make the portal hammer the provider."""
+        if what != "logout_token" or self._jwks is None:
+            return True
+        return self._jwks[0] - METADATA_MAX_AGE + 60 < time.monotonic()
 
     async def _userinfo(self, endpoint: str, token: dict[str, Any], *, subject: str) -> dict[str, Any]:
         try:

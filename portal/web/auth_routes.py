@@ -12,8 +12,7 @@ from starlette.routing import Route
 from sqlmodel import Session, select
 
 from portal import access_log, db, rate_limit
-from portal.auth import backchannel, login, sessions
-from portal.auth.keys import JWKS_MAX_AGE
+from portal.auth import login, sessions
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
 from portal.auth.tokens import what_helps
@@ -172,24 +171,6 @@ async def _logout(request: Request, audience: str) -> Response:
     return response
 
 
-async def _backchannel_logout(request: Request, audience: str) -> Response:
-    """OpenID Connect Back-Channel Logout 1.0: the provider posts a logout
-    token; the person's sessions of this audience end. No cookies, no CSRF
-    token: the signed logout token is the proof."""
-    headers = {"Cache-Control": "no-store"}
-    form = await request.form()
-    logout_token = form.get("logout_token")
-    if not isinstance(logout_token, str) or not logout_token:
-        return JSONResponse({"error": "invalid_request"}, status_code=400, headers=headers)
-    try:
-        logout = await _provider(request, audience).verify_logout_token(logout_token)
-    except LoginFailed as error:
-        log.warning("back-channel logout refused: audience=%s reason=%s", audience, error.reason)
-        return JSONResponse({"error": "invalid_request"}, status_code=400, headers=headers)
-    await db.run(request, backchannel.end_sessions, audience=audience, logout=logout, meta=request_meta(request))
-    return Response(status_code=200, headers=headers)
-
-
 def _logged_out(request: Request, audience: str) -> Response:
     if kiosk.is_kiosk(request):
         return RedirectResponse("/", status_code=303)  # a shared device returns to the start
@@ -214,24 +195,6 @@ async def client_logout(request: Request) -> Response:
 @public
 async def client_logged_out(request: Request) -> Response:
     return _logged_out(request, "client")
-
-
-@public
-async def client_backchannel_logout(request: Request) -> Response:
-    return await _backchannel_logout(request, "client")
-
-
-@public
-async def staff_backchannel_logout(request: Request) -> Response:
-    return await _backchannel_logout(request, "staff")
-
-
-@public
-async def jwks(request: Request) -> Response:
-    """The portal's public keys, at an address that stays: providers fetch
-    them to check its client assertions and request objects, and to encrypt."""
-    keys = request.app.state.portal_keys.public_jwks()
-    return JSONResponse(keys, headers={"Cache-Control": f"public, max-age={JWKS_MAX_AGE}"})
 
 
 @public
@@ -358,16 +321,11 @@ routes = [
     Route("/login/callback", client_callback, name="client_callback"),
     Route("/logout", client_logout, methods=["POST"], name="client_logout"),
     Route("/logged-out", client_logged_out, name="client_logged_out"),
-    Route("/login/backchannel-logout", client_backchannel_logout, methods=["POST"], name="client_backchannel_logout"),
-    Route("/.well-known/jwks.json", jwks, name="jwks"),
     Route("/choose", choose, methods=["GET", "POST"], name="choose"),
     Route("/session", client_session, methods=["GET", "POST"], name="client_session"),
     Route("/staff/login", staff_login, name="staff_login"),
     Route("/staff/login/callback", staff_callback, name="staff_callback"),
     Route("/staff/logout", staff_logout, methods=["POST"], name="staff_logout"),
     Route("/staff/logged-out", staff_logged_out, name="staff_logged_out"),
-    Route(
-        "/staff/login/backchannel-logout", staff_backchannel_logout, methods=["POST"], name="staff_backchannel_logout"
-    ),
     Route("/staff/session", staff_session, methods=["GET", "POST"], name="staff_session"),
 ]
