@@ -125,3 +125,22 @@ def test_logging_out_at_the_provider_ends_the_portal_session(ports, folder, clie
             with Session(app.state.engine) as session:  # type: ignore[attr-defined]
                 roles = session.exec(select(AccessEvent.actor_role).where(AccessEvent.action == "logout")).all()
             assert "identity_provider" in roles
+
+
+@pytest.mark.parametrize("client_id", ["basic-secret-basic", "ftn"])
+def test_logging_out_at_the_portal_returns_from_the_provider(ports, folder, client_id) -> None:
+    import re
+
+    changes = {"client_oidc_profile": "ftn"} if client_id == "ftn" else {}
+    with certified_provider(ports[1], f"http://127.0.0.1:{ports[0]}") as issuer:
+        with live_portal(portal_settings(folder, ports[0], issuer, client_id, **changes)) as (url, _app):
+            browser, page, _ = login(url, issuer, AINO, LOA_SUBSTANTIAL)
+            with closing(browser):
+                form = re.search(r'<form[^>]*action="/logout".*?name="csrf_token" value="([^"]+)"', page.text, re.S)
+                assert form, page.text[:300]
+                # the provider accepts the id_token_hint (signed, also in the FTN profile) and asks to confirm
+                confirm = browser.post(f"{url}/logout", data={"csrf_token": form.group(1)})
+                xsrf = re.search(r'name="xsrf" value="([^"]+)"', confirm.text)
+                assert xsrf and str(confirm.url).startswith(issuer), confirm.text[:300]
+                done = browser.post(f"{issuer}/session/end/confirm", data={"xsrf": xsrf.group(1), "logout": "yes"})
+                assert str(done.url) == f"{url}/logged-out" and done.status_code == 200

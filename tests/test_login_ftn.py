@@ -24,6 +24,7 @@ from portal.identity_code import IdentityCodeVault
 from portal.models import AccessEvent, LoginSession
 from portal.settings import LOA_FTN_HIGH, LOA_FTN_SUBSTANTIAL
 from tests.conftest import CheckedClient
+from tests.helpers import soup
 from tests.login_flow import login
 from tests.test_login_bad_input import (  # noqa: F401  (tamper is a fixture)
     _payload,
@@ -327,3 +328,15 @@ def test_forged_logout_tokens_with_unknown_kids_fetch_the_jwks_at_most_once_a_mi
         assert len(app.state.recording.to("/jwks")) == fetched  # the login fetched it just now
         assert client.get("/home").status_code == 200
     app.state.engine.dispose()
+
+
+def test_logging_out_in_the_ftn_profile_returns_from_the_provider(ftn) -> None:
+    # The logout's id_token_hint is the signed ID token: the provider cannot
+    # open the encrypted one, so it would not know where to send the person.
+    login(ftn, AINO)
+    csrf = soup(ftn.get("/home")).find("form", action="/logout").find("input", attrs={"name": "csrf_token"})["value"]
+    out = ftn.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    hint = parse_qs(urlsplit(out.headers["location"]).query)["id_token_hint"][0]
+    assert hint.count(".") == 2  # a JWS, not the JWE
+    ended = ftn.get(out.headers["location"], follow_redirects=False)
+    assert ended.status_code == 303 and ended.headers["location"].endswith("/logged-out")

@@ -203,6 +203,13 @@ class OidcProvider:
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
             raise LoginFailed("no_id_token")
+        if is_encrypted(id_token):
+            # Kept and sent back as the logout's id_token_hint: the provider
+            # can check its own signature, but cannot open what was encrypted
+            # to the portal.
+            id_token = decrypt(id_token, self.keys.decryption_keys(), what="id_token")
+        elif self.registration.encrypted_tokens:
+            raise LoginFailed("id_token_not_encrypted")
         claims = await self.verify_id_token(id_token, nonce=nonce)
         if self.settings.claim_identity_code not in claims and metadata.get("userinfo_endpoint"):
             userinfo = await self._userinfo(metadata["userinfo_endpoint"], token, subject=claims["sub"])
@@ -274,7 +281,8 @@ class OidcProvider:
         return claims
 
     async def verify_id_token(self, id_token: str, *, nonce: str) -> dict[str, Any]:
-        decoded = await self._open(id_token, what="id_token")
+        """Check a signed (already decrypted) ID token."""
+        decoded = await self._open(id_token, what="id_token", must_be_encrypted=False)
         registry = jwt.JWTClaimsRegistry(
             leeway=ID_TOKEN_LEEWAY_SECONDS,
             iss={"essential": True, "value": (await self.metadata())["issuer"]},
