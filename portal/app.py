@@ -16,12 +16,14 @@ from starlette.types import ASGIApp
 from portal.db import make_engine
 from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
+from portal.auth.keys import PortalKeys
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.web import (
     auth_routes,
     calendar_pages,
     client_pages,
+    oidc_routes,
     errors,
     pages,
     plan_pages,
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *pages.routes,
         *system.routes,
         *auth_routes.routes,
+        *oidc_routes.routes,
         *client_pages.routes,
         *staff_pages.routes,
         *week_pages.routes,
@@ -78,10 +81,12 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *schedule_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
+    test_provider = None
     if settings.test_idp:
         from portal import test_idp
 
-        routes.append(Mount("/test-idp", routes=test_idp.routes(settings), name="test_idp"))
+        test_provider = test_idp.Provider(settings)
+        routes.append(Mount("/test-idp", routes=test_idp.routes(settings, test_provider), name="test_idp"))
     middleware = [
         Middleware(RequestLog),
         Middleware(SecurityHeaders, hsts=settings.secure_cookies),
@@ -95,13 +100,16 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.test_idp = test_provider  # tests make logout tokens with it
     app.state.engine = engine
     app.state.templates = make_environment()
     app.state.vault = IdentityCodeVault(settings.identity_key)
     app.state.mandates = mandate_source(settings)
     # Tests point this at the app itself (httpx.ASGITransport); None is the network.
+    app.state.portal_keys = PortalKeys(settings.data_dir, settings.oidc_signing_algorithm)
     app.state.oidc = {
-        audience: OidcProvider(settings, audience, transport=oidc_transport) for audience in ("client", "staff")
+        audience: OidcProvider(settings, audience, transport=oidc_transport, keys=app.state.portal_keys)
+        for audience in ("client", "staff")
     }
     if not logging.getLogger().handlers:  # serving: the tests bring their own
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -1,5 +1,5 @@
 """The `portal` command: serve, migrate, load demo data, update translations,
-verify the access log."""
+verify the access log, show or rotate the portal's OpenID Connect keys."""
 
 from __future__ import annotations
 
@@ -123,6 +123,22 @@ def cmd_prune(settings: Settings, _args: argparse.Namespace) -> None:
     print("Removed: " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in removed.items()) + ".")
 
 
+def cmd_oidc_keys(settings: Settings, args: argparse.Namespace) -> None:
+    """The portal's own OpenID Connect keys (portal.auth.keys)."""
+    from portal.auth.keys import PortalKeys
+
+    keys = PortalKeys(settings.data_dir, settings.oidc_signing_algorithm)
+    if args.action == "rotate":
+        new = keys.rotate()
+        print(f"New keys: {', '.join(new)}. They are published now; the new signing key signs in an hour.")
+    published = keys.public_jwks()["keys"]
+    signing = keys.signing_key().kid
+    for key in published:
+        note = " (signs now)" if key["kid"] == signing else ""
+        print(f"{key['use']} {key['alg']} {key['kid']}{note}")
+    print(f"Published at {settings.jwks_url}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="portal", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +168,10 @@ def main(argv: list[str] | None = None) -> None:
     access_log = commands.add_parser("access-log", help="check that the access log is intact")
     access_log.add_argument("action", choices=["verify"])
     access_log.set_defaults(handler=cmd_access_log)
+
+    oidc_keys = commands.add_parser("oidc-keys", help="show or rotate the portal's OpenID Connect keys")
+    oidc_keys.add_argument("action", choices=["show", "rotate"])
+    oidc_keys.set_defaults(handler=cmd_oidc_keys)
 
     args = parser.parse_args(argv)
     try:

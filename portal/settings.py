@@ -18,10 +18,43 @@ DEVELOPMENT_OIDC_SECRET = "development-oidc-secret"
 LOA_LOW = "http://eidas.europa.eu/LoA/low"
 LOA_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"
 LOA_HIGH = "http://eidas.europa.eu/LoA/high"
+# The Finnish trust network's (FTN) levels: loa2 is substantial, loa3 high.
+LOA_FTN_SUBSTANTIAL = "http://ftn.ficora.fi/2017/loa2"
+LOA_FTN_HIGH = "http://ftn.ficora.fi/2017/loa3"
+
+# How the portal logs in at a provider. "basic" is OpenID Connect with a
+# client secret; "ftn" is the trust network's profile (Traficom 213/2023 S,
+# also Suomi.fi e-Identification's OIDC interface): private_key_jwt, signed
+# request objects (JAR) and encrypted ID tokens and userinfo.
+PROFILES = ("basic", "ftn")
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt")
+SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
 
 
 class SettingsError(RuntimeError):
     """The configuration is unsafe or invalid; the portal must not start."""
+
+
+def _list(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    if value is None:
+        return default
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class OidcClient:
+    """One registration of the portal at a provider, and how it logs in there."""
+
+    audience: str
+    discovery_url: str
+    client_id: str
+    client_secret: str
+    auth_method: str
+    signed_requests: bool  # JAR: the authorization request as a signed JWT
+    encrypted_tokens: bool  # the ID token and userinfo must come encrypted (JWE)
+    redirect_uri: str
+    post_logout_redirect_uri: str
+    backchannel_logout_uri: str
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -42,6 +75,7 @@ class Settings:
     workers: int = 1
     max_body_bytes: int = 1_000_000
     test_idp: bool = False
+    test_idp_algorithm: str = "RS256"  # how the test provider signs its tokens
     data_dir: Path = field(default_factory=lambda: PROJECT_DIR / "var")
     # OpenID Connect: clients log in through Suomi.fi e-Identification (or the
     # test identity provider), staff through the organisation's provider.
@@ -55,7 +89,15 @@ class Settings:
     claim_identity_code: str = "urn:oid:1.2.246.21"  # nationalIdentificationNumber
     claim_given_name: str = "urn:oid:2.5.4.42"  # givenName
     claim_family_name: str = "urn:oid:2.5.4.4"  # sn
-    accepted_loa: tuple[str, ...] = (LOA_SUBSTANTIAL, LOA_HIGH)
+    client_oidc_profile: str = "basic"
+    client_oidc_auth_method: str = ""  # empty: the profile's
+    staff_oidc_profile: str = "basic"
+    staff_oidc_auth_method: str = ""
+    # Algorithms accepted in the providers' signatures, and the portal's own
+    # key's algorithm (client assertions and request objects).
+    oidc_algorithms: tuple[str, ...] = SIGNING_ALGORITHMS
+    oidc_signing_algorithm: str = "RS256"
+    accepted_loa: tuple[str, ...] = (LOA_SUBSTANTIAL, LOA_HIGH, LOA_FTN_SUBSTANTIAL, LOA_FTN_HIGH)
     mandate_source: str = "database"  # or "suomifi" (Suomi.fi-valtuudet)
     # Addresses of reverse proxies whose X-Forwarded-For is believed. Empty:
     # the connecting address is the client's, whatever the headers say.
@@ -73,6 +115,30 @@ class Settings:
         """The provider's discovery document for 'client' or 'staff' logins."""
         configured = self.client_oidc_discovery_url if audience == "client" else self.staff_oidc_discovery_url
         return configured or f"{self.test_idp_issuer}/.well-known/openid-configuration"
+
+    def oidc_client(self, audience: str) -> OidcClient:
+        """The portal's registration at the provider of 'client' or 'staff' logins."""
+        client = audience == "client"
+        profile = self.client_oidc_profile if client else self.staff_oidc_profile
+        method = self.client_oidc_auth_method if client else self.staff_oidc_auth_method
+        ftn = profile == "ftn"
+        prefix = "" if client else "/staff"
+        return OidcClient(
+            audience=audience,
+            discovery_url=self.discovery_url(audience),
+            client_id=self.client_oidc_client_id if client else self.staff_oidc_client_id,
+            client_secret=self.client_oidc_client_secret if client else self.staff_oidc_client_secret,
+            auth_method=method or ("private_key_jwt" if ftn else "client_secret_basic"),
+            signed_requests=ftn,
+            encrypted_tokens=ftn,
+            redirect_uri=f"{self.base_url}{prefix}/login/callback",
+            post_logout_redirect_uri=f"{self.base_url}{prefix}/logged-out",
+            backchannel_logout_uri=f"{self.base_url}{prefix}/login/backchannel-logout",
+        )
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.base_url}/.well-known/jwks.json"
 
     @property
     def secure_cookies(self) -> bool:
@@ -93,6 +159,7 @@ class Settings:
             workers=int(env.get("PORTAL_WORKERS", defaults.workers)),
             max_body_bytes=int(env.get("PORTAL_MAX_BODY_BYTES", defaults.max_body_bytes)),
             test_idp=_flag(env.get("PORTAL_TEST_IDP"), defaults.test_idp),
+            test_idp_algorithm=env.get("PORTAL_TEST_IDP_ALGORITHM", defaults.test_idp_algorithm),
             data_dir=Path(env.get("PORTAL_DATA_DIR", defaults.data_dir)),
             client_oidc_discovery_url=env.get("PORTAL_CLIENT_OIDC_DISCOVERY_URL", ""),
             client_oidc_client_id=env.get("PORTAL_CLIENT_OIDC_CLIENT_ID", defaults.client_oidc_client_id),
@@ -107,11 +174,13 @@ class Settings:
             claim_identity_code=env.get("PORTAL_OIDC_CLAIM_IDENTITY_CODE", defaults.claim_identity_code),
             claim_given_name=env.get("PORTAL_OIDC_CLAIM_GIVEN_NAME", defaults.claim_given_name),
             claim_family_name=env.get("PORTAL_OIDC_CLAIM_FAMILY_NAME", defaults.claim_family_name),
-            accepted_loa=tuple(
-                value.strip()
-                for value in env.get("PORTAL_OIDC_ACCEPTED_LOA", ",".join(defaults.accepted_loa)).split(",")
-                if value.strip()
-            ),
+            accepted_loa=_list(env.get("PORTAL_OIDC_ACCEPTED_LOA"), defaults.accepted_loa),
+            client_oidc_profile=env.get("PORTAL_CLIENT_OIDC_PROFILE", defaults.client_oidc_profile),
+            client_oidc_auth_method=env.get("PORTAL_CLIENT_OIDC_AUTH_METHOD", ""),
+            staff_oidc_profile=env.get("PORTAL_STAFF_OIDC_PROFILE", defaults.staff_oidc_profile),
+            staff_oidc_auth_method=env.get("PORTAL_STAFF_OIDC_AUTH_METHOD", ""),
+            oidc_algorithms=_list(env.get("PORTAL_OIDC_ALGORITHMS"), defaults.oidc_algorithms),
+            oidc_signing_algorithm=env.get("PORTAL_OIDC_SIGNING_ALGORITHM", defaults.oidc_signing_algorithm),
             mandate_source=env.get("PORTAL_MANDATE_SOURCE", defaults.mandate_source),
             trusted_proxies=tuple(
                 value.strip() for value in env.get("PORTAL_TRUSTED_PROXIES", "").split(",") if value.strip()
@@ -123,6 +192,16 @@ class Settings:
     def check(self) -> None:
         if self.environment not in {"development", "production"}:
             raise SettingsError("PORTAL_ENV must be 'development' or 'production'.")
+        if {self.client_oidc_profile, self.staff_oidc_profile} - set(PROFILES):
+            raise SettingsError("PORTAL_CLIENT_OIDC_PROFILE and PORTAL_STAFF_OIDC_PROFILE are 'basic' or 'ftn'.")
+        if {self.client_oidc_auth_method, self.staff_oidc_auth_method} - {"", *AUTH_METHODS}:
+            raise SettingsError(f"The OIDC auth method is one of: {', '.join(AUTH_METHODS)}.")
+        if not self.oidc_algorithms or set(self.oidc_algorithms) - set(SIGNING_ALGORITHMS):
+            raise SettingsError(f"PORTAL_OIDC_ALGORITHMS lists some of: {', '.join(SIGNING_ALGORITHMS)}.")
+        if self.test_idp_algorithm not in SIGNING_ALGORITHMS:
+            raise SettingsError(f"PORTAL_TEST_IDP_ALGORITHM is one of: {', '.join(SIGNING_ALGORITHMS)}.")
+        if self.oidc_signing_algorithm not in SIGNING_ALGORITHMS:
+            raise SettingsError(f"PORTAL_OIDC_SIGNING_ALGORITHM is one of: {', '.join(SIGNING_ALGORITHMS)}.")
         if not self.production:
             return
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
@@ -133,7 +212,9 @@ class Settings:
             raise SettingsError("The test identity provider must be off in production.")
         if not self.client_oidc_discovery_url or not self.staff_oidc_discovery_url:
             raise SettingsError("Set PORTAL_CLIENT_OIDC_DISCOVERY_URL and PORTAL_STAFF_OIDC_DISCOVERY_URL.")
-        if DEVELOPMENT_OIDC_SECRET in (self.client_oidc_client_secret, self.staff_oidc_client_secret):
-            raise SettingsError("Set the OIDC client secrets.")
+        for audience in ("client", "staff"):  # private_key_jwt needs no secret
+            registration = self.oidc_client(audience)
+            if registration.auth_method != "private_key_jwt" and registration.client_secret == DEVELOPMENT_OIDC_SECRET:
+                raise SettingsError("Set the OIDC client secrets.")
         if not self.base_url.startswith("https://"):
             raise SettingsError("PORTAL_BASE_URL must use https in production.")

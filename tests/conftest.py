@@ -125,6 +125,7 @@ def idp_app(settings: Settings):  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app)
     for provider in app.state.oidc.values():
         provider.transport = transport
+    app.state.test_idp.backchannel_transport = transport  # its logout tokens reach the portal in-process
     with transaction(app.state.engine) as session:
         load_demo_data(session, vault=IdentityCodeVault(settings.identity_key))
     yield app

@@ -26,7 +26,7 @@ def authenticate(client, identity_code: str, *, level: str = LOA_SUBSTANTIAL, au
                  next_path: str | None = None):
     """Sign in at the provider; return the redirect back to the portal (not yet followed)."""
     _page, action, fields = provider_form(client, audience=audience, next_path=next_path)
-    demo_codes = {person.identity_code for person in DEMO_PEOPLE}
+    demo_codes = {person.identity_code for person in DEMO_PEOPLE} | {"eidas"}  # eidas: no Finnish code
     who = {"person": identity_code} if identity_code in demo_codes else {"identity_code": identity_code}
     response = client.post(action, data={**fields, **who, "level": level}, follow_redirects=False)
     assert response.status_code == 303, response.text[:500]

@@ -174,6 +174,42 @@ def test_refusal_pages_after_login(driver, portal) -> None:
     assert reports == [], "\n".join(reports)
 
 
+def test_login_failure_pages(driver, portal) -> None:
+    """What helps after a failed login: start again, tell the centre (with a
+    reference), or a page for someone without a Finnish identity code."""
+    from sqlmodel import delete
+
+    from portal.db import transaction
+    from portal.models import RateLimitHit
+
+    def fresh_limits() -> None:  # these pages are failed logins: keep under the limit
+        with transaction(portal.engine) as session:
+            session.exec(delete(RateLimitHit))  # type: ignore[call-overload]
+        browser.console_errors(driver)  # earlier pages' refusals are not this page's errors
+
+    def interrupted(d) -> None:  # type: ignore[no-untyped-def]
+        fresh_limits()
+        d.get(f"{portal.url}/login/callback?state=x&code=y")
+
+    def provider_refused(d) -> None:  # type: ignore[no-untyped-def]
+        fresh_limits()
+        d.get(f"{portal.url}/login")
+        state = d.find_element(By.CSS_SELECTOR, "input[name=state]").get_attribute("value")
+        d.get(f"{portal.url}/login/callback?state={state}&error=invalid_request")
+        assert d.find_element(By.CSS_SELECTOR, ".reference").text
+
+    def no_identity_code(d) -> None:  # type: ignore[no-untyped-def]
+        fresh_limits()
+        d.get(f"{portal.url}/login")
+        d.find_element(By.CSS_SELECTOR, "input[name=person][value='eidas']").click()
+        wait_for_new_page(d, lambda: d.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click())
+        assert d.current_url.endswith("/login/callback") or "/login/callback" in d.current_url
+
+    check_everywhere(driver, portal, "/", interrupted)
+    check_everywhere(driver, portal, "/", provider_refused)
+    check_everywhere(driver, portal, "/", no_identity_code)
+
+
 def test_session_dialog_warns_and_continues_without_leaving_the_page(driver, portal) -> None:
     from sqlmodel import select
 

@@ -130,3 +130,39 @@ def test_delegate_picks_whose_matters_and_sees_it_on_every_page(idp_client, idp_
     banner = soup(home).find(class_="acting-for")
     assert "Asioit henkilön Aino Virtanen puolesta." in banner.get_text(" ", strip=True)
     assert banner.find("a", href="/choose")
+
+
+def test_someone_without_a_finnish_identity_code_gets_a_page_of_their_own(idp_client, idp_app) -> None:
+    # The test provider's "Erika Mustermann" logs in as through eIDAS from abroad.
+    response = login(idp_client, "eidas")
+    assert response.status_code == 403
+    assert h1(response) == "Tarvitset suomalaisen henkilötunnuksen"
+    assert soup(response).find("a", href="/contact")
+    assert [e.object_type for e in events(idp_app.state.engine, "login_failed")] == ["no_identity_code"]
+
+
+def test_logging_out_as_staff_ends_the_same_persons_client_session_too(idp_client, idp_app) -> None:
+    """Single logout: the test provider tells every client the person signed
+    in to (back-channel logout), like a real identity service."""
+    from datetime import date, timedelta
+
+    from portal.db import transaction
+    from portal.models import ClientPeriod
+    from tests import factories
+
+    engine = idp_app.state.engine
+    sanna = factories.person_id(engine, idp_app.state.vault, SANNA)
+    with transaction(engine) as session:  # Sanna is also a client here, in another unit
+        session.add(ClientPeriod(person_id=sanna, unit_id=factories.unit_id(engine, "Toimintakeskus Tupa"),
+                                 service="day_activity", starts_on=date.today() - timedelta(days=1),
+                                 ends_on=date.today() + timedelta(days=30)))
+    login(idp_client, SANNA)
+    login(idp_client, SANNA, audience="staff")
+    assert idp_client.get("/home").status_code == 200
+    staff = idp_client.get("/staff")
+    csrf = soup(staff).find("form", action="/staff/logout").find("input", attrs={"name": "csrf_token"})["value"]
+    out = idp_client.post("/staff/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    idp_client.get(out.headers["location"], follow_redirects=False)  # the provider's logout
+    assert idp_client.get("/home").status_code == 403  # the client session ended too
+    roles = [event.actor_role for event in events(idp_app.state.engine, "logout")]
+    assert sorted(roles) == ["identity_provider", "staff"]

@@ -26,12 +26,18 @@ class TamperingTransport(httpx2.AsyncBaseTransport):
     """Passes the portal's back-channel calls to the provider, changing the
     ID token in the token response the way a broken or hostile provider would."""
 
-    def __init__(self, inner: httpx2.AsyncBaseTransport, change: Callable[[str], str]) -> None:
+    def __init__(
+        self, inner: httpx2.AsyncBaseTransport, change: Callable[[str], str],
+        userinfo: Callable[[dict], httpx2.Response] | None = None,  # type: ignore[type-arg]
+    ) -> None:
         self.inner = inner
         self.change = change
+        self.userinfo = userinfo
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self.inner.handle_async_request(request)
+        if request.url.path.endswith("/userinfo") and self.userinfo is not None:
+            return self.userinfo(json.loads(await response.aread()))
         if not request.url.path.endswith("/token") or response.status_code != 200:
             return response
         body = json.loads(await response.aread())
@@ -67,11 +73,14 @@ def failures(engine) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def tamper(idp_app, settings):  # type: ignore[no-untyped-def]
-    def install(change_for_key: Callable[[SigningKey], Callable[[str], str]]) -> None:
+    def install(
+        change_for_key: Callable[[SigningKey], Callable[[str], str]],
+        userinfo: Callable[[dict], httpx2.Response] | None = None,  # type: ignore[type-arg]
+    ) -> None:
         signing = SigningKey(settings.data_dir)
         inner = httpx2.ASGITransport(app=idp_app)
         for provider in idp_app.state.oidc.values():
-            provider.transport = TamperingTransport(inner, change_for_key(signing))
+            provider.transport = TamperingTransport(inner, change_for_key(signing), userinfo)
 
     return install
 
@@ -99,14 +108,66 @@ def test_bad_id_token_is_refused(idp_client, idp_app, tamper, change, reason) ->
     assert "Kirjautuminen ei onnistunut" in response.text
     assert failures(idp_app.state.engine) == [reason]
     assert sessions_count(idp_app.state.engine) == 0
+    # Trying again cannot help: the page says whom to tell, with a reference.
+    assert "eivät nyt toimi yhdessä" in response.text and "Uusi yritys ei auta." in response.text
+    assert "Aloita kirjautuminen alusta." not in response.text
+    assert reference_on(response) == response.headers["x-request-id"]
+
+
+def reference_on(response) -> str:  # type: ignore[no-untyped-def]
+    from tests.helpers import soup
+
+    return soup(response).find(class_="reference").get_text(strip=True)
+
+
+def test_the_reference_is_the_failed_login_event_in_the_access_log(idp_client, idp_app, tamper, caplog) -> None:
+    tamper(lambda k: reissue(OTHER_KEY, k.kid))
+    response = login(idp_client, AINO)
+    reference = reference_on(response)
+    with Session(idp_app.state.engine) as session:
+        event = session.exec(select(AccessEvent).where(AccessEvent.action == "login_failed")).one()
+    assert event.request_id == reference and event.object_type == "id_token_signature"
+    assert f"reason=id_token_signature reference={reference}" in caplog.text
+
+
+def test_an_interrupted_login_says_to_start_again(idp_client, idp_app) -> None:
+    response = idp_client.get("/login/callback?state=x&code=y")
+    assert response.status_code == 400
+    assert "Aloita kirjautuminen alusta." in response.text
+    assert soup_links(response)["Kirjaudu uudelleen"] == "/login"
+    assert "Uusi yritys ei auta." not in response.text
+
+
+def soup_links(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from tests.helpers import soup
+
+    return {link.get_text(strip=True): link["href"] for link in soup(response).find("main").find_all("a")}
 
 
 def test_identity_code_with_wrong_checksum_is_refused(idp_client, idp_app, tamper, settings) -> None:
     tamper(lambda k: reissue(k.private_key, k.kid, **{settings.claim_identity_code: "010280-952K"}))
     response = login(idp_client, AINO)
     assert response.status_code == 400
-    assert "Henkilötunnuksessa on virhe." in soup(response).get_text()
+    assert "Uusi yritys ei auta." in response.text  # the provider sent it: only the centre can help
     assert failures(idp_app.state.engine) == ["invalid_identity_code"]
+    assert sessions_count(idp_app.state.engine) == 0
+
+
+def test_a_person_without_a_finnish_identity_code_gets_a_kind_page(idp_client, idp_app, tamper, settings) -> None:
+    # e.g. another EU country's eID through eIDAS: no identity code claim at all
+    def without_code(k):  # type: ignore[no-untyped-def]
+        def change(id_token: str) -> str:
+            claims = json.loads(_payload(id_token))
+            del claims[settings.claim_identity_code]
+            return jwt.encode({"alg": "RS256", "kid": k.kid}, claims, k.private_key)
+        return change
+
+    tamper(without_code, userinfo=lambda claims: httpx2.Response(200, json={"sub": claims["sub"]}))
+    response = login(idp_client, AINO)
+    assert response.status_code == 403
+    assert "Tarvitset suomalaisen henkilötunnuksen" in response.text
+    assert "Henkilötunnuksessa on virhe" not in response.text
+    assert failures(idp_app.state.engine) == ["no_identity_code"]
     assert sessions_count(idp_app.state.engine) == 0
 
 

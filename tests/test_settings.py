@@ -94,3 +94,52 @@ def test_forwarded_for_counts_only_from_a_trusted_proxy() -> None:
 
     assert client_address({}) == "127.0.0.1"
     assert client_address({"PORTAL_TRUSTED_PROXIES": "127.0.0.1"}) == "203.0.113.9"
+def test_the_ftn_profile_needs_no_client_secret_in_production() -> None:
+    environ = {key: value for key, value in SAFE.items() if key != "PORTAL_CLIENT_OIDC_CLIENT_SECRET"}
+    settings = Settings.from_environment({**environ, "PORTAL_CLIENT_OIDC_PROFILE": "ftn"})
+    registration = settings.oidc_client("client")
+    assert registration.auth_method == "private_key_jwt"
+    assert registration.signed_requests and registration.encrypted_tokens
+    assert registration.backchannel_logout_uri == "https://portal.example/login/backchannel-logout"
+    assert settings.oidc_client("staff").auth_method == "client_secret_basic"
+    assert settings.jwks_url == "https://portal.example/.well-known/jwks.json"
+
+
+def test_profile_auth_method_and_algorithms_come_from_the_environment() -> None:
+    settings = Settings.from_environment({
+        "PORTAL_STAFF_OIDC_PROFILE": "ftn",
+        "PORTAL_STAFF_OIDC_AUTH_METHOD": "client_secret_post",
+        "PORTAL_OIDC_ALGORITHMS": "PS256, ES256",
+        "PORTAL_OIDC_SIGNING_ALGORITHM": "ES256",
+    })
+    staff = settings.oidc_client("staff")
+    assert staff.auth_method == "client_secret_post" and staff.encrypted_tokens
+    assert settings.oidc_algorithms == ("PS256", "ES256") and settings.oidc_signing_algorithm == "ES256"
+    assert "http://ftn.ficora.fi/2017/loa3" in settings.accepted_loa
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"PORTAL_CLIENT_OIDC_PROFILE": "saml"},
+        {"PORTAL_CLIENT_OIDC_AUTH_METHOD": "none"},
+        {"PORTAL_OIDC_ALGORITHMS": "HS256"},
+        {"PORTAL_OIDC_ALGORITHMS": ""},
+        {"PORTAL_OIDC_SIGNING_ALGORITHM": "none"},
+    ],
+)
+def test_unknown_profiles_methods_and_algorithms_are_refused(change) -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_environment(change)
+
+
+def test_the_oidc_keys_command_shows_and_rotates(tmp_path, capsys, monkeypatch) -> None:
+    from portal import cli
+
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
+    cli.main(["oidc-keys", "show"])
+    shown = capsys.readouterr().out
+    assert shown.count("(signs now)") == 1 and "enc RSA-OAEP-256" in shown
+    cli.main(["oidc-keys", "rotate"])
+    rotated = capsys.readouterr().out
+    assert rotated.count("sig RS256") == 2 and rotated.count("enc RSA-OAEP-256") == 2

@@ -16,7 +16,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from portal.app import create_app
-from portal.settings import LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL, Settings
+from portal.settings import LOA_FTN_HIGH, LOA_FTN_SUBSTANTIAL, LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL, Settings
 from portal.test_idp import state
 from tests.conftest import CheckedClient
 from tests.helpers import csrf_token, soup
@@ -136,8 +136,9 @@ def test_discovery_document_names_the_endpoints_and_what_is_supported(idp, idp_s
     assert document["response_types_supported"] == ["code"]
     assert document["code_challenge_methods_supported"] == ["S256"]
     assert document["id_token_signing_alg_values_supported"] == ["RS256"]
-    assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]
-    assert set(document["acr_values_supported"]) == {LOA_LOW, LOA_SUBSTANTIAL, LOA_HIGH}
+    assert document["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+    assert document["backchannel_logout_supported"] is True and document["request_parameter_supported"] is True
+    assert {LOA_LOW, LOA_SUBSTANTIAL, LOA_HIGH, LOA_FTN_SUBSTANTIAL, LOA_FTN_HIGH} == set(document["acr_values_supported"])
     assert {idp_settings.claim_identity_code, "acr", "nonce"} <= set(document["claims_supported"])
     assert document["scopes_supported"] == ["openid", "profile"]
 
@@ -294,17 +295,20 @@ def test_a_code_is_only_for_the_client_it_was_issued_to(idp, idp_settings) -> No
 
 
 @pytest.mark.parametrize(
-    "changes",
+    ("changes", "error"),
     [
-        {"code_challenge": None, "code_challenge_method": None},
-        {"code_challenge_method": "plain"},
-        {"nonce": None},
-        {"scope": "profile"},
-        {"response_type": "token"},
+        ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),
+        ({"code_challenge_method": "plain"}, "invalid_request"),
+        ({"nonce": None}, "invalid_request"),
+        ({"scope": "profile"}, "invalid_scope"),
+        ({"response_type": "token"}, "unsupported_response_type"),
+        ({"prompt": "none"}, "login_required"),  # no sign-in session here, ever
     ],
-    ids=["no code_challenge", "plain challenge", "no nonce", "no openid scope", "implicit flow"],
+    ids=["no code_challenge", "plain challenge", "no nonce", "no openid scope", "implicit flow", "prompt none"],
 )
-def test_a_faulty_authorization_request_gets_an_error_page_and_no_code(idp, idp_settings, changes) -> None:
+def test_a_faulty_authorization_request_goes_back_to_the_client_with_the_error(idp, idp_settings, changes, error) -> None:
+    # RFC 6749 4.1.2.1 and OpenID Core 3.1.2.6: once the client and its
+    # address check out, the error goes to the client with the state.
     login = Login(idp_settings)
     token = csrf_token(idp.get("/accessibility/feedback"))  # any form's token is this browser's
     answers = {"csrf_token": token, "person": "010280-952L", "level": LOA_SUBSTANTIAL}
@@ -312,11 +316,12 @@ def test_a_faulty_authorization_request_gets_an_error_page_and_no_code(idp, idp_
         idp.get("/test-idp/authorize", params=login.params(**changes), follow_redirects=False),
         idp.post("/test-idp/authorize", data={**login.params(**changes), **answers}, follow_redirects=False),
     ]:
-        assert response.status_code == 400
-        assert "location" not in response.headers
-        page = soup(response)
-        assert page.h1.get_text(strip=True) == "Tunnistus ei onnistunut"
-        assert page.find("input", attrs={"name": "person"}) is None
+        assert response.status_code == 303
+        location = urlsplit(response.headers["location"])
+        assert f"{location.scheme}://{location.netloc}{location.path}" == CALLBACK
+        query = parse_qs(location.query)
+        assert query["error"] == [error] and query["state"] == [login.state]
+        assert "code" not in query
 
 
 @pytest.mark.parametrize(
@@ -491,3 +496,24 @@ def test_an_id_token_from_before_a_restart_still_verifies(idp_settings) -> None:
 
 def test_the_test_provider_is_absent_unless_turned_on(client) -> None:
     assert client.get("/test-idp/.well-known/openid-configuration").status_code == 404
+
+
+@pytest.mark.parametrize("secret", ["with space", "plus+slash/equals=", "percent%41"])
+def test_client_secret_basic_is_read_form_decoded_as_rfc_6749_says(settings, secret) -> None:
+    # RFC 6749 2.3.1: id and secret are form-encoded before base64; a space
+    # arrives as '+', a '+' as '%2B'. (Authlib's own reader leaves '+' as it is.)
+    from urllib.parse import quote_plus
+
+    custom = dataclasses.replace(settings, test_idp=True, client_oidc_client_secret=secret)
+    with open_client(custom) as idp:
+        login = Login(custom)
+        code = sign_in(idp, login)
+        pair = f"{quote_plus(custom.client_oidc_client_id)}:{quote_plus(secret)}".encode()
+        response = idp.post(
+            "/test-idp/token",
+            data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
+                  "code_verifier": login.verifier},
+            headers={"Authorization": "Basic " + base64.b64encode(pair).decode()},
+        )
+        idp.app.state.engine.dispose()
+    assert response.status_code == 200, response.text

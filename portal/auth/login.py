@@ -57,7 +57,7 @@ def claim(session: Session, *, state: str, audience: str, now: datetime | None =
 
 @dataclass(frozen=True)
 class LoginResult:
-    outcome: str  # "ok", "invalid_identity_code", "not_client", "not_staff"
+    outcome: str  # "ok", "no_identity_code", "invalid_identity_code", "not_client", "not_staff"
     token: str | None = None
     person_id: int | None = None
     landing: str = "/"
@@ -75,6 +75,11 @@ def complete(
     return_to: str,
     meta: dict[str, str],
 ) -> LoginResult:
+    if not identity.identity_code.strip():
+        # Someone without a Finnish identity code, e.g. with another EU
+        # country's eID through eIDAS: not an error in the code.
+        access_log.record(session, action="login_failed", object_type="no_identity_code", **meta)
+        return LoginResult("no_identity_code")
     try:
         code = validate(identity.identity_code)
     except InvalidIdentityCode:
@@ -132,6 +137,8 @@ def complete(
         kiosk=kiosk,
         id_token_cipher=vault.seal(identity.id_token, purpose=b"id-token"),
     )
+    record.provider_subject_hash = identity.subject_hash
+    record.provider_session_id = identity.provider_session_id
     access_log.record(
         session, action="login", object_type=f"{audience}_session", object_id=str(record.id),
         actor_person_id=person.id, actor_role=audience, **meta,

@@ -37,6 +37,10 @@ class LoginSession(SQLModel, table=True):
     expires_at: datetime  # the absolute lifetime
     revoked_at: datetime | None = None
     id_token_cipher: str = Field(default="", max_length=8000)  # for the provider's logout
+    # Who and which sign-in at the provider, so that its back-channel logout
+    # finds the session: a hash of issuer and sub (a pseudonym), and its sid.
+    provider_subject_hash: str = Field(default="", max_length=64, index=True)
+    provider_session_id: str = Field(default="", max_length=255, index=True)
 
 
 class FormDraft(SQLModel, table=True):

@@ -7,6 +7,7 @@ with PKCE S256, nonce, RS256 ID tokens, userinfo and RP-initiated logout).
 Production settings refuse to start with it on.
 """
 
+from portal.test_idp.server import Provider
 from portal.test_idp.views import routes
 
-__all__ = ["routes"]
+__all__ = ["Provider", "routes"]

@@ -20,6 +20,10 @@ DEFAULT_GIVEN_NAME = "Testi"
 DEFAULT_FAMILY_NAME = "Henkilö"
 LEVELS = (LOA_SUBSTANTIAL, LOA_HIGH, LOA_LOW)
 DEMO_CODES = {person.identity_code for person in DEMO_PEOPLE}
+# Someone who logs in with another EU country's eID through eIDAS: a name,
+# but no Finnish identity code. The portal shows them a page of their own.
+FOREIGN = "eidas"
+FOREIGN_NAMES = ("Erika", "Mustermann")
 
 
 def strip(value: Any) -> Any:
@@ -30,8 +34,11 @@ class SignInForm(PortalForm):
     person = RadioField(
         _l("Valitse testi\u00adhenkilö"),
         choices=[
-            SelectChoice(person.identity_code, f"{person.given_name} {person.family_name}, {person.identity_code}")
-            for person in DEMO_PEOPLE
+            *(
+                SelectChoice(person.identity_code, f"{person.given_name} {person.family_name}, {person.identity_code}")
+                for person in DEMO_PEOPLE
+            ),
+            SelectChoice(FOREIGN, " ".join(FOREIGN_NAMES)),
         ],
         validate_choice=False,  # validate_person gives our own message
     )
@@ -72,13 +79,14 @@ class SignInForm(PortalForm):
         # A hint under each person, for the field macro. The demo
         # descriptions are written in English (see portal.demo).
         self.person.option_hints = {person.identity_code: person.description for person in DEMO_PEOPLE}
+        self.person.option_hints[FOREIGN] = "no Finnish identity code (another EU country's eID)"
         self.person.option_hints_lang = "en"
 
     def validate_person(self, field: RadioField) -> None:
         typed = bool(self.identity_code.data)
         if field.data and typed:
             raise ValidationError(errors.PERSON_AND_CODE)
-        if not typed and field.data not in DEMO_CODES:
+        if not typed and field.data not in DEMO_CODES | {FOREIGN}:
             raise ValidationError(errors.CHOOSE_PERSON_OR_CODE)
 
     def validate_identity_code(self, field: StringField) -> None:
@@ -98,6 +106,9 @@ class SignInForm(PortalForm):
                 acr=self.level.data,
                 auth_time=auth_time,
             )
+        if self.person.data == FOREIGN:
+            given, family = FOREIGN_NAMES
+            return SignIn(identity_code="", given_name=given, family_name=family, acr=self.level.data, auth_time=auth_time)
         [person] = [person for person in DEMO_PEOPLE if person.identity_code == self.person.data]
         return SignIn(
             identity_code=person.identity_code,

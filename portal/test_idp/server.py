@@ -33,9 +33,10 @@ from starlette.datastructures import FormData, Headers, QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.auth.keys import PortalKeys
 from portal.settings import Settings
-from portal.test_idp import state
-from portal.test_idp.keys import ALGORITHM, SigningKey
+from portal.test_idp import profile, state
+from portal.test_idp.keys import SigningKey
 
 
 @dataclass(frozen=True)
@@ -126,11 +127,17 @@ class S256Challenge(CodeChallenge):
 
     def validate_code_challenge(self, grant: CodeGrant, redirect_uri: str) -> None:
         data = grant.request.payload.data
+        # The client and its address are known by now: the error goes back
+        # to the client (RFC 6749, 4.1.2.1), not to a page at the provider.
         if not data.get("code_challenge"):
-            raise InvalidRequestError("Missing 'code_challenge'.")
+            raise InvalidRequestError("Missing 'code_challenge'.", redirect_uri=redirect_uri)
         if data.get("code_challenge_method") != "S256":
-            raise InvalidRequestError("Use 'code_challenge_method=S256'.")
-        super().validate_code_challenge(grant, redirect_uri)
+            raise InvalidRequestError("Use 'code_challenge_method=S256'.", redirect_uri=redirect_uri)
+        try:
+            super().validate_code_challenge(grant, redirect_uri)
+        except InvalidRequestError as error:
+            error.redirect_uri = redirect_uri
+            raise
 
 
 class IdTokens(OpenIDCode):
@@ -139,6 +146,7 @@ class IdTokens(OpenIDCode):
     def __init__(self, provider: Provider) -> None:
         super().__init__(require_nonce=True)
         self.provider = provider
+        self.client_encrypted = False  # the token call's client, for generate_user_info
 
     def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
         return self.provider.store.nonce_in_use(request.payload.client_id, nonce)
@@ -147,10 +155,14 @@ class IdTokens(OpenIDCode):
         return self.provider.signing_key.private_key
 
     def get_client_algorithm(self, client: state.Client) -> str:
-        return ALGORITHM
+        return self.provider.signing_key.algorithm
 
     def get_encode_header(self, client: state.Client) -> dict[str, str]:
-        return {"alg": ALGORITHM, "kid": self.provider.signing_key.kid}
+        return {"alg": self.provider.signing_key.algorithm, "kid": self.provider.signing_key.kid}
+
+    def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
+        signed = super().encode_id_token(token, request)
+        return profile.encrypt_for(self.provider, signed) if request.client.encrypted else signed
 
     def get_client_claims(self, client: state.Client) -> dict[str, Any]:
         issued = int(state.now())
@@ -162,7 +174,15 @@ class IdTokens(OpenIDCode):
         }
 
     def generate_user_info(self, user: state.SignIn, scope: str) -> dict[str, str]:
-        return self.provider.identity_claims(user)
+        claims = self.provider.identity_claims(user)
+        claims["sid"] = user.sid
+        if self.client_encrypted:  # as Suomi.fi: the person's details only in userinfo
+            return {"sub": claims["sub"], "sid": user.sid}
+        return claims
+
+    def process_token(self, grant: Any, response: Any) -> Any:
+        self.client_encrypted = grant.request.client.encrypted
+        return super().process_token(grant, response)
 
 
 class AccessTokens(BearerTokenValidator):
@@ -181,7 +201,13 @@ class UserInfo(UserInfoEndpoint):
         # Authlib's version asks a framework integration for the current
         # request's token; here the request is at hand.
         token = self.resource_protector.validate_request(["openid"], request)
-        return 200, self.generate_user_info(token.get_user(), token.get_scope()), default_json_headers
+        claims = self.generate_user_info(token.get_user(), token.get_scope())
+        client = token.get_client()
+        if not client.encrypted:
+            return 200, claims, default_json_headers
+        # Signed and encrypted (OpenID Core 5.3.2), as the trust network's profile asks.
+        signed = self.server.sign({**claims, "iss": self.server.settings.test_idp_issuer, "aud": client.client_id})
+        return 200, profile.encrypt_for(self.server, signed), [("Content-Type", "application/jwt")]
 
     def generate_user_info(self, user: state.SignIn, scope: str) -> dict[str, str]:
         return self.server.identity_claims(user)
@@ -194,7 +220,7 @@ class EndSession(EndSessionEndpoint):
         return self.server.signing_key.public_jwks()
 
     def get_algorithms(self) -> list[str]:
-        return [ALGORITHM]
+        return [self.server.signing_key.algorithm]
 
     def is_post_logout_redirect_uri_legitimate(self, *_args: Any) -> bool:
         # The test provider keeps no sign-in session, so a forged logout
@@ -205,6 +231,9 @@ class EndSession(EndSessionEndpoint):
         claims = end_session_request.id_token_claims
         if claims and end_session_request.client:
             self.server.store.revoke_sign_ins(end_session_request.client.client_id, claims["sub"])
+            # Single logout: every client the person signed in to hears of it.
+            for client_id, sid in self.server.store.end_sign_ins(claims["sub"]):
+                self.server.pending_logouts.append((self.server.clients[client_id], claims["sub"], sid))
 
 
 class Provider(AuthorizationServer):
@@ -214,8 +243,15 @@ class Provider(AuthorizationServer):
         super().__init__()
         self.settings = settings
         self.store = state.Store()
-        self.signing_key = SigningKey(settings.data_dir)
+        self.signing_key = SigningKey(settings.data_dir, settings.test_idp_algorithm)
+        self.portal_keys = PortalKeys(settings.data_dir, settings.oidc_signing_algorithm)
         self.clients = {client.client_id: client for client in registered_clients(settings)}
+        # Back-channel logouts to send after a logout; the transport reaches
+        # the portal (None: the network; tests set the app's ASGI transport).
+        self.pending_logouts: list[tuple[state.Client, str, str]] = []
+        self.backchannel_transport: Any = None
+        self.register_client_auth_method("client_secret_basic", profile.client_secret_basic)
+        self.register_client_auth_method("private_key_jwt", profile.PrivateKeyJwt(self))
         bearer_tokens = BearerTokenGenerator(
             lambda **_: secrets.token_urlsafe(32), expires_generator=state.TOKEN_LIFETIME
         )
@@ -231,13 +267,22 @@ class Provider(AuthorizationServer):
         key = self.settings.secret_key.encode()
         return hmac.new(key, identity_code.encode(), hashlib.sha256).hexdigest()
 
+    def sign(self, claims: dict[str, Any], typ: str = "JWT") -> str:
+        from joserfc import jwt
+
+        key, algorithm = self.signing_key, self.signing_key.algorithm
+        return jwt.encode({"alg": algorithm, "kid": key.kid, "typ": typ}, claims, key.private_key, algorithms=[algorithm])
+
     def identity_claims(self, sign_in: state.SignIn) -> dict[str, str]:
-        return {
-            "sub": self.subject(sign_in.identity_code),
+        claims = {
+            "sub": self.subject(sign_in.identity_code or f"{sign_in.given_name} {sign_in.family_name}"),
             self.settings.claim_identity_code: sign_in.identity_code,
             self.settings.claim_given_name: sign_in.given_name,
             self.settings.claim_family_name: sign_in.family_name,
         }
+        if not sign_in.identity_code:  # an eIDAS login from abroad has no such claim at all
+            del claims[self.settings.claim_identity_code]
+        return claims
 
     # What Authlib asks of a framework integration.
     def query_client(self, client_id: str) -> state.Client | None:
@@ -249,12 +294,13 @@ class Provider(AuthorizationServer):
                 value=token["access_token"],
                 client=request.client,
                 sign_in=request.user,
-                subject=self.subject(request.user.identity_code),
+                subject=self.identity_claims(request.user)["sub"],
                 scope=token["scope"],
                 expires_at=state.now() + token["expires_in"],
             )
         )
         request.authorization_code.access_tokens.append(token["access_token"])
+        self.store.remember_sign_in(request.client.client_id, self.identity_claims(request.user)["sub"], request.user.sid)
 
     def create_oauth2_request(self, request: HttpRequest) -> OAuth2Request:
         return StarletteOAuth2Request(request)
@@ -273,17 +319,21 @@ class Provider(AuthorizationServer):
 
 
 def registered_clients(settings: Settings) -> list[state.Client]:
-    return [
-        state.Client(
-            client_id=settings.client_oidc_client_id,
-            client_secret=settings.client_oidc_client_secret,
-            redirect_uri=f"{settings.base_url}/login/callback",
-            post_logout_redirect_uri=f"{settings.base_url}/logged-out",
-        ),
-        state.Client(
-            client_id=settings.staff_oidc_client_id,
-            client_secret=settings.staff_oidc_client_secret,
-            redirect_uri=f"{settings.base_url}/staff/login/callback",
-            post_logout_redirect_uri=f"{settings.base_url}/staff/logged-out",
-        ),
-    ]
+    """The portal's two registrations, in the profile the portal is set to use."""
+    clients = []
+    for audience in ("client", "staff"):
+        registration = settings.oidc_client(audience)
+        secret_method = registration.auth_method in state.SECRET_METHODS
+        clients.append(
+            state.Client(
+                client_id=registration.client_id,
+                client_secret=registration.client_secret if secret_method else "",
+                redirect_uri=registration.redirect_uri,
+                post_logout_redirect_uri=registration.post_logout_redirect_uri,
+                backchannel_logout_uri=registration.backchannel_logout_uri,
+                auth_methods=state.SECRET_METHODS if secret_method else (registration.auth_method,),
+                signed_requests=registration.signed_requests,
+                encrypted=registration.encrypted_tokens,
+            )
+        )
+    return clients

@@ -20,7 +20,8 @@ CODE_LIFETIME = 60  # seconds: a client exchanges its code at once
 TOKEN_LIFETIME = 300  # the access token is only for the userinfo call after sign-in
 ID_TOKEN_LIFETIME = 300
 SCOPES = ("openid", "profile")
-AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt")
+SECRET_METHODS = ("client_secret_basic", "client_secret_post")
 
 
 def now() -> float:
@@ -36,6 +37,13 @@ class Client(ClientMixin):
     client_secret: str
     redirect_uri: str
     post_logout_redirect_uri: str
+    backchannel_logout_uri: str = ""
+    # The trust network's profile: only private_key_jwt, signed request
+    # objects, and the ID token and userinfo encrypted to the client's key
+    # (with the person's details only in userinfo, as Suomi.fi sends them).
+    auth_methods: tuple[str, ...] = SECRET_METHODS
+    signed_requests: bool = False
+    encrypted: bool = False
 
     @property
     def client_metadata(self) -> dict[str, list[str]]:
@@ -57,10 +65,12 @@ class Client(ClientMixin):
         return redirect_uri == self.redirect_uri  # exact match, never a prefix
 
     def check_client_secret(self, client_secret: str) -> bool:
+        if not self.client_secret:  # a private_key_jwt client has no secret
+            return False
         return secrets.compare_digest(self.client_secret.encode(), client_secret.encode())
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method in AUTH_METHODS  # a confidential client: never "none"
+        return method in self.auth_methods  # a confidential client: never "none"
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
@@ -78,6 +88,7 @@ class SignIn:
     family_name: str
     acr: str  # the eIDAS level of assurance
     auth_time: int
+    sid: str = field(default_factory=lambda: secrets.token_urlsafe(16))  # the provider's session, for logout
 
 
 @dataclass
@@ -148,6 +159,9 @@ class Store:
     def __init__(self) -> None:
         self._codes: dict[str, AuthorizationCode] = {}
         self._tokens: dict[str, AccessToken] = {}
+        self._jtis: dict[str, float] = {}  # client assertions seen, until they expire
+        # Who signed in to which client, for back-channel logout: (client id, sub) → sids.
+        self._sign_ins: dict[tuple[str, str], set[str]] = {}
 
     def _drop_expired(self) -> None:
         moment = now()
@@ -172,6 +186,15 @@ class Store:
         code.used = True  # kept until it expires, so that a replay is noticed
         return code
 
+    def use_jti(self, jti: str, *, expires_at: float) -> bool:
+        """False if this client assertion was used before (a replay)."""
+        moment = now()
+        self._jtis = {key: until for key, until in self._jtis.items() if until > moment}
+        if jti in self._jtis:
+            return False
+        self._jtis[jti] = expires_at + 60
+        return True
+
     def nonce_in_use(self, client_id: str, nonce: str) -> bool:
         moment = now()
         return any(
@@ -195,3 +218,12 @@ class Store:
         for token in self._tokens.values():
             if token.client.client_id == client_id and token.subject == subject:
                 token.revoked = True
+
+    def remember_sign_in(self, client_id: str, subject: str, sid: str) -> None:
+        self._sign_ins.setdefault((client_id, subject), set()).add(sid)
+
+    def end_sign_ins(self, subject: str) -> list[tuple[str, str]]:
+        """The person logged out here: forget their sign-ins; (client id, sid) of each."""
+        ended = [(client_id, sid) for (client_id, sub), sids in self._sign_ins.items() if sub == subject for sid in sids]
+        self._sign_ins = {key: sids for key, sids in self._sign_ins.items() if key[1] != subject}
+        return sorted(ended)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from authlib.oauth2.rfc6749 import OAuth2Error, OAuth2Request
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Error, OAuth2Request
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from portal.settings import LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL, Settings
-from portal.test_idp import state
+from portal.auth.keys import DECRYPTION_ALGORITHMS
+from portal.settings import LOA_FTN_HIGH, LOA_FTN_SUBSTANTIAL, LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL, SIGNING_ALGORITHMS, Settings
+from portal.test_idp import profile, state
 from portal.test_idp.forms import LEVELS, SignInForm
-from portal.test_idp.keys import ALGORITHM
 from portal.test_idp.server import HttpRequest, Provider
 from portal.web.templating import render
 
@@ -48,9 +49,19 @@ def metadata(settings: Settings) -> dict[str, object]:
         "grant_types_supported": ["authorization_code"],
         "subject_types_supported": ["public"],
         "code_challenge_methods_supported": ["S256"],
-        "id_token_signing_alg_values_supported": [ALGORITHM],
+        "id_token_signing_alg_values_supported": [settings.test_idp_algorithm],
+        "userinfo_signing_alg_values_supported": [settings.test_idp_algorithm],
+        "id_token_encryption_alg_values_supported": [DECRYPTION_ALGORITHMS[0]],
+        "id_token_encryption_enc_values_supported": [profile.CONTENT_ENCRYPTION],
+        "userinfo_encryption_alg_values_supported": [DECRYPTION_ALGORITHMS[0]],
+        "userinfo_encryption_enc_values_supported": [profile.CONTENT_ENCRYPTION],
+        "request_parameter_supported": True,
+        "request_object_signing_alg_values_supported": list(SIGNING_ALGORITHMS),
         "token_endpoint_auth_methods_supported": list(state.AUTH_METHODS),
-        "acr_values_supported": [LOA_SUBSTANTIAL, LOA_HIGH, LOA_LOW],
+        "token_endpoint_auth_signing_alg_values_supported": list(SIGNING_ALGORITHMS),
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+        "acr_values_supported": [LOA_SUBSTANTIAL, LOA_HIGH, LOA_LOW, LOA_FTN_SUBSTANTIAL, LOA_FTN_HIGH],
         "claims_supported": [
             "sub",
             "iss",
@@ -60,6 +71,7 @@ def metadata(settings: Settings) -> dict[str, object]:
             "auth_time",
             "nonce",
             "acr",
+            "sid",
             settings.claim_identity_code,
             settings.claim_given_name,
             settings.claim_family_name,
@@ -82,17 +94,38 @@ def requested_level(request: OAuth2Request) -> str:
     return LOA_SUBSTANTIAL
 
 
-def refused(request: Request, error: OAuth2Error) -> Response:
-    # Every faulty authorization request gets this page, never a redirect:
-    # nothing is sent to an address before it is checked, and a developer
-    # sees the reason at once.
+def refused(request: Request, provider: Provider, error: OAuth2Error, params: QueryParams | None = None) -> Response:
+    """An error goes back to the client once its id and address check out
+    (RFC 6749, 4.1.2.1; OpenID Core 3.1.2.6); before that, this page: nothing
+    is sent to an address before it is checked."""
+    data = params if params is not None else request.query_params
+    client = provider.query_client(data.get("client_id", ""))
+    redirect_uri = data.get("redirect_uri", "")
+    if client is not None and redirect_uri and client.check_redirect_uri(redirect_uri):
+        error.redirect_uri = redirect_uri
+        error.state = data.get("state")
+        return provider.handle_error_response(None, error)
     context = {"error": error.error, "description": error.get_error_description()}
     return render(request, "test_idp/refused.html", context, status_code=400)
 
 
-def routes(settings: Settings) -> list[BaseRoute]:
-    """The test provider's routes. Its codes and tokens live in this closure."""
-    provider = Provider(settings)
+def with_request_object(provider: Provider, http: HttpRequest) -> HttpRequest:
+    """The authorization request's parameters, from its request object if it has one."""
+    client = provider.query_client(http.query.get("client_id", ""))
+    if http.method != "GET" or client is None:
+        return http
+    request_object = http.query.get("request")
+    if request_object is None:
+        if client.signed_requests:  # the client's profile signs every request
+            raise InvalidRequestError("Send the request as a signed request object.")
+        return http
+    inside = profile.open_request_object(provider, client, request_object)
+    return HttpRequest(http.method, http.url, http.headers, QueryParams(inside), http.form)
+
+
+def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRoute]:
+    """The test provider's routes. Its codes and tokens live in the provider."""
+    provider = provider or Provider(settings)
 
     def answer(call: Callable[[], Response]) -> Response:
         try:
@@ -109,9 +142,12 @@ def routes(settings: Settings) -> list[BaseRoute]:
     async def authorize(request: Request) -> Response:
         http = await HttpRequest.read(request)
         try:
+            http = with_request_object(provider, http)
+            # No sign-in session is kept here: prompt=none always gets login_required.
             grant = provider.get_consent_grant(http)
         except OAuth2Error as error:
-            return refused(request, error)
+            posted = [(name, value) for name, value in http.form.multi_items() if isinstance(value, str)]
+            return refused(request, provider, error, QueryParams([*http.query.multi_items(), *posted]))
         form = await SignInForm.load(request, level=requested_level(grant.request))
         context = {"form": form, "parameters": carried_parameters(grant.request)}
         if request.method == "POST":
@@ -135,11 +171,12 @@ def routes(settings: Settings) -> list[BaseRoute]:
             end_session = provider.validate_endpoint_request("end_session", http)
         except OAuth2Error:
             end_session = None  # an unverifiable request: log out, but send nobody anywhere
+        response = None
         if end_session is not None:
             # A redirect when the address is registered; otherwise None, and our page.
-            if response := provider.create_endpoint_response("end_session", end_session):
-                return response
-        return render(request, "test_idp/logged_out.html")
+            response = provider.create_endpoint_response("end_session", end_session)
+        await profile.send_logouts(provider)
+        return response or render(request, "test_idp/logged_out.html")
 
     return [
         Route("/.well-known/openid-configuration", discovery, name="discovery"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from datetime import date
 
 from starlette.requests import Request
@@ -14,6 +15,7 @@ from portal import access_log, db, rate_limit
 from portal.auth import login, sessions
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
+from portal.auth.tokens import what_helps
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm, csrf
 from portal.models import ClientPeriod, LoginSession
@@ -23,7 +25,9 @@ from portal.web.guard import client_route, public, request_meta, staff_route
 from portal.web.system import local_path
 from portal.web.templating import render
 
+log = logging.getLogger("portal.login")
 STATE_COOKIE = {"client": "portal_login_state", "staff": "portal_staff_login_state"}
+LOGIN_PATH = {"client": "/login", "staff": "/staff/login"}
 HOME = {"client": "/home", "staff": "/staff"}
 
 
@@ -55,8 +59,10 @@ async def _start_login(request: Request, audience: str) -> Response:
         return render(request, "auth/too_many.html", status_code=429)
     try:
         authorization = await _provider(request, audience).authorization_request()
-    except LoginFailed:
-        return render(request, "auth/provider_unavailable.html", status_code=503)
+    except LoginFailed as error:
+        if what_helps(error.reason) == "later":
+            return render(request, "auth/provider_unavailable.html", status_code=503)
+        return await _failed(request, error.reason, audience=audience, status_code=502)  # e.g. a wrong issuer
     return_to = local_path(request.query_params.get("next"))
     await db.run(
         request, login.begin, audience=audience, request=authorization,
@@ -74,14 +80,21 @@ def _record_failure(session: Session, *, reason: str, meta: dict[str, str], secr
     return rate_limit.allow(session, limit=rate_limit.FAILED_CALLBACK_PER_ADDRESS, key=meta["ip_address"], secret=secret)
 
 
-async def _failed(request: Request, reason: str, *, status_code: int = 400, log: bool = True) -> Response:
+async def _failed(
+    request: Request, reason: str, *, audience: str = "client", status_code: int = 400, log_event: bool = True
+) -> Response:
     meta = request_meta(request)
     under_limit = await db.run(
-        request, _record_failure, reason=reason, meta=meta, secret=request.app.state.settings.secret_key, log=log
+        request, _record_failure, reason=reason, meta=meta, secret=request.app.state.settings.secret_key,
+        log=log_event,
     )
+    # The reference on the page is the request id: support finds it in the
+    # access log's event and in this line. The reason is a short code.
+    log.warning("login failed: audience=%s reason=%s reference=%s", audience, reason, meta["request_id"])
     if not under_limit:
         return render(request, "auth/too_many.html", status_code=429)
-    return render(request, "auth/login_failed.html", {"reason": reason}, status_code=status_code)
+    context = {"helps": what_helps(reason), "reference": meta["request_id"], "login_path": LOGIN_PATH[audience]}
+    return render(request, "auth/login_failed.html", context, status_code=status_code)
 
 
 async def _identity_over_limit(request: Request, identity_code: str) -> bool:
@@ -96,23 +109,27 @@ async def _callback(request: Request, audience: str) -> Response:
     state = request.query_params.get("state", "")
     cookie_state = request.cookies.get(STATE_COOKIE[audience], "")
     if not state or not cookie_state or not hmac.compare_digest(state, cookie_state):
-        return await _failed(request, "state_mismatch")
+        return await _failed(request, "state_mismatch", audience=audience)
     pending = await db.run(request, login.claim, state=state, audience=audience)
     if pending is None:
-        return await _failed(request, "state_unknown")
-    if request.query_params.get("error"):
-        return await _failed(request, "provider_error")
+        return await _failed(request, "state_unknown", audience=audience)
+    if error := request.query_params.get("error"):
+        # The person cancelled, or the provider refused the portal's request.
+        cancelled = error in ("access_denied", "login_required", "interaction_required", "consent_required")
+        return await _failed(request, "provider_error" if cancelled else "provider_refused", audience=audience)
     code = request.query_params.get("code", "")
     if not code:
-        return await _failed(request, "code_missing")
+        return await _failed(request, "code_missing", audience=audience)
     try:
         identity = await _provider(request, audience).redeem(
-            code=code, code_verifier=pending.code_verifier, nonce=pending.nonce
+            code=code, code_verifier=pending.code_verifier, nonce=pending.nonce,
+            issuer=request.query_params.get("iss"),
         )
     except LoginFailed as error:
         if error.identity_code and await _identity_over_limit(request, error.identity_code):
             return render(request, "auth/too_many.html", status_code=429)
-        return await _failed(request, error.reason, status_code=403 if error.reason == "level_of_assurance" else 400)
+        status_code = 403 if error.reason == "level_of_assurance" else 400
+        return await _failed(request, error.reason, audience=audience, status_code=status_code)
 
     result = await db.run(
         request,
@@ -132,8 +149,10 @@ async def _callback(request: Request, audience: str) -> Response:
         return render(request, "auth/not_client.html", status_code=403)
     if result.outcome == "not_staff":
         return render(request, "auth/not_staff.html", status_code=403)
+    if result.outcome == "no_identity_code":
+        return render(request, "auth/no_identity_code.html", status_code=403)
     if result.outcome != "ok":  # login.complete has logged it
-        return await _failed(request, result.outcome, log=False)
+        return await _failed(request, result.outcome, audience=audience, log_event=False)
     assert result.token is not None
     response = RedirectResponse(local_path(result.landing), status_code=303)
     _set_cookie(request, response, sessions.COOKIE_NAMES[audience], result.token)
