@@ -17,7 +17,8 @@ from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
-from portal.web import auth_routes, client_pages, errors, pages, staff_pages, system
+from portal.assessment.content import load_library
+from portal.web import assessment_pages, assessment_staff, auth_routes, client_pages, errors, pages, staff_pages, system
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
@@ -42,6 +43,7 @@ def mandate_source(settings: Settings) -> MandateSource:
 def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.check()
+    assessment_library = load_library()  # refuses to start on invalid or changed content
     engine = make_engine(settings.database_url)
 
     @contextlib.asynccontextmanager
@@ -55,6 +57,8 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *auth_routes.routes,
         *client_pages.routes,
         *staff_pages.routes,
+        *assessment_pages.routes,
+        *assessment_staff.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:
@@ -75,6 +79,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.assessment_library = assessment_library
     app.state.templates = make_environment()
     app.state.vault = IdentityCodeVault(settings.identity_key)
     app.state.mandates = mandate_source(settings)

@@ -20,6 +20,8 @@ class Action(enum.StrEnum):
     STAFF_VIEW_CLIENT = "staff_view_client"
     STAFF_RECORD_GUARDIANSHIP = "staff_record_guardianship"
     STAFF_MANAGE_DEVICE = "staff_manage_device"  # mark a kiosk
+    STAFF_ASSESSMENT_QUEUE = "staff_assessment_queue"  # the self-assessments of one's own units
+    STAFF_REVIEW_ASSESSMENT = "staff_review_assessment"  # mark a client's self-assessment handled
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,12 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
-    if action is Action.STAFF_MANAGE_DEVICE:
+    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_ASSESSMENT_QUEUE):
         return bool(actor.staff_roles)
     if subject is None:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()
-    if action is Action.STAFF_VIEW_CLIENT:
+    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_REVIEW_ASSESSMENT):
         return bool(shared_units)
     if action is Action.STAFF_RECORD_GUARDIANSHIP:
         return any(actor.staff_roles[unit] & GUARDIANSHIP_RECORDERS for unit in shared_units)

@@ -28,3 +28,13 @@ CHOOSE_PERSON_OR_CODE = _l("Valitse henkilö tai kirjoita henkilötunnus.")
 PERSON_AND_CODE = _l("Valitse henkilö tai kirjoita henkilötunnus. Älä tee molempia.")
 CHECK_IDENTITY_CODE = _l("Tarkista henkilötunnus. Siinä on virhe.")
 CHOOSE_LEVEL = _l("Valitse tunnistuksen taso.")
+
+# The self-assessment.
+CHOOSE_ONE = _l("Valitse yksi vaihtoehto. Voit myös valita: En halua vastata.")
+CHOOSE_AT_LEAST_ONE = _l("Valitse vähintään yksi vaihtoehto. Voit myös valita: En halua vastata.")
+WRITE_ANSWER = _l("Kirjoita vastaus. Voit myös valita: En halua vastata.")
+COMMENT_TOO_LONG = _l("Kommentti on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=1000)
+
+
+def answer_too_long(limit: int) -> object:
+    return _l("Vastaus on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=limit)

@@ -17,6 +17,7 @@ from portal.auth.sessions import now_utc
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import GrantMandateForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
+from portal.web import assessment_pages
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
 
@@ -51,7 +52,8 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[Per
 async def home(request: Request) -> Response:
     viewer = request.state.viewer
     periods = await db.run(request, _home, viewer=viewer, meta=request_meta(request))
-    return render(request, "client/home.html", {"viewer": viewer, "periods": periods})
+    return render(request, "client/home.html", {"viewer": viewer, "periods": periods,
+                                                "assessment_card": await assessment_pages.card(request)})
 
 
 def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[access_log.ProcessingEntry]:
