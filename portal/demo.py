@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from portal.assessment.demo import load_assessment_demo
 from portal.identity_code import IdentityCodeVault, validate
 from portal.models import (
     ClientPeriod,
@@ -123,4 +124,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
             created_by_person_id=ids["010280-952L"],
         )
     )
+    load_assessment_demo(session, person_ids=ids, period_starts=PERIOD_STARTS)
     return True
