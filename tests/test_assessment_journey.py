@@ -221,4 +221,4 @@ def test_the_step_page_fits_in_14_kb_gzipped(app, client, demo_data) -> None:
     page = client.get(first)
     assert len(gzip.compress(page.content, compresslevel=6)) <= 14 * 1024
     with Session(app.state.engine) as session:
-        assert session.exec(select(func.count()).select_from(Assessment)).one() == 3  # two demo ones and this
+        assert session.exec(select(func.count()).select_from(Assessment)).one() == 4  # three demo ones and this

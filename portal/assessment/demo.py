@@ -3,6 +3,7 @@
 - Aino sent her first one at the start and her instructor commented on it;
   her follow-up is due now, so she can fill it in and see the comparison.
 - Mikko sent his first one; it waits in Sanna's review queue.
+- Jari sent his first one at Tupa and Maria commented on it.
 - Liisa has not filled in her first one: it is overdue at Tupa.
 """
 
@@ -16,6 +17,7 @@ from portal.assessment.content import load_library
 from portal.models import Assessment, AssessmentAnswer, AssessmentStatus, Occasion
 
 AINO, MIKKO, SANNA = "010280-952L", "150375-990C", "300883-9617"
+JARI, MARIA = "071188-955W", "180679-9737"
 
 # Answers by question id: a value (or values), or None for "En halua vastata".
 AINO_START = {
@@ -31,9 +33,10 @@ MIKKO_START = {**AINO_START, "work_ability_now": "7", "belong": "4", "sleep": "4
 def load_assessment_demo(session: Session, *, person_ids: dict[str, int], period_starts: date) -> None:
     loaded = load_library().current()
     sent_at = datetime.combine(period_starts, datetime.min.time(), tzinfo=UTC) + timedelta(days=2, hours=9)
-    for code, answers, comment in (
-        (AINO, AINO_START, "Hyvä alku, Aino! Puhutaan unesta ja rahasta seuraavalla kerralla."),
-        (MIKKO, MIKKO_START, ""),
+    for code, answers, comment, reviewer in (
+        (AINO, AINO_START, "Hyvä alku, Aino! Puhutaan unesta ja rahasta seuraavalla kerralla.", SANNA),
+        (MIKKO, MIKKO_START, "", None),
+        (JARI, {**AINO_START, "work_ability_now": "4", "on_time": "2"}, "Kiitos, Jari! Sovitaan aamuista yhdessä.", MARIA),
     ):
         person = person_ids[code]
         assessment = Assessment(
@@ -44,7 +47,7 @@ def load_assessment_demo(session: Session, *, person_ids: dict[str, int], period
             started_at=sent_at - timedelta(minutes=15), started_by_person_id=person,
             sent_at=sent_at, sent_by_person_id=person,
             reviewed_at=sent_at + timedelta(days=3) if comment else None,
-            reviewed_by_person_id=person_ids[SANNA] if comment else None,
+            reviewed_by_person_id=person_ids[reviewer] if reviewer else None,
             staff_comment=comment,
         )
         session.add(assessment)
