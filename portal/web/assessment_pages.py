@@ -110,10 +110,10 @@ async def start(request: Request) -> Response:
 # One question per page --------------------------------------------------------------
 
 def _step(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str], assessment_id: int,
-          question_id: str) -> views.Step | Any:
+          question_id: str, log: bool) -> views.Step | Any:
     found = views.step(session, library=library, person_id=_subject_id(viewer), assessment_id=assessment_id,
                        question_id=question_id)
-    if found is not None:
+    if found is not None and log:  # a post logs its change instead
         _log(session, viewer, meta, "read", assessment_id)
     return found
 
@@ -146,7 +146,7 @@ async def question(request: Request) -> Response:
     viewer = request.state.viewer
     assessment_id, question_id = int(request.path_params["assessment_id"]), request.path_params["question_id"]
     found = await db.run(request, _step, library=_library(request), viewer=viewer, meta=request_meta(request),
-                         assessment_id=assessment_id, question_id=question_id)
+                         assessment_id=assessment_id, question_id=question_id, log=request.method == "GET")
     if found is None:
         return _not_found(request)
     if not isinstance(found, views.Step):  # sent already: nobody changes it
