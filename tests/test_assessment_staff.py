@@ -101,3 +101,27 @@ def test_review_page_shows_the_previous_assessment_beside(app, client, engine, d
     headers = [th.get_text(strip=True) for th in soup(page).find_all("table")[1].find("thead").find_all("th")]
     assert headers == ["Kysymys", "Viime kerta", "Tämä kerta"]
     assert "Parempi kuin viime kerralla" in page.text
+
+
+def test_staff_can_ask_for_an_assessment_and_the_client_sees_it(app, client, engine, demo_data) -> None:
+    from portal.models import AssessmentRequest
+
+    aino = person_id(engine, app.state.vault, AINO)
+    as_staff(client, app, SANNA_VERSTAS)
+    page = client.get(f"/staff/clients/{aino}")
+    for _ in range(2):  # asking twice keeps one open request
+        response = client.post(f"/staff/clients/{aino}/assessments/request", data={"csrf_token": csrf_token(page)},
+                               follow_redirects=False)
+        assert response.status_code == 303
+    assert "Pyyntö on tallennettu" in client.get(response.headers["location"]).text
+    with Session(engine) as session:
+        [request] = session.exec(select(AssessmentRequest)).all()
+    as_client(client, app, AINO)
+    assert "Täytä se" in client.get("/home").text
+    assessment_id, _first = start(client)
+    with Session(engine) as session:
+        assert session.get(AssessmentRequest, request.id).assessment_id == assessment_id
+        assert session.get(Assessment, assessment_id).occasion == "requested"
+    as_staff(client, app, MARIA_TUPA)
+    assert client.post(f"/staff/clients/{aino}/assessments/request",
+                       data={"csrf_token": csrf_token(client.get("/staff"))}).status_code == 404

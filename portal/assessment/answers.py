@@ -192,6 +192,11 @@ def review(session: Session, *, assessment: Assessment, reviewed_by: int, commen
 
 
 def request(session: Session, *, person_id: int, requested_by: int, due_on: date) -> AssessmentRequest:
+    """Ask the client for an assessment; an open request is kept rather than doubled."""
+    row = session.exec(select(AssessmentRequest).where(
+        AssessmentRequest.person_id == person_id, col(AssessmentRequest.assessment_id).is_(None))).first()
+    if row is not None:
+        return row
     row = AssessmentRequest(person_id=person_id, requested_by_person_id=requested_by, due_on=due_on)
     session.add(row)
     session.flush()

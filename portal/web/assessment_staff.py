@@ -4,7 +4,7 @@ network meeting. Every view and change is in the access log."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -17,6 +17,7 @@ from portal.assessment import answers as answer_rules
 from portal.assessment import overview, views
 from portal.assessment.content import Library
 from portal.auth.permissions import Action
+from portal.forms import CsrfRefused, PortalForm
 from portal.forms.assessment import ReviewForm
 from portal.web.assessment_labels import LABELS
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
@@ -118,7 +119,30 @@ async def print_view(request: Request) -> Response:
         "viewer": request.state.viewer, "results": found, "previous_rows": _previous_answers(found), **LABELS})
 
 
+REQUEST_DUE_DAYS = 14
+
+
+def _request(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> None:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    row = answer_rules.request(session, person_id=viewer.subject.id, requested_by=viewer.person.id,  # type: ignore[arg-type]
+                               due_on=date.today() + timedelta(days=REQUEST_DUE_DAYS))
+    log_event(session, viewer.actor, meta, action="change", object_type="assessment_request",
+              subject_id=viewer.subject.id, object_id=str(row.id))
+
+
+@staff_route(Action.STAFF_REVIEW_ASSESSMENT)
+async def ask_for_one(request: Request) -> Response:
+    """Ask the client to fill in an assessment within two weeks."""
+    viewer = request.state.viewer
+    if not (await PortalForm.load(request)).validate_submission():
+        raise CsrfRefused()
+    await db.run(request, _request, viewer=viewer, meta=request_meta(request))
+    return RedirectResponse(f"/staff/clients/{viewer.subject.id}?assessment_requested=1", status_code=303)
+
+
 routes = [
+    Route("/staff/clients/{client_id:int}/assessments/request", ask_for_one, methods=["POST"],
+          name="staff_assessment_request"),
     Route("/staff/assessments", queue, name="staff_assessment_queue"),
     Route("/staff/clients/{client_id:int}/assessments/{assessment_id:int}", review_page, name="staff_assessment"),
     Route("/staff/clients/{client_id:int}/assessments/{assessment_id:int}/review", review, methods=["POST"],
