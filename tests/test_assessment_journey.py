@@ -222,3 +222,25 @@ def test_the_step_page_fits_in_14_kb_gzipped(app, client, demo_data) -> None:
     assert len(gzip.compress(page.content, compresslevel=6)) <= 14 * 1024
     with Session(app.state.engine) as session:
         assert session.exec(select(func.count()).select_from(Assessment)).one() == 4  # three demo ones and this
+
+
+def test_an_answer_posted_after_the_idle_timeout_is_kept_and_shown_after_login(idp_client, idp_app) -> None:
+    from tests.login_flow import login
+    from tests.test_sessions import age_sessions
+
+    login(idp_client, AINO)
+    assessment_id, first = start(idp_client)
+    answer_page(idp_client, first)  # one answer stored the normal way
+    second = f"/assessment/{assessment_id}/questions/coping_at_work"
+    fields = step_fields(idp_client.get(second))
+    age_sessions(idp_app.state.engine, 25)
+    late = idp_client.post(second, data={**fields, "answer": "4"})
+    assert late.status_code == 403 and "Tallensimme sen, mitä kirjoitit." in late.text
+    assert len(rows(idp_app.state.engine, AssessmentAnswer, assessment_id=assessment_id)) == 1
+    back = login(idp_client, AINO, next_path=second)
+    assert back.headers["location"] == second
+    page = idp_client.get(second)
+    assert soup(page).find("input", attrs={"name": "answer", "value": "4"}).has_attr("checked")
+    assert idp_client.post(second, data=step_fields(page) | {"answer": "4"}, follow_redirects=False).status_code == 303
+    stored = {r.question_id: r.value for r in rows(idp_app.state.engine, AssessmentAnswer, assessment_id=assessment_id)}
+    assert stored["coping_at_work"] == "4" and len(stored) == 2
