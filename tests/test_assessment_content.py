@@ -111,3 +111,36 @@ def test_the_portal_refuses_to_start_with_invalid_content(tmp_path, monkeypatch,
     monkeypatch.setenv("PORTAL_ASSESSMENT_CONTENT_DIR", str(folder))
     with pytest.raises(ContentError, match="unknown_key"):
         create_app(dataclasses.replace(settings))
+
+
+def test_a_choice_picture_has_its_text_alternative_on_the_page(tmp_path, monkeypatch, settings, demo_data) -> None:
+    from tests.assessment_helpers import AINO, as_client, start
+    from tests.conftest import CheckedClient
+
+    folder = copy_content(tmp_path)
+    (folder / "published.toml").unlink()
+    path = folder / "oma-arvio-v1.toml"
+    path.write_text(path.read_text().replace(
+        '{ value = "never", score = 5, text = { fi = "Ei ole", sv = "Nej", en = "No" } }',
+        '{ value = "never", score = 5, text = { fi = "Ei ole", sv = "Nej", en = "No" }, image = "smile.svg", '
+        'image_alt = { fi = "Iloiset kasvot", sv = "Glatt ansikte", en = "A happy face" } }'))
+    monkeypatch.setenv("PORTAL_ASSESSMENT_CONTENT_DIR", str(folder))
+    app = create_app(settings)
+    app.state.templates.globals["static_url"] = lambda name: f"/static/{name}"  # no picture file is shipped
+    with CheckedClient(app, base_url="http://127.0.0.1:8000") as client:
+        as_client(client, app, AINO)
+        assessment_id, _first = start(client)
+        page = client.get(f"/assessment/{assessment_id}/questions/pain")
+    image = re.search(r'<label class="choice__label" for="answer-0"><img class="choice__image" src="([^"]+)" alt="([^"]+)">',
+                      page.text)
+    assert image and image.groups() == ("/static/assessment/smile.svg", "Iloiset kasvot")
+    app.state.engine.dispose()
+
+
+def test_a_picture_without_a_text_alternative_is_refused(tmp_path) -> None:
+    folder = copy_content(tmp_path)
+    (folder / "published.toml").unlink()
+    path = folder / "oma-arvio-v1.toml"
+    path.write_text(path.read_text().replace('en = "Every day" } }', 'en = "Every day" }, image = "sad.svg" }'))
+    with pytest.raises(ContentError, match="image_alt"):
+        load_library(folder)
