@@ -73,8 +73,8 @@ def test_hostile_step_posts_never_break_anything(app, client, draft, target, que
         data["skip"] = skip
     if with_csrf:
         data["csrf_token"] = draft["csrf"]
-    path = f"/assessment/{assessment_id}/questions/{quote(question_id, safe='')}"
     try:
+        path = f"/assessment/{assessment_id}/questions/{quote(question_id, safe='')}"
         response = client.post(path, data=data, follow_redirects=False)
     except UnicodeEncodeError:  # a lone surrogate cannot even be sent
         return

@@ -75,10 +75,7 @@ async def intro(request: Request) -> Response:
     viewer = request.state.viewer
     found = await db.run(request, _overview, library=_library(request), viewer=viewer,
                          meta=request_meta(request), log=True)
-    form = await StartForm.load(request)
-    return render(request, "assessment/intro.html",
-                  {"viewer": viewer, "overview": found, "may_act": _may_act(viewer), "start_form": form,
-                   "form": None})
+    return render(request, "assessment/intro.html", {"viewer": viewer, "overview": found, "may_act": _may_act(viewer)})
 
 
 def _start(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str]) -> tuple[int, str]:
@@ -137,7 +134,7 @@ def _render_step(request: Request, found: views.Step, form: Any, *, status_code:
             else "/assessment")
     return render(request, "assessment/question.html", {
         "viewer": request.state.viewer, "form": form, "step": found, "back": back, "conflict": conflict,
-        "resumed": request.query_params.get("resumed") == "1", "locale_tag": i18n.get_locale(),
+        "resumed": request.query_params.get("resumed") == "1",
     }, status_code=status_code)
 
 
@@ -248,7 +245,7 @@ async def check(request: Request) -> Response:
     if found.assessment.status != "draft":
         return _see_other(f"/assessment/{assessment_id}/sent")
     return render(request, "assessment/check.html", {
-        "viewer": request.state.viewer, "answers": found, "send_form": await SendForm.load(request), "form": None})
+        "viewer": request.state.viewer, "answers": found})
 
 
 def _send(session: Session, *, viewer: Viewer, meta: dict[str, str], assessment_id: int) -> bool:
