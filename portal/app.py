@@ -18,7 +18,7 @@ from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
-from portal.web import assessment_pages, assessment_staff, auth_routes, client_pages, errors, pages, staff_pages, system
+from portal.web import assessment_pages, assessment_paper, assessment_staff, auth_routes, client_pages, errors, pages, staff_pages, system
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *staff_pages.routes,
         *assessment_pages.routes,
         *assessment_staff.routes,
+        *assessment_paper.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

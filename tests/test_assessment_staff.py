@@ -125,3 +125,36 @@ def test_staff_can_ask_for_an_assessment_and_the_client_sees_it(app, client, eng
     as_staff(client, app, MARIA_TUPA)
     assert client.post(f"/staff/clients/{aino}/assessments/request",
                        data={"csrf_token": csrf_token(client.get("/staff"))}).status_code == 404
+
+
+def test_staff_type_in_a_paper_form_and_the_client_sees_who(app, client, engine, demo_data) -> None:
+    from portal.models import AssessmentAnswer
+
+    aino = person_id(engine, app.state.vault, AINO)
+    as_staff(client, app, SANNA_VERSTAS)
+    page = client.get(f"/staff/clients/{aino}")
+    response = client.post(f"/staff/clients/{aino}/assessments/paper", data={"csrf_token": csrf_token(page)},
+                           follow_redirects=False)
+    first = response.headers["location"]
+    assert first.startswith(f"/staff/clients/{aino}/assessments/") and "/questions/" in first
+    step = client.get(first)
+    assert "Kirjaat paperilomakkeen vastauksia" in step.text
+    assert soup(step).find("a", class_="back-link")["href"] == f"/staff/clients/{aino}"
+    check_path = answer_all(client, first)
+    assessment_id = int(check_path.split("/")[-2])
+    assert check_path == f"/staff/clients/{aino}/assessments/{assessment_id}/check"
+    check = client.get(check_path)
+    assert soup(check).find("form", action=f"/staff/clients/{aino}/assessments/{assessment_id}/send")
+    sent = client.post(f"/staff/clients/{aino}/assessments/{assessment_id}/send",
+                       data={"csrf_token": csrf_token(check)}, follow_redirects=False)
+    assert sent.headers["location"] == f"/staff/clients/{aino}/assessments/{assessment_id}"
+    with Session(engine) as session:
+        answers = session.exec(select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment_id)).all()
+        assert {a.entered_as for a in answers} == {"staff"} and len(answers) == 19
+        assert session.get(Assessment, assessment_id).status == "sent"
+    assert any(e.actor_role == "instructor" and e.action == "change" for e in events(engine, "assessment"))
+    as_client(client, app, AINO)
+    assert "Vastauksen kirjoitti Sanna Laine." in client.get(f"/assessment/{assessment_id}").text
+    as_staff(client, app, MARIA_TUPA)  # another unit: not found, nothing stored
+    assert client.post(f"/staff/clients/{aino}/assessments/paper",
+                       data={"csrf_token": csrf_token(client.get("/staff"))}).status_code == 404

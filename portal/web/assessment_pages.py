@@ -43,7 +43,23 @@ def _may_act(viewer: Viewer) -> bool:
 
 
 def _entered_as(viewer: Viewer) -> str:
+    if viewer.actor.audience == "staff":
+        return "staff"  # typed in from a paper form (portal.web.assessment_paper)
     return "client" if viewer.actor.footing == "own" else "delegate"
+
+
+def _base(request: Request, assessment_id: int | None) -> str:
+    """The assessment's own address: the client's, or the staff member's paper entry."""
+    client_id = request.path_params.get("client_id")
+    if client_id is not None:
+        return f"/staff/clients/{client_id}/assessments/{assessment_id}"
+    return f"/assessment/{assessment_id}"
+
+
+def _after_send(request: Request, assessment_id: int | None) -> str:
+    """Where a sent assessment leads: the thank-you page, or the staff review page."""
+    base = _base(request, assessment_id)
+    return base if "client_id" in request.path_params else f"{base}/sent"
 
 
 def _not_found(request: Request) -> Response:
@@ -100,8 +116,8 @@ async def start(request: Request) -> Response:
     assessment_id, first = await db.run(request, _start, library=_library(request), viewer=request.state.viewer,
                                         meta=request_meta(request))
     if not first:
-        return _see_other(f"/assessment/{assessment_id}/check")
-    return _see_other(f"/assessment/{assessment_id}/questions/{first}")
+        return _see_other(f"{_base(request, assessment_id)}/check")
+    return _see_other(f"{_base(request, assessment_id)}/questions/{first}")
 
 
 # One question per page --------------------------------------------------------------
@@ -129,11 +145,13 @@ def _render_step(request: Request, found: views.Step, form: Any, *, status_code:
     locale = i18n.get_locale()
     form.answer.option_hints = option_hints(found.questionnaire, found.question, locale)
     form.answer.option_images = option_images(found.questionnaire, found.question, locale)
-    back = (f"/assessment/{found.assessment.id}/check" if form.back_to.data == "check"
-            else f"/assessment/{found.assessment.id}/questions/{found.previous_id}" if found.previous_id
-            else "/assessment")
+    base = _base(request, found.assessment.id)
+    staff = "client_id" in request.path_params
+    back = (f"{base}/check" if form.back_to.data == "check"
+            else f"{base}/questions/{found.previous_id}" if found.previous_id
+            else f"/staff/clients/{request.path_params['client_id']}" if staff else "/assessment")
     return render(request, "assessment/question.html", {
-        "viewer": request.state.viewer, "form": form, "step": found, "back": back, "conflict": conflict,
+        "viewer": request.state.viewer, "form": form, "step": found, "back": back, "conflict": conflict, "base": base,
         "resumed": request.query_params.get("resumed") == "1",
     }, status_code=status_code)
 
@@ -147,7 +165,7 @@ async def question(request: Request) -> Response:
     if found is None:
         return _not_found(request)
     if not isinstance(found, views.Step):  # sent already: nobody changes it
-        return _see_other(f"/assessment/{assessment_id}/sent")
+        return _see_other(_after_send(request, assessment_id))
     form_class = question_form_class(found.questionnaire, found.question, i18n.get_locale())
     back_to = "check" if request.query_params.get("back_to") == "check" else ""
     if request.method == "GET":
@@ -188,19 +206,19 @@ async def _save_step(request: Request, found: views.Step, form: Any) -> Response
         return render(request, "errors/400.html", status_code=400)
     assessment_id = found.assessment.id
     if outcome is answer_rules.SaveOutcome.CLOSED:
-        return _see_other(f"/assessment/{assessment_id}/sent")
+        return _see_other(_after_send(request, assessment_id))
     if outcome is answer_rules.SaveOutcome.CONFLICT:
         fresh = await db.run(request, views.step, library=_library(request), person_id=_subject_id(request.state.viewer),
                              assessment_id=assessment_id, question_id=found.question.id)
         if not isinstance(fresh, views.Step):
-            return _see_other(f"/assessment/{assessment_id}/sent")
+            return _see_other(_after_send(request, assessment_id))
         form_class = question_form_class(fresh.questionnaire, fresh.question, i18n.get_locale())
         saved_form = form_class(meta={"csrf_context": form.meta.csrf_context},
                                 data=_step_form_data(fresh, form.back_to.data or ""))
         return _render_step(request, fresh, saved_form, status_code=409, conflict=True)
     if form.back_to.data == "check" or found.next_id is None:
-        return _see_other(f"/assessment/{assessment_id}/check")
-    return _see_other(f"/assessment/{assessment_id}/questions/{found.next_id}")
+        return _see_other(f"{_base(request, assessment_id)}/check")
+    return _see_other(f"{_base(request, assessment_id)}/questions/{found.next_id}")
 
 
 def _draft_or_none(session: Session, *, viewer: Viewer, assessment_id: int) -> Any:
@@ -216,10 +234,10 @@ async def resume(request: Request) -> Response:
     if found is None:
         return _not_found(request)
     if found.assessment.status != "draft":
-        return _see_other(f"/assessment/{assessment_id}/sent")
+        return _see_other(_after_send(request, assessment_id))
     if found.first_unanswered is None:
-        return _see_other(f"/assessment/{assessment_id}/check")
-    return _see_other(f"/assessment/{assessment_id}/questions/{found.first_unanswered.id}?resumed=1")
+        return _see_other(f"{_base(request, assessment_id)}/check")
+    return _see_other(f"{_base(request, assessment_id)}/questions/{found.first_unanswered.id}?resumed=1")
 
 
 # Check your answers, send, thank you ------------------------------------------------------
@@ -243,9 +261,9 @@ async def check(request: Request) -> Response:
     if found is None:
         return _not_found(request)
     if found.assessment.status != "draft":
-        return _see_other(f"/assessment/{assessment_id}/sent")
+        return _see_other(_after_send(request, assessment_id))
     return render(request, "assessment/check.html", {
-        "viewer": request.state.viewer, "answers": found})
+        "viewer": request.state.viewer, "answers": found, "base": _base(request, assessment_id)})
 
 
 def _send(session: Session, *, viewer: Viewer, meta: dict[str, str], assessment_id: int) -> bool:
@@ -265,7 +283,7 @@ async def send(request: Request) -> Response:
     if not await db.run(request, _send, viewer=request.state.viewer, meta=request_meta(request),
                         assessment_id=assessment_id):
         return _not_found(request)
-    return _see_other(f"/assessment/{assessment_id}/sent")
+    return _see_other(_after_send(request, assessment_id))
 
 
 @client_route(Action.VIEW)
@@ -275,7 +293,7 @@ async def sent(request: Request) -> Response:
     if found is None:
         return _not_found(request)
     if found.status == "draft":
-        return _see_other(f"/assessment/{assessment_id}/check")
+        return _see_other(f"{_base(request, assessment_id)}/check")
     return render(request, "assessment/sent.html", {"viewer": request.state.viewer, "assessment": found})
 
 
