@@ -89,6 +89,7 @@ def test_axe_on_the_staff_pages(driver, portal) -> None:
     path = link.removeprefix(portal.url)
     check(driver, portal, path)
     check(driver, portal, f"{path}/print")
+    check(driver, portal, path.rsplit("/", 1)[0])  # all of the client's assessments
 
     def too_long_comment(d) -> None:  # type: ignore[no-untyped-def]
         d.execute_script("document.getElementById('comment').value = 'x'.repeat(1001)")
@@ -189,4 +190,4 @@ def test_keyboard_journey_at_320_px(driver, portal, client_code, staff_code, jav
 
 def test_pages_checked_by_axe() -> None:
     # The closing note quotes this number (pages x languages x widths).
-    assert checked_pages["count"] >= 6 * 22
+    assert checked_pages["count"] >= 6 * 23

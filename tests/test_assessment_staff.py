@@ -158,3 +158,14 @@ def test_staff_type_in_a_paper_form_and_the_client_sees_who(app, client, engine,
     as_staff(client, app, MARIA_TUPA)  # another unit: not found, nothing stored
     assert client.post(f"/staff/clients/{aino}/assessments/paper",
                        data={"csrf_token": csrf_token(client.get("/staff"))}).status_code == 404
+
+
+def test_staff_see_a_clients_assessments_and_the_client_sees_it_in_the_access_log(app, client, engine,
+                                                                                   demo_data) -> None:
+    aino = person_id(engine, app.state.vault, AINO)
+    as_staff(client, app, SANNA_VERSTAS)
+    page = client.get(f"/staff/clients/{aino}/assessments")
+    assert h1(page) == "Arviot: Aino Virtanen" and "Alussa, käsitelty" in page.text
+    as_client(client, app, AINO)
+    log = soup(client.get("/access-log")).find("main").get_text(" ", strip=True)
+    assert "Sanna Laine" in log and "arviolista" in log

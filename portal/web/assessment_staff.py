@@ -119,6 +119,20 @@ async def print_view(request: Request) -> Response:
         "viewer": request.state.viewer, "results": found, "previous_rows": _previous_answers(found), **LABELS})
 
 
+def _history(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[Any]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    log_event(session, viewer.actor, meta, action="read", object_type="assessment_list", subject_id=viewer.subject.id)
+    return answer_rules.history(session, person_id=viewer.subject.id)
+
+
+@staff_route(Action.STAFF_VIEW_CLIENT)
+async def client_history(request: Request) -> Response:
+    """Every sent assessment of one client, newest first."""
+    viewer = request.state.viewer
+    found = await db.run(request, _history, viewer=viewer, meta=request_meta(request))
+    return render(request, "assessment/staff_history.html", {"viewer": viewer, "history": found, **LABELS})
+
+
 REQUEST_DUE_DAYS = 14
 
 
@@ -141,6 +155,7 @@ async def ask_for_one(request: Request) -> Response:
 
 
 routes = [
+    Route("/staff/clients/{client_id:int}/assessments", client_history, name="staff_assessment_history"),
     Route("/staff/clients/{client_id:int}/assessments/request", ask_for_one, methods=["POST"],
           name="staff_assessment_request"),
     Route("/staff/assessments", queue, name="staff_assessment_queue"),

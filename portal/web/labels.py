@@ -32,4 +32,8 @@ OBJECT_NAMES = {
     "mandate_list": _l("valtuutukset"),
     "mandate": _l("valtuutus"),
     "access_log": _l("lokitiedot"),
+    "assessment": _l("oma arvio"),
+    "assessment_list": _l("arviolista"),
+    "assessment_queue": _l("arviolista"),
+    "assessment_request": _l("arviopyyntö"),
 }
