@@ -19,7 +19,11 @@ from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.keys import PortalKeys
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
+from portal.assessment.content import load_library
 from portal.web import (
+    assessment_pages,
+    assessment_paper,
+    assessment_staff,
     auth_routes,
     calendar_pages,
     client_pages,
@@ -61,6 +65,7 @@ def mandate_source(settings: Settings) -> MandateSource:
 def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.check()
+    assessment_library = load_library()  # refuses to start on invalid or changed content
     engine = make_engine(settings.database_url)
 
     @contextlib.asynccontextmanager
@@ -79,6 +84,9 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *plan_pages.routes,
         *calendar_pages.routes,
         *schedule_pages.routes,
+        *assessment_pages.routes,
+        *assessment_staff.routes,
+        *assessment_paper.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     test_provider = None
@@ -102,6 +110,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     app.state.settings = settings
     app.state.test_idp = test_provider  # tests make logout tokens with it
     app.state.engine = engine
+    app.state.assessment_library = assessment_library
     app.state.templates = make_environment()
     app.state.vault = IdentityCodeVault(settings.identity_key)
     app.state.mandates = mandate_source(settings)

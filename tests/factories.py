@@ -96,3 +96,22 @@ def goal_id(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
 def group_id(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         return session.exec(select(GroupMember.group_id).where(GroupMember.person_id == person)).first()  # type: ignore[return-value]
+
+
+def aino_assessment(engine, person: int) -> int:  # type: ignore[no-untyped-def]
+    """A sent self-assessment with one answer, on the shipped content."""
+    from portal.assessment.content import load_library
+    from portal.models import Assessment, AssessmentAnswer
+
+    loaded = load_library().current()
+    with transaction(engine) as session:
+        assessment = Assessment(person_id=person, occasion="extra", content_id=loaded.questionnaire.id,
+                                content_version=loaded.questionnaire.version, content_sha256=loaded.sha256,
+                                status="sent", started_by_person_id=person, sent_at=sessions.now_utc(),
+                                sent_by_person_id=person)
+        session.add(assessment)
+        session.flush()
+        session.add(AssessmentAnswer(assessment_id=assessment.id, question_id="sleep", value="4",
+                                     entered_by_person_id=person, entered_as="client"))
+        assert assessment.id is not None
+        return assessment.id

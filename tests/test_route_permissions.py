@@ -48,6 +48,8 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     ids["aino_notice"] = factories.add_absence(engine, person=ids[AINO])
     ids["aino_goal"] = factories.goal_id(engine, person=ids[AINO])
     ids["aino_group"] = factories.group_id(engine, person=ids[AINO])
+    # Aino's sent assessment: the target of the assessment routes.
+    ids["aino_assessment"] = factories.aino_assessment(engine, ids[AINO])
     return ids
 
 
@@ -63,6 +65,8 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{notice_id:id}", str(people["aino_notice"]))
             .replace("{goal_id:id}", str(people["aino_goal"]))
             .replace("{group_id:id}", str(people["aino_group"]))
+            .replace("{assessment_id:id}", str(people["aino_assessment"]))
+            .replace("{question_id:str}", "sleep")
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -158,8 +162,13 @@ def test_staff_cookie_on_client_routes_and_client_cookie_on_staff_routes(app, cl
 def test_view_mandate_does_not_allow_acting_or_managing(client, engine, people) -> None:
     token = factories.start_session(engine, audience="client", person=people[LIISA], acting_for=people[AINO])
     assert call(client, "GET", "/home", token, sessions.COOKIE_NAMES["client"]).status_code == 200
+    assert call(client, "GET", f"/assessment/{people['aino_assessment']}", token,
+                sessions.COOKIE_NAMES["client"]).status_code == 200
     for path in ("/settings/mandates", "/access-log"):
         assert call(client, "GET", path, token, sessions.COOKIE_NAMES["client"]).status_code == 403
+    for method, path in (("POST", "/assessment/start"), ("GET", f"/assessment/{people['aino_assessment']}/check"),
+                         ("POST", f"/assessment/{people['aino_assessment']}/questions/sleep")):
+        assert call(client, method, path, token, sessions.COOKIE_NAMES["client"]).status_code == 403
 
 
 # The permission functions themselves ------------------------------------------------
@@ -199,6 +208,11 @@ CLIENT = Subject(1, frozenset({10}))
         (OWN, Action.STAFF_EDIT_PLAN, False),
         (INSTRUCTOR, Action.STAFF_EDIT_SCHEDULE, True),
         (OWN, Action.STAFF_EDIT_SCHEDULE, False),
+        (INSTRUCTOR, Action.STAFF_ASSESSMENT_QUEUE, True),
+        (INSTRUCTOR, Action.STAFF_REVIEW_ASSESSMENT, True),
+        (OTHER_UNIT, Action.STAFF_REVIEW_ASSESSMENT, False),
+        (AGENT, Action.STAFF_REVIEW_ASSESSMENT, False),
+        (OWN, Action.STAFF_ASSESSMENT_QUEUE, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

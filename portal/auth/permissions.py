@@ -23,6 +23,8 @@ class Action(enum.StrEnum):
     MANAGE_CALENDAR = "manage_calendar"  # make or revoke the client's secret calendar address
     STAFF_EDIT_PLAN = "staff_edit_plan"  # write a new version of a client's plan
     STAFF_EDIT_SCHEDULE = "staff_edit_schedule"  # groups of one's own units (checked per group)
+    STAFF_ASSESSMENT_QUEUE = "staff_assessment_queue"  # the self-assessments of one's own units
+    STAFF_REVIEW_ASSESSMENT = "staff_review_assessment"  # mark a client's self-assessment handled
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,12 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
-    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE):
+    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_ASSESSMENT_QUEUE):
         return bool(actor.staff_roles)
     if subject is None:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()
-    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN):
+    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN, Action.STAFF_REVIEW_ASSESSMENT):
         return bool(shared_units)
     if action is Action.STAFF_RECORD_GUARDIANSHIP:
         return any(actor.staff_roles[unit] & GUARDIANSHIP_RECORDERS for unit in shared_units)

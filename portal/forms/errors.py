@@ -92,3 +92,12 @@ PROBLEMS.update({
     "change_past": CHANGE_PAST,
     "change_no_slot": CHANGE_NO_SLOT,
 })
+# The self-assessment.
+CHOOSE_ONE = _l("Valitse yksi vaihtoehto. Voit myös valita: En halua vastata.")
+CHOOSE_AT_LEAST_ONE = _l("Valitse vähintään yksi vaihtoehto. Voit myös valita: En halua vastata.")
+WRITE_ANSWER = _l("Kirjoita vastaus. Voit myös valita: En halua vastata.")
+COMMENT_TOO_LONG = _l("Kommentti on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=1000)
+
+
+def answer_too_long(limit: int) -> object:
+    return _l("Vastaus on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=limit)

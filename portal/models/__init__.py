@@ -1,6 +1,7 @@
 """Database models. Import everything here so Alembic sees the whole schema."""
 
 from portal.models.access_log import AccessAction, AccessEvent, AccessLogHead
+from portal.models.assessment import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, Occasion
 from portal.models.feedback import AccessibilityFeedback
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
@@ -42,6 +43,11 @@ __all__ = [
     "AccessAction",
     "AccessEvent",
     "AccessLogHead",
+    "Assessment",
+    "AssessmentAnswer",
+    "AssessmentRequest",
+    "AssessmentStatus",
+    "Occasion",
     "FormDraft",
     "LoginAttempt",
     "LoginSession",

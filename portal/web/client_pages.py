@@ -18,6 +18,7 @@ from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import GrantMandateForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
 from portal.schedule import calendar_days, start_page
+from portal.web import assessment_pages
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
 
@@ -58,6 +59,7 @@ async def home(request: Request) -> Response:
         "can_act": viewer.actor.footing in ("own", MandateScope.ACT.value),
         "reported": request.query_params.get("reported") == "1",
         "cancelled": request.query_params.get("cancelled") == "1",
+        "assessment_card": await assessment_pages.card(request),
     })
 
 

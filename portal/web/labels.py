@@ -39,6 +39,10 @@ OBJECT_NAMES = {
     "calendar_feed": _l("kalenteri puhelimessa"),
     "staff_start_page": _l("päivän ryhmät"),
     "group_members": _l("ryhmän asiakkaat"),
+    "assessment": _l("oma arvio"),
+    "assessment_list": _l("arviolista"),
+    "assessment_queue": _l("arviolista"),
+    "assessment_request": _l("arviopyyntö"),
 }
 
 ABSENCE_REASONS = {

@@ -1,0 +1,132 @@
+"""Where a client stands (for the start page and the intro page) and the
+staff member's review queue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from portal.assessment import due
+from portal.models import Assessment, AssessmentRequest, AssessmentStatus, ClientPeriod, Occasion, Person
+
+DUE_SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ClientStatus:
+    draft: Assessment | None  # in progress
+    due: due.DueOccasion | None  # open now and not started
+    overdue: bool
+    latest: Assessment | None  # the newest sent one
+    next_due: due.DueOccasion | None
+    request_id: int | None  # the staff request the next start fulfils
+
+    @property
+    def state(self) -> str:
+        if self.draft is not None:
+            return "in_progress"
+        if self.due is not None:
+            return "due"
+        if self.latest is not None:
+            return "done"
+        return "none"
+
+
+def _current_period(periods: list[ClientPeriod], today: date) -> ClientPeriod | None:
+    running = [p for p in periods if p.starts_on - timedelta(days=due.schedule().open_days_before) <= today <= p.ends_on]
+    return max(running, key=lambda p: p.starts_on) if running else None
+
+
+def _covered(assessments: list[Assessment], item: due.DueOccasion) -> bool:
+    return any(a.occasion == item.occasion.value and a.due_on == item.due_on for a in assessments)
+
+
+def status_from(*, periods: list[ClientPeriod], assessments: list[Assessment],
+                requests: list[AssessmentRequest], today: date) -> ClientStatus:
+    """Pure: the client's state from their rows (the queue computes many at once)."""
+    draft = next((a for a in assessments if a.status == AssessmentStatus.DRAFT.value), None)
+    sent = sorted((a for a in assessments if a.sent_at is not None), key=lambda a: a.sent_at)  # type: ignore[arg-type,return-value]
+    latest = sent[-1] if sent else None
+    open_requests = sorted((r for r in requests if r.assessment_id is None), key=lambda r: r.due_on)
+    period = _current_period(periods, today)
+    occasions: list[due.DueOccasion] = []
+    if period is not None:
+        occasions = due.occasions(starts_on=period.starts_on, ends_on=period.ends_on, service=period.service)
+    current = due.current(occasions, today=today)
+    request_id = None
+    if open_requests:
+        current = due.DueOccasion(open_requests[0].due_on, Occasion.REQUESTED)
+        request_id = open_requests[0].id
+    elif current is not None and _covered(assessments, current):
+        current = None
+    return ClientStatus(
+        draft=draft,
+        due=current if draft is None else None,
+        overdue=current is not None and draft is None and current.due_on < today,
+        latest=latest,
+        next_due=due.upcoming(occasions, today=today),
+        request_id=request_id,
+    )
+
+
+def client_status(session: Session, *, person_id: int, today: date) -> ClientStatus:
+    periods = list(session.exec(select(ClientPeriod).where(ClientPeriod.person_id == person_id)).all())
+    assessments = list(session.exec(select(Assessment).where(Assessment.person_id == person_id)).all())
+    requests = list(session.exec(select(AssessmentRequest).where(AssessmentRequest.person_id == person_id)).all())
+    return status_from(periods=periods, assessments=assessments, requests=requests, today=today)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    person_id: int
+    name: str
+    assessment_id: int | None
+    day: date | None  # sent on, or due on
+
+
+@dataclass(frozen=True)
+class Queue:
+    to_review: list[QueueRow]
+    overdue: list[QueueRow]
+    due_soon: list[QueueRow]
+
+    @property
+    def person_ids(self) -> set[int]:
+        return {row.person_id for rows in (self.to_review, self.overdue, self.due_soon) for row in rows}
+
+
+def queue(session: Session, *, unit_ids: list[int], today: date) -> Queue:
+    """Sent and not yet reviewed; overdue; due within two weeks — for clients of these units."""
+    periods_by_person: dict[int, list[ClientPeriod]] = defaultdict(list)
+    people: dict[int, Person] = {}
+    for period, person in session.exec(
+        select(ClientPeriod, Person).join(Person, col(Person.id) == col(ClientPeriod.person_id))
+        .where(col(ClientPeriod.unit_id).in_(unit_ids))
+    ).all():
+        periods_by_person[person.id].append(period)  # type: ignore[index]
+        people[person.id] = person  # type: ignore[index]
+    ids = list(people)
+    assessments: dict[int, list[Assessment]] = defaultdict(list)
+    for row in session.exec(select(Assessment).where(col(Assessment.person_id).in_(ids))).all():
+        assessments[row.person_id].append(row)
+    requests: dict[int, list[AssessmentRequest]] = defaultdict(list)
+    for request in session.exec(select(AssessmentRequest).where(col(AssessmentRequest.person_id).in_(ids))).all():
+        requests[request.person_id].append(request)
+    to_review, overdue, due_soon = [], [], []
+    for person_id, person in sorted(people.items(), key=lambda item: (item[1].family_name, item[1].given_name)):
+        name = f"{person.given_name} {person.family_name}"
+        for assessment in assessments[person_id]:
+            if assessment.status == AssessmentStatus.SENT.value:
+                to_review.append(QueueRow(person_id, name, assessment.id, assessment.sent_at.date()))  # type: ignore[union-attr]
+        state = status_from(periods=periods_by_person[person_id], assessments=assessments[person_id],
+                            requests=requests[person_id], today=today)
+        if state.due is not None:
+            row = QueueRow(person_id, name, None, state.due.due_on)
+            if state.overdue:
+                overdue.append(row)
+            elif state.due.due_on <= today + timedelta(days=DUE_SOON_DAYS):
+                due_soon.append(row)
+    return Queue(to_review, overdue, due_soon)
