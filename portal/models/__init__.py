@@ -1,6 +1,6 @@
 """Database models. Import everything here so Alembic sees the whole schema."""
 
-from portal.models.access_log import AccessAction, AccessEvent, AccessLogHead
+from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
 from portal.models.feedback import AccessibilityFeedback
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
@@ -18,7 +18,8 @@ from portal.models.rate_limit import RateLimitHit
 __all__ = [
     "AccessAction",
     "AccessEvent",
-    "AccessLogHead",
+    "AccessEventSubject",
+    "AccessLogSeal",
     "FormDraft",
     "LoginAttempt",
     "LoginSession",

@@ -18,6 +18,7 @@ from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import GrantMandateForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
 from portal.web.guard import Viewer, client_route, log_event, request_meta
+from portal.web import paging
 from portal.web.templating import render
 
 
@@ -54,20 +55,24 @@ async def home(request: Request) -> Response:
     return render(request, "client/home.html", {"viewer": viewer, "periods": periods})
 
 
-def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[access_log.ProcessingEntry]:
+def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str], before: int | None) -> access_log.ProcessingPage:
     assert viewer.subject is not None and viewer.subject.id is not None
-    entries = access_log.processed_by_others(
-        session, subject_person_id=viewer.subject.id, since=access_log.two_years_before()
+    page = access_log.processed_by_others(
+        session, subject_person_id=viewer.subject.id, since=access_log.two_years_before(), before_id=before
     )
     _log(session, viewer, meta, action="read", object_type="access_log")
-    return entries
+    return page
 
 
 @client_route(Action.VIEW_ACCESS_LOG)
 async def who_has_seen(request: Request) -> Response:
     viewer = request.state.viewer
-    entries = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request))
-    return render(request, "client/access_log.html", {"viewer": viewer, "entries": entries})
+    try:
+        before = paging.cursor(request, "before")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    page = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request), before=before)
+    return render(request, "client/access_log.html", {"viewer": viewer, "page": page, "first_page": before is None})
 
 
 def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]

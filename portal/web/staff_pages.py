@@ -2,61 +2,53 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal import access_log, db
+from portal import db
+from portal.client_list import ClientPage, client_page
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
+from portal.forms.client_search import ClientSearchForm
 from portal.forms.mandate import RecordGuardianshipForm
-from portal.models import ClientPeriod, MandateBasis, MandateScope, Person, Unit
+from portal.models import MandateBasis, MandateScope
 from portal.web import kiosk
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
+from portal.web import paging
 from portal.web.templating import render
 
 
-@dataclass(frozen=True)
-class ClientRow:
-    person_id: int
-    name: str
-    unit_name: str
-    service: str
-    ends_on: date
-
-
-def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[ClientRow]:
-    unit_ids = list(viewer.actor.staff_roles)
-    rows = session.exec(
-        select(ClientPeriod, Person, Unit)
-        .join(Person, col(Person.id) == col(ClientPeriod.person_id))
-        .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
-        .where(col(ClientPeriod.unit_id).in_(unit_ids))
-        .order_by(Person.family_name, Person.given_name)
-    ).all()
-    # One event per client shown, appended together.
-    access_log.record_many(
+def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str], search: ClientSearchForm,
+             after: int | None) -> ClientPage:
+    return client_page(
         session,
-        [event_fields(viewer.actor, meta, action="read", object_type="client_list", subject_id=person.id)
-         for _period, person, _unit in rows],
+        unit_ids=viewer.actor.staff_roles.keys(),
+        today=date.today(),
+        ended=bool(search.ended.data),
+        name_start=search.name.data or "",
+        after_period_id=after,
+        log_fields=event_fields(viewer.actor, meta, action="read", object_type="client_list", subject_id=None),
     )
-    return [
-        ClientRow(person.id, f"{person.given_name} {person.family_name}", unit.name,  # type: ignore[arg-type]
-                  period.service, period.ends_on)
-        for period, person, unit in rows
-    ]
 
 
 @staff_route(Action.STAFF_MANAGE_DEVICE)
 async def staff_home(request: Request) -> Response:
     viewer = request.state.viewer
-    clients = await db.run(request, _clients, viewer=viewer, meta=request_meta(request))
-    return render(request, "staff/home.html", {"viewer": viewer, "clients": clients})
+    search = ClientSearchForm.from_query(request)
+    try:
+        after = paging.cursor(request, "after")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    if not search.validate():
+        return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": None}, status_code=400)
+    page = await db.run(request, _clients, viewer=viewer, meta=request_meta(request), search=search, after=after)
+    return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": page,
+                                               "query": search.query_string})
 
 
 def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
