@@ -88,19 +88,23 @@ def _horizon(session: Session, now: datetime) -> datetime:
     return cutoff
 
 
-def seal_once(session: Session, *, now: datetime | None = None, batch: int = BATCH) -> Checkpoint | None:
-    """Seal the next batch of settled events; None when there is nothing to seal."""
+def seal_once(session: Session, *, now: datetime | None = None, batch: int = BATCH,
+              upto: int | None = None) -> tuple[Checkpoint | None, int | None]:
+    """Seal the next batch of settled events. Returns the checkpoint (None when
+    there was nothing to seal) and the last settled id, which a caller sealing
+    a backlog passes back so the horizon is found once, not per batch."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=SEALER_LOCK))  # type: ignore[call-overload]
     last = session.exec(select(AccessLogSeal).order_by(col(AccessLogSeal.id).desc()).limit(1)).first()
     after_id, previous_mac = (last.last_event_id, last.mac) if last else (0, GENESIS_MAC)
-    upto = session.exec(
-        select(func.max(AccessEvent.id)).where(col(AccessEvent.id) > after_id,
-                                               col(AccessEvent.occurred_at) < _horizon(session, now))
-    ).one()
     if upto is None:
-        return None
+        upto = session.exec(
+            select(func.max(AccessEvent.id)).where(col(AccessEvent.id) > after_id,
+                                                   col(AccessEvent.occurred_at) < _horizon(session, now))
+        ).one()
+    if upto is None or upto <= after_id:
+        return None, upto
     rows = session.exec(
         select(AccessEvent.id, AccessEvent.mac)
         .where(col(AccessEvent.id) > after_id, col(AccessEvent.id) <= upto)
@@ -120,7 +124,8 @@ def seal_once(session: Session, *, now: datetime | None = None, batch: int = BAT
                         events_digest=seal.events_digest, sealed_at=now)
     session.add(seal)
     session.flush()
-    return Checkpoint(seal.id, last_event_id, seal.mac, as_utc(now).isoformat(timespec="microseconds"))  # type: ignore[arg-type]
+    checkpoint = Checkpoint(seal.id, last_event_id, seal.mac, as_utc(now).isoformat(timespec="microseconds"))  # type: ignore[arg-type]
+    return checkpoint, upto
 
 
 def seal_pending(engine: Engine, *, checkpoint_path: Path | None, now: datetime | None = None,
@@ -130,10 +135,11 @@ def seal_pending(engine: Engine, *, checkpoint_path: Path | None, now: datetime 
     from portal.db import transaction
 
     written = 0
+    upto = None
     while True:
         try:
             with transaction(engine) as session:
-                checkpoint = seal_once(session, now=now, batch=batch)
+                checkpoint, upto = seal_once(session, now=now, batch=batch, upto=upto)
         except IntegrityError:
             return written  # another process sealed the same batch first: its turn
         if checkpoint is None:

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import db
-from portal.client_list import ClientPage, client_page
+from portal import client_list
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
@@ -24,8 +24,8 @@ from portal.web.templating import render
 
 
 def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str], search: ClientSearchForm,
-             after: int | None) -> ClientPage:
-    return client_page(
+             after: int | None) -> client_list.ClientPage:
+    return client_list.client_page(
         session,
         unit_ids=viewer.actor.staff_roles.keys(),
         today=date.today(),
