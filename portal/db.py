@@ -92,27 +92,49 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 @asynccontextmanager
 async def request_transaction(request: Request) -> AsyncIterator[Session]:
-    """One transaction for the rest of the request: the guard's checks and
-    every db.run of the page join it; committed when the page is done."""
+    """The session for the rest of the request: the guard's checks begin its
+    transaction and the page's first db.run commits it; whatever is still
+    pending (a page without database work) is committed at the end."""
     session = Session(request.app.state.engine, expire_on_commit=False)
     request.state.db_session = session
     try:
         yield session
-        await run_in_threadpool(session.commit)
+        if session.in_transaction() or session.dirty or session.new or session.deleted:
+            await run_in_threadpool(session.commit)
     except BaseException:
-        await run_in_threadpool(session.rollback)
+        if session.in_transaction():
+            await run_in_threadpool(session.rollback)
         raise
     finally:
         request.state.db_session = None
-        await run_in_threadpool(session.close)
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()  # holds no connection: nothing to wait for
 
 
 async def run(request: Request, work: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run one domain function off the event loop: in the request's
-    transaction when a guarded route opened one, else in its own."""
+    """Run one domain function off the event loop, in its own transaction.
+
+    On a guarded route the first call continues the transaction the guard's
+    checks began, so they and the page's work commit together. The commit is
+    made in the same thread call as the work: a transaction never waits for
+    the event loop (a template render, another request) while it holds
+    SQLite's write lock.
+    """
     shared: Session | None = getattr(request.state, "db_session", None)
     if shared is not None:
-        return await run_in_threadpool(work, shared, **kwargs)
+
+        def call_shared() -> T:
+            try:
+                result = work(shared, **kwargs)
+                shared.commit()
+                return result
+            except BaseException:
+                shared.rollback()
+                raise
+
+        return await run_in_threadpool(call_shared)
     engine: Engine = request.app.state.engine
 
     def call() -> T:

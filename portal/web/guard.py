@@ -119,7 +119,7 @@ def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
             # (db.run joins it), committed once the page has its response.
             async with db.request_transaction(request) as session:
                 outcome = await run_in_threadpool(
-                    _decide,
+                    _decide_and_settle,
                     session,
                     access=access,
                     token=request.cookies.get(sessions.COOKIE_NAMES[access.audience]),
@@ -164,6 +164,15 @@ def _refusal_response(request: Request, access: Access, refusal: Refusal) -> Res
     return render(request, "errors/403.html", status_code=403)
 
 
+def _decide_and_settle(session: Session, **kwargs: Any) -> Viewer | Refusal:
+    """Decide; a refusal (and its log event) is committed at once, in this
+    thread, so no write lock is held while the refusal page renders."""
+    outcome = _decide(session, **kwargs)
+    if isinstance(outcome, Refusal):
+        session.commit()
+    return outcome
+
+
 def _decide(
     session: Session,
     *,
@@ -206,7 +215,6 @@ def _decide(
         return Refusal("login_needed" if lookup.state is sessions.SessionState.EXPIRED else "forbidden")
 
     person, has_draft = found[1], found[2]
-    sessions.touch(record)  # writes only every TOUCH_INTERVAL
     if access.audience == "staff":
         outcome = _staff_viewer(session, access=access, record=record, person=person, path_params=path_params, meta=meta)
     else:
@@ -215,6 +223,9 @@ def _decide(
         draft = take_draft(session, vault=vault, person_id=person.id, path=path)  # type: ignore[arg-type]
         if draft is not None:
             outcome = replace(outcome, draft=draft)
+    # Last, so the (rare) write is flushed by the page's own transaction step
+    # rather than by one of the queries above; every TOUCH_INTERVAL at most.
+    sessions.touch(record)
     return outcome
 
 
