@@ -23,10 +23,11 @@ class MandateBasis(enum.StrEnum):
 
 
 class Mandate(SQLModel, table=True):
-    # Lists page through one person's mandates in id order (keyset).
+    # Keyset pages: a client's mandates newest first (principal, id); whose
+    # matters an agent may handle, and the check on every page view (agent, principal).
     __table_args__ = (
         Index("ix_mandate_principal_id", "principal_person_id", "id"),
-        Index("ix_mandate_agent_id", "agent_person_id", "id"),
+        Index("ix_mandate_agent_principal", "agent_person_id", "principal_person_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -75,10 +75,12 @@ async def who_has_seen(request: Request) -> Response:
     return render(request, "client/access_log.html", {"viewer": viewer, "page": page, "first_page": before is None})
 
 
-def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
+def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
+              before: int | None = None) -> mandate_rules.MandatePage:
     assert viewer.subject is not None and viewer.subject.id is not None
     _log(session, viewer, meta, action="read", object_type="mandate_list")
-    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
+    return mandate_rules.page_for_principal(session, principal_person_id=viewer.subject.id, vault=vault,
+                                            before_id=before)
 
 
 def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, form: GrantMandateForm) -> bool:  # type: ignore[no-untyped-def]
@@ -105,6 +107,10 @@ def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, for
 @client_route(Action.MANAGE_MANDATES)
 async def mandates(request: Request) -> Response:
     viewer = request.state.viewer
+    try:
+        before = paging.cursor(request, "before")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
     form = await GrantMandateForm.load(request)
     status = 200
     if request.method == "POST":
@@ -116,11 +122,13 @@ async def mandates(request: Request) -> Response:
                 return RedirectResponse("/settings/mandates?granted=1", status_code=303)
             form.family_name.errors = [form.name_mismatch_message()]
         status = 400
-    rows = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
+    page = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault,
+                        before=before)
     return render(
         request,
         "client/mandates.html",
-        {"viewer": viewer, "form": form, "rows": rows, "granted": request.query_params.get("granted") == "1",
+        {"viewer": viewer, "form": form, "rows": page.rows, "page": page, "first_page": before is None,
+         "granted": request.query_params.get("granted") == "1",
          "revoke_form": RevokeForm(meta={"csrf_context": form.meta.csrf_context})},
         status_code=status,
     )

@@ -51,10 +51,12 @@ async def staff_home(request: Request) -> Response:
                                                "query": search.query_string})
 
 
-def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
+def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
+            before: int | None = None) -> mandate_rules.MandatePage:
     assert viewer.subject is not None and viewer.subject.id is not None
     log_event(session, viewer.actor, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
-    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
+    return mandate_rules.page_for_principal(session, principal_person_id=viewer.subject.id, vault=vault,
+                                            before_id=before)
 
 
 def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
@@ -83,9 +85,15 @@ def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, st
 @staff_route(Action.STAFF_VIEW_CLIENT)
 async def client_page(request: Request) -> Response:
     viewer = request.state.viewer
-    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
+    try:
+        before = paging.cursor(request, "before")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    page = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault,
+                        before=before)
     form = await RecordGuardianshipForm.load(request)
-    return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form})
+    return render(request, "staff/client.html", {"viewer": viewer, "rows": page.rows, "page": page,
+                                                 "first_page": before is None, "form": form})
 
 
 @staff_route(Action.STAFF_RECORD_GUARDIANSHIP)
@@ -98,8 +106,9 @@ async def record_guardianship(request: Request) -> Response:
         if recorded:
             return RedirectResponse(f"/staff/clients/{viewer.subject.id}", status_code=303)
         form.family_name.errors = [form.name_mismatch_message()]
-    rows = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
-    return render(request, "staff/client.html", {"viewer": viewer, "rows": rows, "form": form}, status_code=400)
+    page = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
+    return render(request, "staff/client.html", {"viewer": viewer, "rows": page.rows, "page": page,
+                                                 "first_page": True, "form": form}, status_code=400)
 
 
 class DeviceForm(PortalForm):

@@ -148,7 +148,7 @@ def upgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mandate_principal_person_id'))
         batch_op.drop_index(batch_op.f('ix_mandate_agent_person_id'))
         batch_op.create_index('ix_mandate_principal_id', ['principal_person_id', 'id'], unique=False)
-        batch_op.create_index('ix_mandate_agent_id', ['agent_person_id', 'id'], unique=False)
+        batch_op.create_index('ix_mandate_agent_principal', ['agent_person_id', 'principal_person_id'], unique=False)
 
 
 def downgrade() -> None:
@@ -158,7 +158,7 @@ def downgrade() -> None:
     connection = op.get_bind()
     dialect = connection.dialect.name
     with op.batch_alter_table('mandate', schema=None) as batch_op:
-        batch_op.drop_index('ix_mandate_agent_id')
+        batch_op.drop_index('ix_mandate_agent_principal')
         batch_op.drop_index('ix_mandate_principal_id')
         batch_op.create_index(batch_op.f('ix_mandate_agent_person_id'), ['agent_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mandate_principal_person_id'), ['principal_person_id'], unique=False)
