@@ -97,15 +97,17 @@ def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
     if "Non-2xx or 3xx responses" in output:
         raise RuntimeError(f"{url} answered with errors:\n{output}")
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
-        "p50": _ms(re.search(r"^\s+50%\s+(\S+)$", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
-        "p99": _ms(re.search(r"^\s+99%\s+(\S+)$", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
-    }
+    figures = {}
+    for key, pattern in (("rps", r"Requests/sec:\s+([\d.]+)"), ("p50", r"^\s+50%\s+(\S+)$"), ("p99", r"^\s+99%\s+(\S+)$")):
+        found = re.search(pattern, output, re.MULTILINE)
+        if found is None:
+            raise RuntimeError(f"cannot read {key} from wrk's output:\n{output}")
+        figures[key] = float(found.group(1)) if key == "rps" else _ms(found.group(1))
+    return figures
 
 
 def measure(url: str, *, seconds: int, rounds: int, cookie: str = "") -> dict[str, float]:
-    wrk(url, seconds=1, cookie=cookie)  # warm-up
+    wrk(url, seconds=2, cookie=cookie)  # warm-up: first requests compile queries and templates
     runs = [wrk(url, seconds=seconds, cookie=cookie) for _ in range(rounds)]
     return {key: round(statistics.median(run[key] for run in runs), 2) for key in runs[0]}
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from portal.demo_lists import add_list_demo
 from portal.identity_code import IdentityCodeVault, validate
 from portal.models import (
     ClientPeriod,
@@ -123,4 +124,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
             created_by_person_id=ids["010280-952L"],
         )
     )
+    add_list_demo(session, vault=vault, unit=units[VERSTAS], periods=(PERIOD_STARTS, PERIOD_ENDS))
     return True

@@ -8,6 +8,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from portal.db import transaction
 from portal.demo import DEMO_PEOPLE, load_demo_data
+from portal.demo_lists import EXTRA_CLIENTS
 from portal.identity_code import IdentityCodeVault
 from portal.models import ClientPeriod, Organisation, Person, Service, StaffMembership, StaffRole, Unit
 
@@ -27,7 +28,7 @@ def test_demo_data_has_every_service_and_role(engine, demo_data) -> None:
         people = session.exec(select(Person)).all()
     assert services == {service.value for service in Service}
     assert roles == {role.value for role in StaffRole}
-    assert len(people) == len(DEMO_PEOPLE)
+    assert len(people) == len(DEMO_PEOPLE) + EXTRA_CLIENTS
 
 
 def test_identity_codes_are_stored_encrypted(engine, settings, demo_data) -> None:
