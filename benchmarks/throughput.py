@@ -98,7 +98,7 @@ def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
     if "Non-2xx or 3xx responses" in output:
         raise RuntimeError(f"{url} answered with errors:\n{output}")
     figures = {}
-    for key, pattern in (("rps", r"Requests/sec:\s+([\d.]+)"), ("p50", r"^\s+50%\s+(\S+)$"), ("p99", r"^\s+99%\s+(\S+)$")):
+    for key, pattern in (("rps", r"Requests/sec:\s+([\d.]+)"), ("p50", r"^\s+50%\s+(\S+)\s*$"), ("p99", r"^\s+99%\s+(\S+)\s*$")):
         found = re.search(pattern, output, re.MULTILINE)
         if found is None:
             raise RuntimeError(f"cannot read {key} from wrk's output:\n{output}")

@@ -57,3 +57,43 @@ def test_failed_transaction_stores_nothing(engine) -> None:
         pass
     with Session(engine) as session:
         assert session.exec(select(Organisation)).all() == []
+
+
+def test_migration_0005_keys_existing_events_and_goes_back(tmp_path) -> None:
+    """Events written before 0005 get a uid and a MAC and then verify; the
+    downgrade brings back the old columns."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from portal.access_log import verify_chain
+    from portal.db import make_engine
+    from portal.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+
+    def migrate(action, revision: str) -> None:  # type: ignore[no-untyped-def]
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            action(config, revision)
+
+    migrate(command.upgrade, "0004")
+    with engine.begin() as connection:
+        for number in range(3):
+            connection.execute(
+                text("INSERT INTO accessevent (occurred_at, actor_role, action, object_type, object_id, request_id,"
+                     " ip_address, previous_hash, row_hash) VALUES (:at, 'instructor', 'read', 'client_start_page',"
+                     " :object_id, '', '', :previous, :hash)"),
+                {"at": datetime(2026, 11, 1, 12, number, tzinfo=UTC).isoformat(sep=" "), "object_id": str(number),
+                 "previous": str(number).zfill(64), "hash": str(number + 1).zfill(64)},
+            )
+    migrate(command.upgrade, "head")
+    with Session(engine) as session:
+        result = verify_chain(session)
+    assert (result.ok, result.checked) == (True, 3)
+    migrate(command.downgrade, "0004")
+    columns = {column["name"] for column in inspect(engine).get_columns("accessevent")}
+    assert {"previous_hash", "row_hash"} <= columns and "mac" not in columns
+    engine.dispose()

@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,8 +95,8 @@ def record(
     request_id: str = "",
     ip_address: str = "",
     now: datetime | None = None,
-) -> AccessEvent:
-    """Append one event. Flushes but does not commit: the caller's commit
+) -> Appended:
+    """Append one event. Writes but does not commit: the caller's commit
     stores it together with the change it records.
 
     A read of many clients at once (a list) passes `subject_person_ids`:
@@ -124,11 +125,24 @@ def record(
         "ip_address": ip_address,
         "subject_count": len(subjects),
     }
-    event = AccessEvent(**fields, mac=event_mac(fields, subjects))
-    session.add(event)
-    session.flush()
+    fields["mac"] = event_mac(fields, subjects)
+    # One prepared INSERT ... RETURNING with parameters, not the ORM's unit
+    # of work or a statement built per call: this runs on every page view.
+    event_id = session.execute(_INSERT_EVENT, fields).scalar_one()
     if subjects:
-        session.execute(
-            insert(AccessEventSubject), [{"person_id": person_id, "event_id": event.id} for person_id in subjects]
-        )
-    return event
+        session.execute(_INSERT_SUBJECT, [{"person_id": person_id, "event_id": event_id} for person_id in subjects])
+    return Appended(event_id, fields["uid"], fields["mac"])
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What record() wrote (the row itself is never changed afterwards)."""
+
+    id: int
+    uid: str
+    mac: str
+
+
+_EVENTS = AccessEvent.__table__  # type: ignore[attr-defined]
+_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+_INSERT_SUBJECT = insert(AccessEventSubject.__table__)  # type: ignore[attr-defined]
