@@ -259,6 +259,20 @@ def test_every_list_query_uses_an_index(engine, app, demo_data) -> None:
     assert {name: found for name, found in problems.items() if found} == {}
 
 
+def test_who_has_seen_reads_its_partial_index(engine, app, demo_data) -> None:
+    """Not just any index (occurred_at would scan two years of everyone's events)."""
+    aino = factories.person_id(engine, app.state.vault, AINO)
+    statements = captured_selects(engine, lambda s: processed_by_others(s, subject_person_id=aino,
+                                                                        since=two_years_before()))
+    with engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        plan = " ".join(" ".join(str(part) for part in row) for row in connection.exec_driver_sql(
+            ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statements[0][0], statements[0][1]))
+    assert "ix_accessevent_processed_by_others" in plan, plan
+
+
 def test_a_renamed_client_moves_in_the_list(engine, app, demo_data) -> None:
     aino = factories.person_id(engine, app.state.vault, AINO)
     with transaction(engine) as session:

@@ -115,8 +115,8 @@ def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
             form_data = None
             if request.method == "POST":
                 form_data = [(key, value) for key, value in (await request.form()).multi_items() if isinstance(value, str)]
-            # The guard's checks and the page's own work share one transaction
-            # (db.run joins it), committed once the page has its response.
+            # The guard's checks and the page's own work share one transaction:
+            # the page's first db.run continues it and commits it.
             async with db.request_transaction(request) as session:
                 outcome = await run_in_threadpool(
                     _decide_and_settle,
