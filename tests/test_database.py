@@ -10,7 +10,7 @@ from portal.db import transaction
 from portal.demo import DEMO_PEOPLE, load_demo_data
 from portal.demo_lists import EXTRA_CLIENTS
 from portal.identity_code import IdentityCodeVault
-from portal.models import ClientPeriod, Organisation, Person, Service, StaffMembership, StaffRole, Unit
+from portal.models import AccessEvent, ClientPeriod, Organisation, Person, Service, StaffMembership, StaffRole, Unit
 
 
 def test_migrations_create_exactly_the_models(engine) -> None:
@@ -96,4 +96,42 @@ def test_migration_0005_keys_existing_events_and_goes_back(tmp_path) -> None:
     migrate(command.downgrade, "0004")
     columns = {column["name"] for column in inspect(engine).get_columns("accessevent")}
     assert {"previous_hash", "row_hash"} <= columns and "mac" not in columns
+    engine.dispose()
+
+
+def test_sqlite_writers_queue_in_the_process_not_in_sqlites_busy_loop(tmp_path) -> None:
+    """With SQLite's busy timeout at zero, any writer that met another's lock
+    inside SQLite would fail at once ("database is locked"). The process's
+    writer lock makes them wait their turn instead: every write lands."""
+    import threading
+
+    from sqlalchemy import event
+
+    from portal import access_log
+    from portal.db import make_engine
+    from portal.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite3'}")
+    upgrade(engine)
+    event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout = 0"))
+    engine.dispose()  # new connections get the zero timeout
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for _ in range(25):
+                with transaction(engine) as session:
+                    session.exec(select(func.count()).select_from(Organisation)).one()  # a read first, as pages do
+                    access_log.record(session, action="read", object_type="client_start_page")
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 200
     engine.dispose()
