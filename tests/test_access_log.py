@@ -406,3 +406,13 @@ if POSTGRES_URL:
         assert seal(postgres_engine, None) == 1
         result = verify(postgres_engine)
         assert (result.ok, result.checked, result.sealed) == (True, 2, 2)
+
+
+def test_record_many_appends_each_event(engine) -> None:
+    from portal.access_log import record_many
+
+    with transaction(engine) as session:
+        appended = record_many(session, [{"action": "read", "object_type": "client_start_page", "object_id": str(n)}
+                                         for n in range(3)], now=NOW)
+    assert len({event.id for event in appended}) == 3
+    assert verify(engine).checked == 3

@@ -4,7 +4,7 @@ into a keyed chain, verifying it, and reading it for the client.
 See the README ("The access log") for the design.
 """
 
-from portal.access_log.events import record
+from portal.access_log.events import record, record_many
 from portal.access_log.keys import configure
 from portal.access_log.processing import (
     PAGE_SIZE,
@@ -27,6 +27,7 @@ __all__ = [
     "configure",
     "processed_by_others",
     "record",
+    "record_many",
     "seal_pending",
     "two_years_before",
     "verify_chain",

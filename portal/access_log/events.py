@@ -146,3 +146,10 @@ class Appended:
 _EVENTS = AccessEvent.__table__  # type: ignore[attr-defined]
 _INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 _INSERT_SUBJECT = insert(AccessEventSubject.__table__)  # type: ignore[attr-defined]
+
+
+def record_many(session: Session, events: Sequence[Mapping[str, Any]], *, now: datetime | None = None) -> list[Appended]:
+    """Append several events (keyword arguments of `record` each). Kept for
+    callers of the old API; a read of many clients is one event with
+    `subject_person_ids` instead."""
+    return [record(session, **event, now=now) for event in events]
