@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from portal import access_log
 from portal.db import make_engine
 from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
@@ -62,15 +64,33 @@ def mandate_source(settings: Settings) -> MandateSource:
     return DatabaseMandates()
 
 
+async def _seal_periodically(engine: Any, settings: Settings) -> None:
+    """Seal the access log every few seconds (see portal.access_log.seals)."""
+    while True:
+        await asyncio.sleep(settings.access_log_seal_seconds)
+        try:
+            await asyncio.to_thread(access_log.seal_pending, engine, checkpoint_path=settings.checkpoint_path)
+        except Exception:  # a database hiccup: try again next round, never stop sealing
+            logging.getLogger("portal.access_log").exception("sealing the access log failed")
+
+
 def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.check()
     assessment_library = load_library()  # refuses to start on invalid or changed content
+    access_log.configure(settings.access_log_key)
     engine = make_engine(settings.database_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        sealer = None
+        if settings.access_log_seal_seconds > 0:
+            sealer = asyncio.create_task(_seal_periodically(engine, settings))
         yield
+        if sealer is not None:
+            sealer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sealer
         engine.dispose()
 
     routes = [

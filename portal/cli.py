@@ -89,18 +89,26 @@ def cmd_translations(_settings: Settings, args: argparse.Namespace) -> None:
         sys.exit(1 if failed else 0)
 
 
-def cmd_access_log(settings: Settings, _args: argparse.Namespace) -> None:
+def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
     from sqlmodel import Session
 
-    from portal.access_log import verify_chain
+    from portal import access_log
     from portal.db import make_engine
 
+    access_log.configure(settings.access_log_key)
     engine = make_engine(settings.database_url)
+    if args.action == "seal":
+        written = access_log.seal_pending(engine, checkpoint_path=settings.checkpoint_path)
+        engine.dispose()
+        print(f"Access log: {written} new seals.")
+        return
+    checkpoints = Path(args.checkpoints) if args.checkpoints else settings.checkpoint_path
     with Session(engine) as session:
-        result = verify_chain(session)
+        result = access_log.verify_chain(session, checkpoints=checkpoints)
     engine.dispose()
     if result.ok:
-        print(f"Access log verified: {result.checked} events, chain intact.")
+        print(f"Access log verified: {result.checked} events, chain intact "
+              f"({result.sealed} sealed in {result.seals} seals, {result.checkpoints} checkpoints).")
     elif result.first_broken_id is None:
         print(f"Access log broken: {result.problem}.")
     else:
@@ -165,8 +173,9 @@ def main(argv: list[str] | None = None) -> None:
     translate.add_argument("action", choices=["update", "check"])
     translate.set_defaults(handler=cmd_translations)
 
-    access_log = commands.add_parser("access-log", help="check that the access log is intact")
-    access_log.add_argument("action", choices=["verify"])
+    access_log = commands.add_parser("access-log", help="seal the access log, or check that it is intact")
+    access_log.add_argument("action", choices=["verify", "seal"])
+    access_log.add_argument("--checkpoints", help="the signed checkpoint file (default: the configured one)")
     access_log.set_defaults(handler=cmd_access_log)
 
     oidc_keys = commands.add_parser("oidc-keys", help="show or rotate the portal's OpenID Connect keys")

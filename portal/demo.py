@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from portal import demo_plans_week
 from portal.assessment.demo import load_assessment_demo
+from portal.demo_lists import add_list_demo
 from portal.identity_code import IdentityCodeVault, validate
 from portal.models import (
     ClientPeriod,
@@ -129,4 +130,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     demo_plans_week.load(session, people=ids, units=units)
     add_waiting_mandate(session, vault=vault, ids=ids)
     load_assessment_demo(session, person_ids=ids, period_starts=PERIOD_STARTS)
+    add_list_demo(session, vault=vault, unit=units[VERSTAS], periods=(PERIOD_STARTS, PERIOD_ENDS))
     return True

@@ -13,6 +13,7 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DEVELOPMENT_SECRET_KEY = "development-secret-key-do-not-use-in-production"
 DEVELOPMENT_IDENTITY_KEY = "development-identity-key-do-not-use-in-production"
 DEVELOPMENT_OIDC_SECRET = "development-oidc-secret"
+DEVELOPMENT_ACCESS_LOG_KEY = "development-access-log-key-do-not-use-in-production"
 
 # eIDAS levels of assurance; the portal accepts substantial and high.
 LOA_LOW = "http://eidas.europa.eu/LoA/low"
@@ -69,6 +70,12 @@ class Settings:
     database_url: str = "sqlite:///var/portal.sqlite3"
     secret_key: str = DEVELOPMENT_SECRET_KEY
     identity_key: str = DEVELOPMENT_IDENTITY_KEY
+    # Keys the access log's MACs and seals; never stored in the database.
+    access_log_key: str = DEVELOPMENT_ACCESS_LOG_KEY
+    # Signed checkpoints of the sealed chain's head, one JSON line each
+    # (default: data_dir/access-log-checkpoints.jsonl); ship it elsewhere.
+    access_log_checkpoints: Path | None = None
+    access_log_seal_seconds: float = 2.0  # 0: no sealer in this process
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -141,6 +148,10 @@ class Settings:
         return f"{self.base_url}/.well-known/jwks.json"
 
     @property
+    def checkpoint_path(self) -> Path:
+        return self.access_log_checkpoints or self.data_dir / "access-log-checkpoints.jsonl"
+
+    @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
 
@@ -153,6 +164,13 @@ class Settings:
             database_url=env.get("PORTAL_DATABASE_URL", defaults.database_url),
             secret_key=env.get("PORTAL_SECRET_KEY", defaults.secret_key),
             identity_key=env.get("PORTAL_IDENTITY_KEY", defaults.identity_key),
+            access_log_key=env.get("PORTAL_ACCESS_LOG_KEY", defaults.access_log_key),
+            access_log_checkpoints=(
+                Path(env["PORTAL_ACCESS_LOG_CHECKPOINTS"]) if env.get("PORTAL_ACCESS_LOG_CHECKPOINTS") else None
+            ),
+            access_log_seal_seconds=float(
+                env.get("PORTAL_ACCESS_LOG_SEAL_SECONDS", defaults.access_log_seal_seconds)
+            ),
             base_url=env.get("PORTAL_BASE_URL", defaults.base_url).rstrip("/"),
             host=env.get("PORTAL_HOST", defaults.host),
             port=int(env.get("PORT") or env.get("PORTAL_PORT") or defaults.port),
@@ -208,6 +226,8 @@ class Settings:
             raise SettingsError("Set PORTAL_SECRET_KEY to a random value of 32 characters or more.")
         if self.identity_key == DEVELOPMENT_IDENTITY_KEY or len(self.identity_key) < 32:
             raise SettingsError("Set PORTAL_IDENTITY_KEY to a random value of 32 characters or more.")
+        if self.access_log_key == DEVELOPMENT_ACCESS_LOG_KEY or len(self.access_log_key) < 32:
+            raise SettingsError("Set PORTAL_ACCESS_LOG_KEY to a random value of 32 characters or more.")
         if self.test_idp:
             raise SettingsError("The test identity provider must be off in production.")
         if not self.client_oidc_discovery_url or not self.staff_oidc_discovery_url:

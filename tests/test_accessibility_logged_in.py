@@ -98,13 +98,30 @@ def phone_problems(driver) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 CLIENT_PAGES = ["/home", "/access-log", "/settings/mandates", "/session"]
-STAFF_PAGES = ["/staff", "/staff/device", "/staff/session"]
+# The client list: current clients, ended ones, a search, and a search with an error (400).
+STAFF_PAGES = ["/staff", "/staff?ended=y", "/staff?name=virt", "/staff?name=" + "a" * 101, "/staff/device",
+               "/staff/session"]
 
 
 @pytest.mark.parametrize("path", CLIENT_PAGES)
 def test_client_pages(driver, portal, path) -> None:
     sign_in(driver, portal, AINO)
     check_everywhere(driver, portal, path)
+
+
+def test_older_events_page(driver, portal) -> None:
+    """The demo has a year of staff reads of Aino: "who has seen" has a second page."""
+    sign_in(driver, portal, AINO)
+    driver.get(f"{portal.url}/access-log")
+    older = driver.find_element(By.CSS_SELECTOR, "main .pager a").get_attribute("href")
+    check_everywhere(driver, portal, older.removeprefix(portal.url))
+
+
+def test_staff_list_second_page(driver, portal) -> None:
+    sign_in(driver, portal, SANNA, staff=True)
+    driver.get(f"{portal.url}/staff")
+    following = driver.find_element(By.CSS_SELECTOR, "main .pager a").get_attribute("href")
+    check_everywhere(driver, portal, following.removeprefix(portal.url))
 
 
 def test_client_mandate_form_with_errors(driver, portal) -> None:

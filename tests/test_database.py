@@ -8,8 +8,9 @@ from sqlmodel import Session, SQLModel, func, select
 
 from portal.db import transaction
 from portal.demo import DEMO_PEOPLE, load_demo_data
+from portal.demo_lists import EXTRA_CLIENTS
 from portal.identity_code import IdentityCodeVault
-from portal.models import ClientPeriod, Organisation, Person, Service, StaffMembership, StaffRole, Unit
+from portal.models import AccessEvent, ClientPeriod, Organisation, Person, Service, StaffMembership, StaffRole, Unit
 
 
 def test_migrations_create_exactly_the_models(engine) -> None:
@@ -27,7 +28,7 @@ def test_demo_data_has_every_service_and_role(engine, demo_data) -> None:
         people = session.exec(select(Person)).all()
     assert services == {service.value for service in Service}
     assert roles == {role.value for role in StaffRole}
-    assert len(people) == len(DEMO_PEOPLE) + 1  # and Kalle, whose mandate waits for his first login
+    assert len(people) == len(DEMO_PEOPLE) + EXTRA_CLIENTS + 1  # and Kalle, whose mandate waits for his first login
 
 
 def test_identity_codes_are_stored_encrypted(engine, settings, demo_data) -> None:
@@ -56,3 +57,81 @@ def test_failed_transaction_stores_nothing(engine) -> None:
         pass
     with Session(engine) as session:
         assert session.exec(select(Organisation)).all() == []
+
+
+def test_migration_0005_keys_existing_events_and_goes_back(tmp_path) -> None:
+    """Events written before 0005 get a uid and a MAC and then verify; the
+    downgrade brings back the old columns."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from portal.access_log import verify_chain
+    from portal.db import make_engine
+    from portal.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+
+    def migrate(action, revision: str) -> None:  # type: ignore[no-untyped-def]
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            action(config, revision)
+
+    migrate(command.upgrade, "0004")
+    with engine.begin() as connection:
+        for number in range(3):
+            connection.execute(
+                text("INSERT INTO accessevent (occurred_at, actor_role, action, object_type, object_id, request_id,"
+                     " ip_address, previous_hash, row_hash) VALUES (:at, 'instructor', 'read', 'client_start_page',"
+                     " :object_id, '', '', :previous, :hash)"),
+                {"at": datetime(2026, 11, 1, 12, number, tzinfo=UTC).isoformat(sep=" "), "object_id": str(number),
+                 "previous": str(number).zfill(64), "hash": str(number + 1).zfill(64)},
+            )
+    migrate(command.upgrade, "head")
+    with Session(engine) as session:
+        result = verify_chain(session)
+    assert (result.ok, result.checked) == (True, 3)
+    migrate(command.downgrade, "0004")
+    columns = {column["name"] for column in inspect(engine).get_columns("accessevent")}
+    assert {"previous_hash", "row_hash"} <= columns and "mac" not in columns
+    engine.dispose()
+
+
+def test_sqlite_writers_queue_in_the_process_not_in_sqlites_busy_loop(tmp_path) -> None:
+    """With SQLite's busy timeout at zero, any writer that met another's lock
+    inside SQLite would fail at once ("database is locked"). The process's
+    writer lock makes them wait their turn instead: every write lands."""
+    import threading
+
+    from sqlalchemy import event
+
+    from portal import access_log
+    from portal.db import make_engine
+    from portal.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite3'}")
+    upgrade(engine)
+    event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout = 0"))
+    engine.dispose()  # new connections get the zero timeout
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for _ in range(25):
+                with transaction(engine) as session:
+                    session.exec(select(func.count()).select_from(Organisation)).one()  # a read first, as pages do
+                    access_log.record(session, action="read", object_type="client_start_page")
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 200
+    engine.dispose()

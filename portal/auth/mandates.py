@@ -41,13 +41,17 @@ def _in_force(today: date):  # type: ignore[no-untyped-def]
 class DatabaseMandates:
     """Mandates granted in the portal or recorded by staff."""
 
-    def for_agent(self, session: Session, *, agent_person_id: int, today: date) -> list[ActiveMandate]:
-        rows = session.exec(
+    def for_agent(self, session: Session, *, agent_person_id: int, today: date,
+                  principal_ids: list[int] | None = None) -> list[ActiveMandate]:
+        query = (
             select(Mandate, Person)
             .join(Person, col(Person.id) == col(Mandate.principal_person_id))
             .where(Mandate.agent_person_id == agent_person_id, *_in_force(today))
             .order_by(Person.family_name, Person.given_name, Mandate.id)
-        ).all()
+        )
+        if principal_ids is not None:
+            query = query.where(col(Mandate.principal_person_id).in_(principal_ids))
+        rows = session.exec(query).all()
         best: dict[int, ActiveMandate] = {}
         for mandate, principal in rows:
             current = best.get(principal.id)  # type: ignore[arg-type]
@@ -61,10 +65,34 @@ class DatabaseMandates:
                 )
         return list(best.values())
 
+    def between(self, session: Session, *, agent_person_id: int, principal_person_id: int,
+                today: date) -> ActiveMandate | None:
+        found = self.for_agent(session, agent_person_id=agent_person_id, today=today,
+                               principal_ids=[principal_person_id])
+        return found[0] if found else None
+
+    def principals_page(self, session: Session, *, agent_person_id: int, today: date,
+                        after_principal_id: int | None, page_size: int) -> list[int]:
+        """Up to page_size + 1 principals, in id order after the cursor
+        (keyset on ix_mandate_agent_principal)."""
+        query = (
+            select(Mandate.principal_person_id)
+            .where(Mandate.agent_person_id == agent_person_id, *_in_force(today))
+            .distinct()
+            .order_by(col(Mandate.principal_person_id))
+            .limit(page_size + 1)
+        )
+        if after_principal_id is not None:
+            query = query.where(col(Mandate.principal_person_id) > after_principal_id)
+        return list(session.exec(query).all())
+
 
 def mandate_for(
     source: MandateSource, session: Session, *, agent_person_id: int, principal_person_id: int, today: date
 ) -> ActiveMandate | None:
+    if isinstance(source, DatabaseMandates):  # one indexed lookup, not all of the agent's mandates
+        return source.between(session, agent_person_id=agent_person_id, principal_person_id=principal_person_id,
+                              today=today)
     for mandate in source.for_agent(session, agent_person_id=agent_person_id, today=today):
         if mandate.principal_person_id == principal_person_id:
             return mandate
@@ -231,3 +259,62 @@ def revoke(session: Session, *, mandate_id: int, principal_person_id: int, now: 
         mandate.revoked_at = now
         session.add(mandate)
     return mandate
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ChoicePage:
+    mandates: list[ActiveMandate]
+    next_after: int | None  # the principal id to continue after, None on the last page
+
+
+def choices_page(source: MandateSource, session: Session, *, agent_person_id: int, today: date,
+                 after_principal_id: int | None = None, page_size: int = PAGE_SIZE) -> ChoicePage:
+    """Whose matters the agent may handle, a page at a time (in principal id order)."""
+    if isinstance(source, DatabaseMandates):
+        ids = source.principals_page(session, agent_person_id=agent_person_id, today=today,
+                                     after_principal_id=after_principal_id, page_size=page_size)
+        mandates = source.for_agent(session, agent_person_id=agent_person_id, today=today,
+                                    principal_ids=ids[:page_size]) if ids else []
+        more = len(ids) > page_size
+        return ChoicePage(mandates, ids[page_size - 1] if more else None)
+    # An outside source (Suomi.fi) answers with the whole list: page it here.
+    every = sorted(source.for_agent(session, agent_person_id=agent_person_id, today=today),
+                   key=lambda mandate: mandate.principal_person_id)
+    rest = [m for m in every if after_principal_id is None or m.principal_person_id > after_principal_id]
+    return ChoicePage(rest[:page_size], rest[page_size - 1].principal_person_id if len(rest) > page_size else None)
+
+
+@dataclass(frozen=True)
+class MandatePage:
+    rows: list[MandateRow]
+    next_before: int | None  # the mandate id to continue before, None on the last page
+
+
+def page_for_principal(session: Session, *, principal_person_id: int, vault: IdentityCodeVault,
+                       before_id: int | None = None, page_size: int = PAGE_SIZE) -> MandatePage:
+    """The client's mandates, newest first, a page at a time (keyset on
+    ix_mandate_principal_id); only the agent's name and masked code are read."""
+    query = (
+        select(Mandate, Person.given_name, Person.family_name, Person.identity_code_cipher)
+        .join(Person, col(Person.id) == col(Mandate.agent_person_id))
+        .where(Mandate.principal_person_id == principal_person_id)
+        .order_by(col(Mandate.id).desc())
+        .limit(page_size + 1)
+    )
+    if before_id is not None:
+        query = query.where(col(Mandate.id) < before_id)
+    found = session.exec(query).all()
+    rows = [
+        MandateRow(mandate,
+                   # The typed name until the agent's login has checked it: a
+                   # known person's real name is not revealed to the granter.
+                   f"{mandate.agent_given_name} {mandate.agent_family_name}" if mandate.agent_family_name
+                   else f"{given} {family}",
+                   "" if mandate.public_guardian else masked(vault.decrypt(cipher)))
+        for mandate, given, family, cipher in found[:page_size]
+    ]
+    more = len(found) > page_size
+    return MandatePage(rows, rows[-1].mandate.id if more else None)

@@ -89,10 +89,15 @@ def start(
 def find(session: Session, *, token: str | None, audience: str, now: datetime | None = None) -> SessionLookup:
     if not token:
         return SessionLookup(SessionState.MISSING)
-    now = now or now_utc()
     record = session.exec(select(LoginSession).where(LoginSession.token_hash == token_hash(token))).first()
+    return classify(record, audience=audience, now=now)
+
+
+def classify(record: LoginSession | None, *, audience: str, now: datetime | None = None) -> SessionLookup:
+    """The state of a session record already read (None: no such session)."""
     if record is None:
         return SessionLookup(SessionState.MISSING)
+    now = now or now_utc()
     if record.audience != audience:
         return SessionLookup(SessionState.WRONG_AUDIENCE, record)
     if record.revoked_at is not None:

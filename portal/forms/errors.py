@@ -23,6 +23,7 @@ CHOOSE_SCOPE = _l("Valitse, mitä henkilö saa tehdä.")
 DATE_FORMAT = _l("Kirjoita päivämäärä muodossa 31.12.2027.")
 DATE_IN_PAST = _l("Päivämäärä ei voi olla menneisyydessä.")
 CHOOSE_PERSON = _l("Valitse henkilö.")
+SEARCH_TOO_LONG = _l("Kirjoita enintään 100 merkkiä.")
 
 # The test identity provider's sign-in form.
 CHOOSE_PERSON_OR_CODE = _l("Valitse henkilö tai kirjoita henkilö\u00adtunnus.")

@@ -1,6 +1,6 @@
 """Database models. Import everything here so Alembic sees the whole schema."""
 
-from portal.models.access_log import AccessAction, AccessEvent, AccessLogHead
+from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
 from portal.models.assessment import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, Occasion
 from portal.models.feedback import AccessibilityFeedback
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
@@ -42,7 +42,8 @@ __all__ = [
     "SlotChange",
     "AccessAction",
     "AccessEvent",
-    "AccessLogHead",
+    "AccessEventSubject",
+    "AccessLogSeal",
     "Assessment",
     "AssessmentAnswer",
     "AssessmentRequest",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from portal.models.feedback import utc_now
@@ -22,9 +23,16 @@ class MandateBasis(enum.StrEnum):
 
 
 class Mandate(SQLModel, table=True):
+    # Keyset pages: a client's mandates newest first (principal, id); whose
+    # matters an agent may handle, and the check on every page view (agent, principal).
+    __table_args__ = (
+        Index("ix_mandate_principal_id", "principal_person_id", "id"),
+        Index("ix_mandate_agent_principal", "agent_person_id", "principal_person_id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
-    principal_person_id: int = Field(foreign_key="person.id", index=True)
-    agent_person_id: int = Field(foreign_key="person.id", index=True)
+    principal_person_id: int = Field(foreign_key="person.id")
+    agent_person_id: int = Field(foreign_key="person.id")
     scope: str = Field(max_length=10)  # a MandateScope value
     basis: str = Field(max_length=20)  # a MandateBasis value
     public_guardian: bool = False  # yleinen edunvalvoja: identity code never shown

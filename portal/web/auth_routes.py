@@ -13,13 +13,13 @@ from sqlmodel import Session, select
 
 from portal import access_log, db, rate_limit
 from portal.auth import login, sessions
-from portal.auth.mandates import MandateSource, mandate_for
+from portal.auth.mandates import ChoicePage, MandateSource, choices_page, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
 from portal.auth.tokens import what_helps
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm, csrf
 from portal.models import ClientPeriod, LoginSession
-from portal.web import kiosk
+from portal.web import kiosk, paging
 from portal.web.ids import parse_id
 from portal.web.guard import client_route, public, request_meta, staff_route
 from portal.web.system import local_path
@@ -236,17 +236,21 @@ async def staff_logged_out(request: Request) -> Response:
 # Choosing whose matters to handle --------------------------------------------
 
 
-def _choices(session: Session, *, person_id: int, mandates: MandateSource) -> tuple[bool, list]:
-    is_client = session.exec(select(ClientPeriod).where(ClientPeriod.person_id == person_id)).first() is not None
-    return is_client, mandates.for_agent(session, agent_person_id=person_id, today=date.today())
+def _is_client(session: Session, *, person_id: int) -> bool:
+    return session.exec(select(ClientPeriod.id).where(ClientPeriod.person_id == person_id).limit(1)).first() is not None
+
+
+def _choices(session: Session, *, person_id: int, mandates: MandateSource,
+             after: int | None = None) -> tuple[bool, ChoicePage]:
+    page = choices_page(mandates, session, agent_person_id=person_id, today=date.today(), after_principal_id=after)
+    return _is_client(session, person_id=person_id), page
 
 
 def _choose(
     session: Session, *, session_id: int, person_id: int, principal_id: int, mandates: MandateSource, meta: dict[str, str]
 ) -> str | None:
     """Switch whose matters the session handles; the new cookie value, or None if not allowed."""
-    is_client, _ = _choices(session, person_id=person_id, mandates=mandates)
-    allowed = (principal_id == person_id and is_client) or mandate_for(
+    allowed = (principal_id == person_id and _is_client(session, person_id=person_id)) or mandate_for(
         mandates, session, agent_person_id=person_id, principal_person_id=principal_id, today=date.today()
     ) is not None
     if not allowed:
@@ -284,11 +288,17 @@ async def choose(request: Request) -> Response:
         response = RedirectResponse("/home", status_code=303)
         _set_cookie(request, response, sessions.COOKIE_NAMES["client"], token)
         return response
-    is_client, mandates = await db.run(
-        request, _choices, person_id=viewer.person.id, mandates=request.app.state.mandates
+    try:
+        after = paging.cursor(request, "after")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    is_client, page = await db.run(
+        request, _choices, person_id=viewer.person.id, mandates=request.app.state.mandates, after=after
     )
     return render(
-        request, "auth/choose.html", {"form": form, "is_client": is_client, "mandates": mandates, "viewer": viewer}
+        request, "auth/choose.html",
+        {"form": form, "is_client": is_client, "mandates": page.mandates, "page": page, "first_page": after is None,
+         "viewer": viewer},
     )
 
 

@@ -20,6 +20,7 @@ from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
 from portal.schedule import calendar_days, start_page
 from portal.web import assessment_pages
 from portal.web.guard import Viewer, client_route, log_event, request_meta
+from portal.web import paging
 from portal.web.templating import render
 
 
@@ -63,26 +64,32 @@ async def home(request: Request) -> Response:
     })
 
 
-def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[access_log.ProcessingEntry]:
+def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str], before: int | None) -> access_log.ProcessingPage:
     assert viewer.subject is not None and viewer.subject.id is not None
-    entries = access_log.processed_by_others(
-        session, subject_person_id=viewer.subject.id, since=access_log.two_years_before()
+    page = access_log.processed_by_others(
+        session, subject_person_id=viewer.subject.id, since=access_log.two_years_before(), before_id=before
     )
     _log(session, viewer, meta, action="read", object_type="access_log")
-    return entries
+    return page
 
 
 @client_route(Action.VIEW_ACCESS_LOG)
 async def who_has_seen(request: Request) -> Response:
     viewer = request.state.viewer
-    entries = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request))
-    return render(request, "client/access_log.html", {"viewer": viewer, "entries": entries})
+    try:
+        before = paging.cursor(request, "before")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    page = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request), before=before)
+    return render(request, "client/access_log.html", {"viewer": viewer, "page": page, "first_page": before is None})
 
 
-def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> list[mandate_rules.MandateRow]:  # type: ignore[no-untyped-def]
+def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
+              before: int | None = None) -> mandate_rules.MandatePage:
     assert viewer.subject is not None and viewer.subject.id is not None
     _log(session, viewer, meta, action="read", object_type="mandate_list")
-    return mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault)
+    return mandate_rules.page_for_principal(session, principal_person_id=viewer.subject.id, vault=vault,
+                                            before_id=before)
 
 
 def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, form: GrantMandateForm,  # type: ignore[no-untyped-def]
@@ -114,6 +121,10 @@ def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, for
 @client_route(Action.MANAGE_MANDATES)
 async def mandates(request: Request) -> Response:
     viewer = request.state.viewer
+    try:
+        before = paging.cursor(request, "before")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
     form = await GrantMandateForm.load(request)
     status = 200
     if request.method == "POST":
@@ -128,11 +139,13 @@ async def mandates(request: Request) -> Response:
                 return render(request, "errors/429.html", status_code=429)
             form.identity_code.errors = [form.own_code_message()]
         status = 400
-    rows = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
+    page = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault,
+                        before=before)
     return render(
         request,
         "client/mandates.html",
-        {"viewer": viewer, "form": form, "rows": rows, "granted": request.query_params.get("granted") == "1",
+        {"viewer": viewer, "form": form, "rows": page.rows, "page": page, "first_page": before is None,
+         "granted": request.query_params.get("granted") == "1",
          "revoke_form": RevokeForm(meta={"csrf_context": form.meta.csrf_context})},
         status_code=status,
     )

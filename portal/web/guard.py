@@ -16,7 +16,9 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -145,22 +147,25 @@ def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
                 if not csrf.matches(request.app.state.settings.secret_key, request.state.csrf_seed,
                                     dict(form_data).get("csrf_token")):
                     form_data = []  # not this browser's form: nothing of it is kept
-            outcome = await db.run(
-                request,
-                _decide,
-                access=access,
-                token=request.cookies.get(sessions.COOKIE_NAMES[access.audience]),
-                path=request.url.path,
-                path_params=dict(request.path_params),
-                form_data=form_data,
-                mandates=request.app.state.mandates,
-                vault=request.app.state.vault,
-                meta=request_meta(request),
-            )
-            if isinstance(outcome, Viewer):
-                request.state.viewer = outcome
-                return await endpoint(request)
-            return _refusal_response(request, access, outcome)
+            # The guard's checks and the page's own work share one transaction:
+            # the page's first db.run continues it and commits it.
+            async with db.request_transaction(request) as session:
+                outcome = await run_in_threadpool(
+                    _decide_and_settle,
+                    session,
+                    access=access,
+                    token=request.cookies.get(sessions.COOKIE_NAMES[access.audience]),
+                    path=request.url.path,
+                    path_params=dict(request.path_params),
+                    form_data=form_data,
+                    mandates=request.app.state.mandates,
+                    vault=request.app.state.vault,
+                    meta=request_meta(request),
+                )
+                if isinstance(outcome, Viewer):
+                    request.state.viewer = outcome
+                    return await endpoint(request)
+                return _refusal_response(request, access, outcome)
 
         guarded.access = access  # type: ignore[attr-defined]
         return guarded
@@ -191,6 +196,15 @@ def _refusal_response(request: Request, access: Access, refusal: Refusal) -> Res
     return render(request, "errors/403.html", status_code=403)
 
 
+def _decide_and_settle(session: Session, **kwargs: Any) -> Viewer | Refusal:
+    """Decide; a refusal (and its log event) is committed at once, in this
+    thread, so no write lock is held while the refusal page renders."""
+    outcome = _decide(session, **kwargs)
+    if isinstance(outcome, Refusal):
+        session.commit()
+    return outcome
+
+
 def _decide(
     session: Session,
     *,
@@ -203,12 +217,21 @@ def _decide(
     vault: Any,
     meta: dict[str, str],
 ) -> Viewer | Refusal:
-    lookup = sessions.find(session, token=token, audience=access.audience)
+    # One query: the session, its person, and whether a form was kept for this page.
+    found = None
+    if token:
+        kept = exists().where(col(FormDraft.person_id) == col(LoginSession.person_id), col(FormDraft.path) == path)
+        found = session.exec(
+            select(LoginSession, Person, kept)
+            .join(Person, col(Person.id) == col(LoginSession.person_id))
+            .where(LoginSession.token_hash == sessions.token_hash(token))
+        ).first()
+    lookup = sessions.classify(found[0] if found else None, audience=access.audience)
     if lookup.state is sessions.SessionState.MISSING:
         access_log.record(session, action="refused", object_type="route_without_session", **meta)
         return Refusal("login_needed")
     record = lookup.record
-    assert record is not None
+    assert record is not None and found is not None
     if lookup.state is not sessions.SessionState.ACTIVE:
         access_log.record(
             session,
@@ -224,18 +247,18 @@ def _decide(
             return Refusal("draft_saved")
         return Refusal("login_needed" if lookup.state is sessions.SessionState.EXPIRED else "forbidden")
 
-    person = session.get(Person, record.person_id)
-    assert person is not None
-    sessions.touch(record)
-    session.add(record)
+    person, has_draft = found[1], found[2]
     if access.audience == "staff":
         outcome = _staff_viewer(session, access=access, record=record, person=person, path_params=path_params, meta=meta)
     else:
         outcome = _client_viewer(session, access=access, record=record, person=person, mandates=mandates, meta=meta)
-    if isinstance(outcome, Viewer) and form_data is None:
+    if isinstance(outcome, Viewer) and form_data is None and has_draft:
         draft = take_draft(session, vault=vault, person_id=person.id, path=path)  # type: ignore[arg-type]
         if draft is not None:
             outcome = replace(outcome, draft=draft)
+    # Last, so the (rare) write is flushed by the page's own transaction step
+    # rather than by one of the queries above; every TOUCH_INTERVAL at most.
+    sessions.touch(record)
     return outcome
 
 
@@ -275,14 +298,15 @@ def _client_viewer(
             return Refusal("forbidden")
         footing = mandate.scope
     actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing)  # type: ignore[arg-type]
-    subject = session.get(Person, subject_id) if subject_id is not None else None
+    subject = person if subject_id == person.id else session.get(Person, subject_id) if subject_id is not None else None
     viewer = Viewer(actor, person, subject, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
     if not access.needs_subject:
         return viewer
     if subject_id is None:
         return Refusal("choose")
     assert access.action is not None
-    if not can(actor, access.action, Subject(subject_id, unit_ids_of_client(session, subject_id))):
+    # A client's permissions do not depend on units: no query for them here.
+    if not can(actor, access.action, Subject(subject_id)):
         log_event(session, actor, meta, action="refused", object_type=access.action.value, subject_id=subject_id)
         return Refusal("forbidden")
     return viewer

@@ -5,84 +5,84 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import access_log, db
+from portal import client_list
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action, Subject, can
 from portal.forms import CsrfRefused, PortalForm
+from portal.forms.client_search import ClientSearchForm
 from portal.forms.mandate import RecordGuardianshipForm
-from portal.models import ClientPeriod, MandateBasis, MandateScope, Person, Unit
+from portal.models import MandateBasis, MandateScope
 from portal.auth.sessions import now_utc
 from portal.schedule import calendar_days, start_page
-from portal.web import kiosk
+from portal.web import kiosk, paging
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route, unit_ids_of_client
 from portal.web.templating import render
 
 
-@dataclass(frozen=True)
-class ClientRow:
-    person_id: int
-    name: str
-    unit_name: str
-    service: str
-    ends_on: date
-
-
-def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[ClientRow]:
-    unit_ids = list(viewer.actor.staff_roles)
-    rows = session.exec(
-        select(ClientPeriod, Person, Unit)
-        .join(Person, col(Person.id) == col(ClientPeriod.person_id))
-        .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
-        .where(col(ClientPeriod.unit_id).in_(unit_ids))
-        .order_by(Person.family_name, Person.given_name)
-    ).all()
-    # One event per client shown, appended together.
-    access_log.record_many(
+def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str], search: ClientSearchForm,
+             after: int | None) -> client_list.ClientPage:
+    return client_list.client_page(
         session,
-        [event_fields(viewer.actor, meta, action="read", object_type="client_list", subject_id=person.id)
-         for _period, person, _unit in rows],
+        unit_ids=viewer.actor.staff_roles.keys(),
+        today=date.today(),
+        ended=bool(search.ended.data),
+        name_start=search.name.data or "",
+        after_period_id=after,
+        log_fields=event_fields(viewer.actor, meta, action="read", object_type="client_list", subject_id=None),
     )
-    return [
-        ClientRow(person.id, f"{person.given_name} {person.family_name}", unit.name,  # type: ignore[arg-type]
-                  period.service, period.ends_on)
-        for period, person, unit in rows
-    ]
 
 
-def _staff_home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[list[ClientRow], start_page.StaffStart]:
+def _staff_home(session: Session, *, viewer: Viewer, meta: dict[str, str], search: ClientSearchForm,
+                after: int | None) -> tuple[client_list.ClientPage, start_page.StaffStart]:
     today = start_page.for_staff(session, unit_ids=list(viewer.actor.staff_roles), today=calendar_days.today(),
                                  now=now_utc())
     shown = {client.person_id for group in today.groups for client in group.expected}
     shown |= {notice.person_id for notice in today.notices}
-    access_log.record_many(session, [event_fields(viewer.actor, meta, action="read", object_type="staff_start_page",
-                                                  subject_id=person_id) for person_id in sorted(shown)])
-    return _clients(session, viewer=viewer, meta=meta), today
+    if shown:  # one event for the day's list; each client shown sees it
+        access_log.record(session, **{
+            **event_fields(viewer.actor, meta, action="read", object_type="staff_start_page", subject_id=None),
+            "subject_person_ids": sorted(shown),
+        })
+    return _clients(session, viewer=viewer, meta=meta, search=search, after=after), today
 
 
 @staff_route(Action.STAFF_MANAGE_DEVICE)
 async def staff_home(request: Request) -> Response:
     viewer = request.state.viewer
-    clients, today = await db.run(request, _staff_home, viewer=viewer, meta=request_meta(request))
-    return render(request, "staff/home.html", {"viewer": viewer, "clients": clients, "today": today})
+    search = ClientSearchForm.from_query(request)
+    try:
+        after = paging.cursor(request, "after")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    if not search.validate():
+        return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": None, "today": None},
+                      status_code=400)
+    page, today = await db.run(request, _staff_home, viewer=viewer, meta=request_meta(request), search=search,
+                               after=after)
+    return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": page, "today": today,
+                                               "query": search.query_string})
 
 
 @dataclass(frozen=True)
 class ClientView:
-    mandates: list[mandate_rules.MandateRow]
+    page: mandate_rules.MandatePage
     may_record_guardianship: bool  # the form is shown only to those who may send it
 
 
-def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault) -> ClientView:  # type: ignore[no-untyped-def]
+def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
+            before: int | None = None) -> ClientView:
     assert viewer.subject is not None and viewer.subject.id is not None
     log_event(session, viewer.actor, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
     subject = Subject(viewer.subject.id, unit_ids_of_client(session, viewer.subject.id))
     return ClientView(
-        mandates=mandate_rules.for_principal(session, principal_person_id=viewer.subject.id, vault=vault),
+        page=mandate_rules.page_for_principal(session, principal_person_id=viewer.subject.id, vault=vault,
+                                              before_id=before),
         may_record_guardianship=can(viewer.actor, Action.STAFF_RECORD_GUARDIANSHIP, subject),
     )
 
@@ -113,9 +113,15 @@ def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, st
 @staff_route(Action.STAFF_VIEW_CLIENT)
 async def client_page(request: Request) -> Response:
     viewer = request.state.viewer
-    client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
+    try:
+        before = paging.cursor(request, "before")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault,
+                          before=before)
     form = await RecordGuardianshipForm.load(request)
-    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "form": form})
+    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "first_page": before is None,
+                                                 "form": form})
 
 
 @staff_route(Action.STAFF_RECORD_GUARDIANSHIP)
@@ -129,7 +135,8 @@ async def record_guardianship(request: Request) -> Response:
             return RedirectResponse(f"/staff/clients/{viewer.subject.id}", status_code=303)
         form.identity_code.errors = [form.own_code_message()]
     client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
-    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "form": form}, status_code=400)
+    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "first_page": True, "form": form},
+                  status_code=400)
 
 
 class DeviceForm(PortalForm):

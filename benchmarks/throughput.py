@@ -1,0 +1,200 @@
+"""Throughput and latency of personal pages at 16 concurrent users, against a
+hello-world served the same way, at two scales, on SQLite and PostgreSQL.
+
+For each database and scale (clients; access-log rows = 10 per client, so
+100,000 clients have 1,000,000) it builds a fresh database with
+benchmarks/generate_data.py, starts the server (benchmarks/serve.py) on
+127.0.0.1, and runs wrk (Debian package `wrk`) -t2 -c16 for a few seconds
+per page, several rounds, reporting medians:
+
+  hello     the Starlette hello-world
+  home      a client's start page /home (one access-log event per view)
+  home-off  /home with access-log writes switched off (what logging costs)
+  staff     the staff client list /staff (one event naming 50 clients)
+  seen      "who has processed my data" /access-log
+
+Run: .venv/bin/python benchmarks/throughput.py [--postgres URL] [--scales 100,100000]
+         [--seconds 5] [--rounds 3]
+The PostgreSQL database given is emptied (its public schema is dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.generate_data import generate  # noqa: E402
+from portal.auth import sessions  # noqa: E402
+from portal.db import make_engine, transaction  # noqa: E402
+from portal.identity_code import IdentityCodeVault  # noqa: E402
+from portal.migrate import upgrade  # noqa: E402
+from portal.settings import Settings  # noqa: E402
+from tests import factories  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+AINO, SANNA = "010280-952L", "300883-9617"
+CONCURRENCY = 16
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """One server process on 127.0.0.1, stopped when the block ends."""
+
+    def __init__(self, which: str, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "serve.py"), which, str(self.port)], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+
+    def __enter__(self) -> Server:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx2.get(self.url + "/", timeout=1)
+                return self
+            except httpx2.HTTPError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("the server stopped") from None
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start")
+
+    def __exit__(self, *_exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{seconds}s", "--timeout", "5s", "--latency", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    if "Non-2xx or 3xx responses" in output:
+        raise RuntimeError(f"{url} answered with errors:\n{output}")
+    figures = {}
+    for key, pattern in (("rps", r"Requests/sec:\s+([\d.]+)"), ("p50", r"^\s+50%\s+(\S+)\s*$"), ("p99", r"^\s+99%\s+(\S+)\s*$")):
+        found = re.search(pattern, output, re.MULTILINE)
+        if found is None:
+            raise RuntimeError(f"cannot read {key} from wrk's output:\n{output}")
+        figures[key] = float(found.group(1)) if key == "rps" else _ms(found.group(1))
+    return figures
+
+
+def measure(url: str, *, seconds: int, rounds: int, cookie: str = "") -> dict[str, float]:
+    wrk(url, seconds=2, cookie=cookie)  # warm-up: first requests compile queries and templates
+    runs = [wrk(url, seconds=seconds, cookie=cookie) for _ in range(rounds)]
+    return {key: round(statistics.median(run[key] for run in runs), 2) for key in runs[0]}
+
+
+def prepare(url: str, clients: int, folder: Path) -> dict[str, str]:
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    vault = IdentityCodeVault(Settings().identity_key)
+    built = generate(engine, vault=vault, clients=clients, events=clients * 10)
+    print(f"  data: {built}", flush=True)
+    aino = factories.person_id(engine, vault, AINO)
+    sanna = factories.person_id(engine, vault, SANNA)
+    with transaction(engine) as session:
+        client_token, _ = sessions.start(session, audience="client", person_id=aino, acting_for_person_id=aino, kiosk=False)
+        staff_token, _ = sessions.start(session, audience="staff", person_id=sanna, acting_for_person_id=None, kiosk=False)
+    engine.dispose()
+    return {"client": f"{sessions.COOKIE_NAMES['client']}={client_token}",
+            "staff": f"{sessions.COOKIE_NAMES['staff']}={staff_token}"}
+
+
+def run_scale(url: str, clients: int, *, seconds: int, rounds: int) -> dict[str, dict[str, float]]:
+    folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    if url == "sqlite":
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    cookies = prepare(url, clients, folder)
+    env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_DATA_DIR": str(folder)}
+    results = {}
+    with Server("hello", env) as server:
+        results["hello"] = measure(server.url + "/", seconds=seconds, rounds=rounds)
+    with Server("portal", env) as server:
+        results["home"] = measure(server.url + "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+        results["staff"] = measure(server.url + "/staff", seconds=seconds, rounds=rounds, cookie=cookies["staff"])
+        results["seen"] = measure(server.url + "/access-log", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+    with Server("portal-no-log", env) as server:
+        results["home-off"] = measure(server.url + "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+    verified = subprocess.run([str(Path(sys.executable).parent / "portal"), "access-log", "verify"], env=env,
+                              capture_output=True, text=True, timeout=600)
+    print(f"  verify: {verified.stdout.strip()}", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    return results
+
+
+def report(database: str, by_scale: dict[int, dict[str, dict[str, float]]]) -> None:
+    for clients, results in by_scale.items():
+        hello = results["hello"]["rps"]
+        print(f"{database}, {clients} clients:")
+        for page, figures in results.items():
+            print(f"  {page:9} {figures['rps']:8.1f} req/s  {figures['rps'] / hello:6.3f} × hello  "
+                  f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms")
+        cost = 1 - results["home"]["rps"] / results["home-off"]["rps"]
+        print(f"  logging costs {cost * 100:.1f} % of /home throughput")
+    if len(by_scale) == 2:
+        small, large = (by_scale[key] for key in sorted(by_scale))
+        for page in ("home", "staff", "seen"):
+            print(f"  {page}: p50 grows {large[page]['p50'] / small[page]['p50']:.2f}× from "
+                  f"{min(by_scale)} to {max(by_scale)} clients")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", help="a PostgreSQL URL to empty and use as well")
+    parser.add_argument("--scales", default="100,100000")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    databases = {"sqlite": "sqlite"}
+    if args.postgres:
+        databases["postgresql"] = args.postgres
+    if args.only:
+        databases = {args.only: databases[args.only]}
+    everything = {}
+    for database, url in databases.items():
+        by_scale = {}
+        for clients in (int(value) for value in args.scales.split(",")):
+            print(f"{database}, {clients} clients …", flush=True)
+            by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds)
+        report(database, by_scale)
+        everything[database] = by_scale
+    print(json.dumps(everything))
+
+
+if __name__ == "__main__":
+    main()

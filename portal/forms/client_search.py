@@ -1,0 +1,39 @@
+"""The staff client list's search: the start of a name, and whether to show
+ended service periods. A GET form: it changes nothing, so it has no token."""
+
+from __future__ import annotations
+
+from typing import Self
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length, Optional
+
+from portal.forms import PortalForm, errors
+from portal.i18n import lazy_gettext as _l
+
+
+class ClientSearchForm(PortalForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(
+        _l("Hae nimellä"),
+        description=_l("Kirjoita sukunimen alku, esimerkiksi Virt."),
+        validators=[Optional(), Length(max=100, message=errors.SEARCH_TOO_LONG)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    ended = BooleanField(_l("Näytä päättyneet asiakkuudet"))
+
+    @classmethod
+    def from_query(cls, request: Request) -> Self:
+        return cls(formdata=request.query_params)
+
+    @property
+    def query_string(self) -> str:
+        """The search without the cursor, for the next-page link."""
+        values = {"name": self.name.data or ""}
+        if self.ended.data:
+            values["ended"] = "y"
+        return urlencode({key: value for key, value in values.items() if value})
