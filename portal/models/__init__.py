@@ -13,6 +13,15 @@ from portal.models.organisation import (
     StaffRole,
     Unit,
 )
+from portal.models.money import (
+    AttendanceCorrection,
+    BenefitKind,
+    BenefitStatus,
+    MoneyKind,
+    MonthClosing,
+    PartDayRule,
+    Rate,
+)
 from portal.models.plans import Goal, GoalStatus, GoalThought, Plan
 from portal.models.rate_limit import RateLimitHit
 from portal.models.schedule import (
@@ -27,6 +36,13 @@ from portal.models.schedule import (
 )
 
 __all__ = [
+    "AttendanceCorrection",
+    "BenefitKind",
+    "BenefitStatus",
+    "MoneyKind",
+    "MonthClosing",
+    "PartDayRule",
+    "Rate",
     "AbsenceNotice",
     "AbsenceReason",
     "AttendanceMark",
