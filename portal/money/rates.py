@@ -1,0 +1,48 @@
+"""Keeping the rate table and benefit statuses: checks first, then store."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from portal.models import BenefitStatus, Rate
+from portal.money.earnings import RateRow, rate_problems
+
+
+def add_rate(session: Session, *, organisation_id: int, service: str, kind: str, amount: Decimal,
+             valid_from: date, valid_until: date | None = None, part_day: str = "full",
+             full_day_hours: Decimal = Decimal("6")) -> Rate | list[str]:
+    """Store a rate, or say why not (a negative or absurd amount, overlapping validity).
+
+    PostgreSQL refuses an overlap by itself too; this check gives SQLite the
+    same rule and the person a clear message instead of an error."""
+    new = RateRow(kind, service, amount, valid_from, valid_until, part_day, full_day_hours)
+    existing = session.exec(
+        select(Rate).where(Rate.organisation_id == organisation_id, Rate.service == service, Rate.kind == kind)
+        .with_for_update()
+    ).all()
+    problems = rate_problems(new, [RateRow(r.kind, r.service, r.amount, r.valid_from, r.valid_until) for r in existing])
+    if problems:
+        return problems
+    rate = Rate(organisation_id=organisation_id, service=service, kind=kind, amount=amount, valid_from=valid_from,
+                valid_until=valid_until, part_day=part_day, full_day_hours=full_day_hours)
+    session.add(rate)
+    session.flush()
+    return rate
+
+
+def set_benefit(session: Session, *, person_id: int, benefit: str, starts_on: date, by_person_id: int) -> BenefitStatus:
+    """A new benefit status from a day on; the one before it ends the day before."""
+    current = session.exec(
+        select(BenefitStatus).where(BenefitStatus.person_id == person_id, col(BenefitStatus.starts_on) < starts_on,
+                                    (col(BenefitStatus.ends_on).is_(None)) | (col(BenefitStatus.ends_on) >= starts_on))
+    ).all()
+    for row in current:
+        row.ends_on = date.fromordinal(starts_on.toordinal() - 1)
+        session.add(row)
+    status = BenefitStatus(person_id=person_id, benefit=benefit, starts_on=starts_on, recorded_by_person_id=by_person_id)
+    session.add(status)
+    session.flush()
+    return status
