@@ -18,10 +18,12 @@ from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.web import (
+    attendance_pages,
     auth_routes,
     calendar_pages,
     client_pages,
     errors,
+    money_pages,
     pages,
     plan_pages,
     schedule_pages,
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *plan_pages.routes,
         *calendar_pages.routes,
         *schedule_pages.routes,
+        *attendance_pages.routes,
+        *money_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

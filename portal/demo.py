@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from portal import demo_plans_week
+from portal import demo_money, demo_plans_week
 from portal.identity_code import IdentityCodeVault, validate
 from portal.models import (
     ClientPeriod,
@@ -125,4 +125,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
         )
     )
     demo_plans_week.load(session, people=ids, units=units)
+    demo_money.load(session, people=ids, units=units, period_starts=PERIOD_STARTS)
     return True

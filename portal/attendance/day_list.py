@@ -21,7 +21,7 @@ from portal.plans.rules import Problem
 from portal.schedule import week
 
 PRESENT, ABSENT, PART = "present", "absent", "part"
-MAX_HOURS = Decimal("12")
+MIN_HOURS, MAX_HOURS = Decimal("0.5"), Decimal("12")
 REASONS = frozenset(reason.value for reason in AbsenceReason)
 
 
@@ -146,7 +146,7 @@ def problems(session: Session, *, group: Group, day: date, entries: list[Entry],
         if entry.person_id not in services:
             found.append((index, Problem("status", "attendance_outside_period")))
             continue
-        if entry.status == PART and (entry.hours is None or not Decimal("0") < entry.hours <= MAX_HOURS):
+        if entry.status == PART and (entry.hours is None or not MIN_HOURS <= entry.hours <= MAX_HOURS):
             found.append((index, Problem("hours", "attendance_hours", (("max", int(MAX_HOURS)),))))
         if entry.status == ABSENT and entry.absence_reason not in REASONS:
             found.append((index, Problem("absence_reason", "attendance_reason")))

@@ -91,3 +91,27 @@ PROBLEMS.update({
     "change_past": CHANGE_PAST,
     "change_no_slot": CHANGE_NO_SLOT,
 })
+
+
+# Attendance and money (issue 10).
+ATTENDANCE_FUTURE = _l("Et voi merkitä tulevaa päivää. Valitse tämä päivä tai aiempi.")
+ATTENDANCE_DUPLICATE = _l("Asiakas on listalla kahdesti. Lataa sivu uudelleen.")
+ATTENDANCE_NOT_EXPECTED = _l("Asiakas ei ole tässä ryhmässä tänä päivänä. Lataa sivu uudelleen.")
+ATTENDANCE_CHOOSE = _l("Valitse paikalla, osan päivää tai poissa.")
+ATTENDANCE_OUTSIDE_PERIOD = _l("Asiakkaan palvelu ei ole voimassa tänä päivänä.")
+ATTENDANCE_HOURS = _l("Kirjoita tunnit numeroina väliltä 0,5–%(max)s.")
+ATTENDANCE_REASON = _l("Valitse poissaolon syy.")
+ATTENDANCE_WEEK_LIMIT = _l("Asiakkaalla on jo %(days)s päivää tällä viikolla. Enempää ei voi merkitä.")
+CORRECTION_REASON = _l("Kirjoita syy korjaukseen.")
+
+PROBLEMS.update({
+    "attendance_future": ATTENDANCE_FUTURE,
+    "attendance_duplicate": ATTENDANCE_DUPLICATE,
+    "attendance_not_expected": ATTENDANCE_NOT_EXPECTED,
+    "attendance_choose": ATTENDANCE_CHOOSE,
+    "attendance_outside_period": ATTENDANCE_OUTSIDE_PERIOD,
+    "attendance_hours": ATTENDANCE_HOURS,
+    "attendance_reason": ATTENDANCE_REASON,
+    "attendance_week_limit": ATTENDANCE_WEEK_LIMIT,
+    "correction_reason": CORRECTION_REASON,
+})

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from portal.models import AttendanceMark, BenefitStatus, ClientPeriod, Rate, Unit
 from portal.money.earnings import AttendedDay, BenefitPeriod, Earnings, Line, RateRow, earnings
-from portal.schedule import week
+from portal.schedule import calendar_days, week
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -102,3 +102,9 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
 def month_statement(session: Session, *, person_id: int, month: date, today: date) -> MonthStatement:
     first, last = month_bounds(month)
     return statement(session, person_id=person_id, first=first, last=last, today=today)
+
+
+def this_month(session: Session, *, person_id: int) -> MonthStatement:
+    """The start page card: this month so far (read as part of the logged start page)."""
+    day = calendar_days.today()
+    return month_statement(session, person_id=person_id, month=day, today=day)

@@ -39,6 +39,15 @@ OBJECT_NAMES = {
     "calendar_feed": _l("kalenteri puhelimessa"),
     "staff_start_page": _l("päivän ryhmät"),
     "group_members": _l("ryhmän asiakkaat"),
+    "attendance": _l("läsnäolot"),
+    "money": _l("rahat"),
+    "money_statement": _l("kuukauden rahat tulostettavana"),
+}
+
+MONEY_KINDS = {
+    "work_share": _l("Työosuusraha"),
+    "expense_compensation": _l("Kulukorvaus"),
+    "activity_money": _l("Toimintaraha"),
 }
 
 ABSENCE_REASONS = {
