@@ -199,6 +199,10 @@ CLIENT = Subject(1, frozenset({10}))
         (OWN, Action.STAFF_EDIT_PLAN, False),
         (INSTRUCTOR, Action.STAFF_EDIT_SCHEDULE, True),
         (OWN, Action.STAFF_EDIT_SCHEDULE, False),
+        (INSTRUCTOR, Action.STAFF_KEEP_ATTENDANCE, True),
+        (OTHER_UNIT, Action.STAFF_KEEP_ATTENDANCE, True),  # allowed to the page; the group is checked per unit
+        (OWN, Action.STAFF_KEEP_ATTENDANCE, False),
+        (VIEWER, Action.STAFF_KEEP_ATTENDANCE, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:
