@@ -189,13 +189,13 @@ def test_rahani_shows_days_rates_total_and_explanations(client, engine, ids) -> 
     text = soup(page).main.get_text(" ")
     assert "8,00\xa0€ päivältä" in text and "8,50\xa0€ päivältä" in text  # the rate change in the middle
     assert "Työosuusraha on raha, jonka saat työtoiminnasta." in text
-    rows = soup(page).find("table").tbody.find_all("tr")
-    amounts = [Decimal(row.find_all("td")[2].get_text().replace("\xa0€", "").replace(",", ".")) for row in rows
-               if row.find_all("td")[2].get_text() != "–"]
+    rows = soup(page).find("ul", class_="money-days").find_all("li")
+    amounts = [Decimal(amount.get_text().replace("\xa0€", "").replace(",", "."))
+               for amount in soup(page).find_all("strong", class_="money-days__amount")]
     total = soup(page).find("dt", string="Yhteensä").find_next("dd").get_text()
     assert sum(amounts) == Decimal(total.replace("\xa0€", "").replace(",", "."))
     statement = client.get(f"/money/statement?month={last_month.isoformat()[:7]}")
-    assert statement.status_code == 200 and len(soup(statement).find("table").tbody.find_all("tr")) == len(rows)
+    assert statement.status_code == 200 and len(soup(statement).find("ul", class_="money-days").find_all("li")) == len(rows)
     assert client.get("/money?month=kuukausi").status_code == 400
     assert client.get("/money?month=2999-01").status_code == 400
 
