@@ -24,6 +24,7 @@ from portal.web import (
     client_pages,
     errors,
     money_pages,
+    money_report_pages,
     pages,
     plan_pages,
     schedule_pages,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *schedule_pages.routes,
         *attendance_pages.routes,
         *money_pages.routes,
+        *money_report_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

@@ -4,18 +4,22 @@ rate change in the middle of last month."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from portal.i18n import TIME_ZONE
 from portal.demo_plans_week import AINO, GROUPS, JARI, MIKKO, TIMO
 from portal.models import (
     AttendanceCorrection,
     AttendanceMark,
     BenefitKind,
+    GroupMember,
     MoneyKind,
+    MonthClosing,
     PartDayRule,
     Service,
     Unit,
@@ -47,6 +51,10 @@ def _rates(session: Session, organisation_id: int, change_on: date) -> None:
         assert not isinstance(stored, list), stored
 
 
+def _afternoon(day: date) -> datetime:
+    return datetime.combine(day, time(15), ZoneInfo(TIME_ZONE)).astimezone(UTC)
+
+
 def load(session: Session, *, people: dict[str, int], units: dict[str, Unit], period_starts: date) -> None:
     now = today()
     first = max(period_starts, (now - relativedelta(months=2)).replace(day=1))
@@ -58,6 +66,11 @@ def load(session: Session, *, people: dict[str, int], units: dict[str, Unit], pe
                 starts_on=period_starts, by_person_id=people[TIMO])
     set_benefit(session, person_id=people[JARI], benefit=BenefitKind.SOCIAL_ASSISTANCE.value,
                 starts_on=now.replace(day=1), by_person_id=people[TIMO])
+    # Three months of attendance need the clients in their groups for all of them.
+    for member in session.exec(select(GroupMember).where(
+            col(GroupMember.person_id).in_([people[client] for client, *_ in GROUPS]))).all():
+        member.starts_on = min(member.starts_on, first)
+        session.add(member)
     # Marked up to two days ago: yesterday and today are still to be confirmed by staff.
     last = now - timedelta(days=2)
     holidays = public_holidays(first, last)
@@ -68,12 +81,19 @@ def load(session: Session, *, people: dict[str, int], units: dict[str, Unit], pe
             absent = number % 9 == 4
             hours = Decimal("3") if client == MIKKO and number % 7 == 2 else None
             mark = AttendanceMark(person_id=people[client], on_date=day, present=not absent, hours=hours,
-                                  absence_reason="ill" if absent else "", recorded_by_person_id=people[guide])
+                                  absence_reason="ill" if absent else "", recorded_by_person_id=people[guide],
+                                  recorded_at=_afternoon(day))
             session.add(mark)
             if client == AINO and absent and corrected is None:
                 corrected = mark
+    # The month before last is paid and closed in both centres.
+    closed_month = (now - relativedelta(months=2)).replace(day=1)
+    for unit in units.values():
+        session.add(MonthClosing(unit_id=unit.id, month=closed_month, closed_by_person_id=people[TIMO],  # type: ignore[arg-type]
+                                 closed_at=_afternoon(closed_month + relativedelta(months=1, days=4))))
     if corrected is not None:
-        # Aino's first "absent" day was a mistake: the correction is kept beside the original.
+        # Aino's first "absent" day (in the closed month) was a mistake: the correction is kept
+        # beside the original and paid in this month's statement.
         session.flush()
         session.add(AttendanceCorrection(
             mark_id=corrected.id, person_id=corrected.person_id, on_date=corrected.on_date,  # type: ignore[arg-type]

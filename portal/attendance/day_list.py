@@ -15,7 +15,16 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from portal.models import AbsenceReason, AttendanceCorrection, AttendanceMark, ClientPeriod, Group, Person, Service
+from portal.models import (
+    AbsenceReason,
+    AttendanceCorrection,
+    AttendanceMark,
+    ClientPeriod,
+    Group,
+    MonthClosing,
+    Person,
+    Service,
+)
 from portal.money.earnings import MAX_REHABILITATIVE_DAYS_A_WEEK
 from portal.plans.rules import Problem
 from portal.schedule import week
@@ -43,6 +52,7 @@ class DayList:
     day: date
     activity: str  # "" when the group has no time that day
     rows: list[Row]
+    closed: bool = False  # the month is paid and locked: changes are carried into the next month
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ def day_list(session: Session, *, group: Group, day: date) -> DayList:
         rows.append(Row(person_id, client.name, client.absence, status_of(mark), mark.hours if mark else None,
                         mark.absence_reason if mark else "",
                         correction_counts.get(mark.id, 0) if mark else 0))  # type: ignore[arg-type]
-    return DayList(group.id, group.name, day, activity, rows)  # type: ignore[arg-type]
+    return DayList(group.id, group.name, day, activity, rows, _closed(session, group.unit_id, day))  # type: ignore[arg-type]
 
 
 def _service_on(session: Session, person_ids: list[int], day: date) -> dict[int, str]:
@@ -157,9 +167,20 @@ def problems(session: Session, *, group: Group, day: date, entries: list[Entry],
         mark = marks.get(entry.person_id)
         if mark is not None and _differs(mark, entry):
             changes = True
-    if changes and not correction_reason.strip():
-        found.append((-1, Problem("correction_reason", "correction_reason")))
+    if not correction_reason.strip():
+        # A closed month is paid already: anything new in it is a correction, carried into the next month.
+        if any(entry.status for entry in entries) and _closed(session, group.unit_id, day) and any(
+                entry.person_id not in marks or _differs(marks[entry.person_id], entry)
+                for entry in entries if entry.status):
+            found.append((-1, Problem("correction_reason", "correction_reason_closed")))
+        elif changes:
+            found.append((-1, Problem("correction_reason", "correction_reason")))
     return found
+
+
+def _closed(session: Session, unit_id: int, day: date) -> bool:
+    return session.exec(select(MonthClosing.id).where(MonthClosing.unit_id == unit_id,
+                                                      MonthClosing.month == day.replace(day=1))).first() is not None
 
 
 def _values(entry: Entry) -> tuple[bool, Decimal | None, str]:
@@ -182,6 +203,7 @@ def save(session: Session, *, group: Group, day: date, entries: list[Entry], cor
     if found:
         return found
     marks = _marks(session, [entry.person_id for entry in entries], day)
+    closed = _closed(session, group.unit_id, day)
     changed = []
     for entry in entries:
         if not entry.status:
@@ -189,8 +211,15 @@ def save(session: Session, *, group: Group, day: date, entries: list[Entry], cor
         present, hours, reason = _values(entry)
         mark = marks.get(entry.person_id)
         if mark is None:
-            session.add(AttendanceMark(person_id=entry.person_id, on_date=day, present=present, hours=hours,
-                                       absence_reason=reason, recorded_by_person_id=by_person_id))
+            mark = AttendanceMark(person_id=entry.person_id, on_date=day, present=present, hours=hours,
+                                  absence_reason=reason, recorded_by_person_id=by_person_id)
+            session.add(mark)
+            if closed:  # the reason for a late mark in a paid month is kept too
+                session.flush()
+                session.add(AttendanceCorrection(
+                    mark_id=mark.id, person_id=entry.person_id, on_date=day, was_present=False,  # type: ignore[arg-type]
+                    was_absence_reason="unmarked", present=present, hours=hours, absence_reason=reason,
+                    reason=correction_reason.strip()[:200], recorded_by_person_id=by_person_id))
         elif _differs(mark, entry):
             session.add(AttendanceCorrection(
                 mark_id=mark.id, person_id=entry.person_id, on_date=day, was_present=mark.present,  # type: ignore[arg-type]

@@ -97,3 +97,8 @@ def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 def may_edit_unit_schedule(actor: Actor, unit_id: int) -> bool:
     """Staff edit the groups and schedules of their own units only."""
     return actor.audience == "staff" and unit_id in actor.staff_roles
+
+
+def may_close_month(actor: Actor, unit_id: int) -> bool:
+    """A unit manager closes their unit's month after payment."""
+    return actor.audience == "staff" and StaffRole.UNIT_MANAGER.value in actor.staff_roles.get(unit_id, frozenset())

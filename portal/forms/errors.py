@@ -115,3 +115,12 @@ PROBLEMS.update({
     "attendance_week_limit": ATTENDANCE_WEEK_LIMIT,
     "correction_reason": CORRECTION_REASON,
 })
+
+MONTH_NOT_OVER = _l("Voit sulkea kuukauden vasta, kun se on päättynyt.")
+MONTH_CLOSED_ALREADY = _l("Kuukausi on jo suljettu.")
+CORRECTION_REASON_CLOSED = _l("Kuukausi on jo suljettu. Kirjoita syy korjaukseen.")
+PROBLEMS.update({
+    "month_not_over": MONTH_NOT_OVER,
+    "month_closed_already": MONTH_CLOSED_ALREADY,
+    "correction_reason_closed": CORRECTION_REASON_CLOSED,
+})

@@ -42,6 +42,7 @@ OBJECT_NAMES = {
     "attendance": _l("läsnäolot"),
     "money": _l("rahat"),
     "money_statement": _l("kuukauden rahat tulostettavana"),
+    "money_report": _l("toimintakeskuksen kuukauden rahat"),
 }
 
 MONEY_KINDS = {
