@@ -20,6 +20,7 @@ from portal.identity_code import IdentityCodeVault
 from portal.web import (
     attendance_pages,
     auth_routes,
+    benefit_pages,
     calendar_pages,
     client_pages,
     errors,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *attendance_pages.routes,
         *money_pages.routes,
         *money_report_pages.routes,
+        *benefit_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

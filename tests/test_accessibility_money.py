@@ -134,3 +134,20 @@ def test_staff_marks_a_day_without_javascript(driver, portal) -> None:
     before = month_total(driver, portal, MIKKO)
     mark_present_with_keyboard(driver, portal, portal.groups[MIKKO], javascript=False)
     assert month_total(driver, portal, MIKKO) == before + Decimal("12.00")
+
+
+def test_staff_month_report_and_closing_errors(driver, portal) -> None:
+    sign_in(driver, portal, "090965-9970", staff=True)  # Timo, unit manager of Tupa
+    check_everywhere(driver, portal, f"/staff/money?month={LAST_MONTH}")
+    this_month = today().isoformat()[:7]
+    check_everywhere(driver, portal, f"/staff/money?month={this_month}", submit)  # the month is not over
+    assert driver.title.startswith("Error: ")
+
+
+def test_staff_benefit_page_and_its_errors(driver, portal) -> None:
+    sign_in(driver, portal, MARIA, staff=True)
+    driver.get(f"{portal.url}/staff")
+    client = driver.find_element(By.PARTIAL_LINK_TEXT, "Jari").get_attribute("href").removeprefix(portal.url)
+    check_everywhere(driver, portal, f"{client}/benefit")
+    check_everywhere(driver, portal, f"{client}/benefit", submit)  # nothing chosen
+    assert driver.title.startswith("Error: ")

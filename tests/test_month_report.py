@@ -128,3 +128,30 @@ def test_a_new_mark_in_a_closed_month_needs_a_reason(client, engine, ids) -> Non
     data = {"csrf_token": csrf_token(page), "rows-0-person_id": str(aino), "rows-0-status": "present"}
     refused = client.post(url, data=data)
     assert refused.status_code == 400 and "Kuukausi on jo suljettu. Kirjoita syy korjaukseen." in refused.text
+
+
+JARI, MARIA_TUPA = "071188-955W", "180679-9737"
+
+
+def test_staff_set_a_benefit_status_and_the_kind_of_money_follows(client, engine, app, demo_data) -> None:
+    jari = factories.person_id(engine, app.state.vault, JARI)
+    as_staff(client, engine, factories.person_id(engine, app.state.vault, MARIA_TUPA))
+    url = f"/staff/clients/{jari}/benefit"
+    page = client.get(url)
+    assert page.status_code == 200 and "Toimeentulotuki" in page.text
+    bad = client.post(url, data={"csrf_token": csrf_token(page), "benefit": "lottovoitto", "starts_on": "1.1.2020"})
+    assert bad.status_code == 400 and "Valitse, mitä asiakas saa." in bad.text
+    outside = client.post(url, data={"csrf_token": csrf_token(page), "benefit": "neither", "starts_on": "1.1.2020"})
+    assert outside.status_code == 400 and "ei ole kuntouttavaa työtoimintaa" in outside.text
+    first = today().replace(day=1)
+    saved = client.post(url, data={"csrf_token": csrf_token(page), "benefit": "unemployment_benefit",
+                                   "starts_on": (first + timedelta(days=1)).strftime("%d.%m.%Y")},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    with Session(engine) as session:
+        now = statements.month_statement(session, person_id=jari, month=today(), today=today())
+    kinds = {line.on_date: line.kind for line in now.earnings.lines}
+    assert all(kind == ("expense_compensation" if day > first else "activity_money") for day, kind in kinds.items())
+    other_unit = factories.person_id(engine, app.state.vault, SANNA_VERSTAS)
+    as_staff(client, engine, other_unit)
+    assert client.get(url).status_code == 404

@@ -203,6 +203,9 @@ CLIENT = Subject(1, frozenset({10}))
         (OTHER_UNIT, Action.STAFF_KEEP_ATTENDANCE, True),  # allowed to the page; the group is checked per unit
         (OWN, Action.STAFF_KEEP_ATTENDANCE, False),
         (VIEWER, Action.STAFF_KEEP_ATTENDANCE, False),
+        (INSTRUCTOR, Action.STAFF_EDIT_BENEFIT, True),
+        (OTHER_UNIT, Action.STAFF_EDIT_BENEFIT, False),
+        (OWN, Action.STAFF_EDIT_BENEFIT, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     MANAGE_CALENDAR = "manage_calendar"  # make or revoke the client's secret calendar address
     STAFF_EDIT_PLAN = "staff_edit_plan"  # write a new version of a client's plan
     STAFF_EDIT_SCHEDULE = "staff_edit_schedule"  # groups of one's own units (checked per group)
+    STAFF_EDIT_BENEFIT = "staff_edit_benefit"  # a client's benefit status (rehabilitative work activity)
     STAFF_KEEP_ATTENDANCE = "staff_keep_attendance"  # the day list of one's own units' groups (checked per group)
 
 
@@ -87,7 +88,7 @@ def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
     if subject is None:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()
-    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN):
+    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN, Action.STAFF_EDIT_BENEFIT):
         return bool(shared_units)
     if action is Action.STAFF_RECORD_GUARDIANSHIP:
         return any(actor.staff_roles[unit] & GUARDIANSHIP_RECORDERS for unit in shared_units)

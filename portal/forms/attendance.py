@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from wtforms import Field, FieldList, Form, FormField, HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
+from portal.forms.mandate import FinnishDateField
 from portal.forms.plan import CommaDecimalField
 from portal.i18n import lazy_gettext as _l
 from portal.plans.rules import Problem
@@ -66,3 +68,22 @@ class DayListForm(PortalForm):
         if self.correction_reason.errors:
             found.append((self.correction_reason.id, str(self.correction_reason.errors[0])))
         return found
+
+
+BENEFITS = [
+    SelectChoice("unemployment_benefit", _l("Työttömyysetuus: saa kulukorvauksen")),
+    SelectChoice("social_assistance", _l("Toimeentulotuki: saa toimintarahan")),
+    SelectChoice("neither", _l("Ei kumpaakaan: ei rahaa")),
+]
+
+
+class BenefitForm(PortalForm):
+    benefit = RadioField(_l("Mitä asiakas saa?"), choices=BENEFITS, validate_choice=False,
+                         validators=[DataRequired(message=errors.CHOOSE_BENEFIT)])
+    starts_on = FinnishDateField(_l("Alkaen"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
+                                 validators=[DataRequired(message=errors.WRITE_DATE)],
+                                 render_kw={"autocomplete": "off", "inputmode": "numeric"})
+
+    def validate_benefit(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in BENEFITS}:
+            raise ValidationError(errors.CHOOSE_BENEFIT)

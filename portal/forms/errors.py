@@ -124,3 +124,8 @@ PROBLEMS.update({
     "month_closed_already": MONTH_CLOSED_ALREADY,
     "correction_reason_closed": CORRECTION_REASON_CLOSED,
 })
+
+BENEFIT_OUTSIDE_PERIOD = _l("Asiakkaalla ei ole kuntouttavaa työtoimintaa sinä päivänä.")
+BENEFIT_SAME_DAY = _l("Samalle päivälle on jo tieto. Valitse toinen päivä.")
+CHOOSE_BENEFIT = _l("Valitse, mitä asiakas saa.")
+PROBLEMS.update({"benefit_outside_period": BENEFIT_OUTSIDE_PERIOD, "benefit_same_day": BENEFIT_SAME_DAY})

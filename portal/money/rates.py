@@ -46,3 +46,24 @@ def set_benefit(session: Session, *, person_id: int, benefit: str, starts_on: da
     session.add(status)
     session.flush()
     return status
+
+
+def benefit_history(session: Session, *, person_id: int) -> list[BenefitStatus]:
+    return list(session.exec(select(BenefitStatus).where(BenefitStatus.person_id == person_id)
+                             .order_by(col(BenefitStatus.starts_on).desc(), col(BenefitStatus.id).desc())).all())
+
+
+def benefit_problems(session: Session, *, person_id: int, starts_on: date) -> list[str]:
+    """A benefit status belongs to a rehabilitative work activity period, and a
+    status already starting on that day is replaced only by a new day."""
+    from portal.models import ClientPeriod, Service
+
+    period = session.exec(select(ClientPeriod.id).where(
+        ClientPeriod.person_id == person_id, ClientPeriod.service == Service.REHABILITATIVE_WORK.value,
+        col(ClientPeriod.starts_on) <= starts_on, col(ClientPeriod.ends_on) >= starts_on)).first()
+    if period is None:
+        return ["benefit_outside_period"]
+    if session.exec(select(BenefitStatus.id).where(BenefitStatus.person_id == person_id,
+                                                   BenefitStatus.starts_on == starts_on)).first() is not None:
+        return ["benefit_same_day"]
+    return []

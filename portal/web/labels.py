@@ -43,6 +43,13 @@ OBJECT_NAMES = {
     "money": _l("rahat"),
     "money_statement": _l("kuukauden rahat tulostettavana"),
     "money_report": _l("toimintakeskuksen kuukauden rahat"),
+    "benefit_status": _l("etuus"),
+}
+
+BENEFITS = {
+    "unemployment_benefit": _l("Työttömyysetuus"),
+    "social_assistance": _l("Toimeentulotuki"),
+    "neither": _l("Ei kumpaakaan"),
 }
 
 MONEY_KINDS = {

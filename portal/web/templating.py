@@ -55,6 +55,7 @@ def make_environment() -> Environment:
         object_names=labels.OBJECT_NAMES,
         reason_names=labels.ABSENCE_REASONS,
         money_kind_names=labels.MONEY_KINDS,
+        benefit_names=labels.BENEFITS,
     )
     env.filters.update(
         day=i18n.format_day,
