@@ -24,6 +24,7 @@ from portal.web import (
     calendar_pages,
     client_pages,
     errors,
+    import_pages,
     money_pages,
     money_report_pages,
     pages,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *money_pages.routes,
         *money_report_pages.routes,
         *benefit_pages.routes,
+        *import_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

@@ -151,3 +151,20 @@ def test_staff_benefit_page_and_its_errors(driver, portal) -> None:
     check_everywhere(driver, portal, f"{client}/benefit")
     check_everywhere(driver, portal, f"{client}/benefit", submit)  # nothing chosen
     assert driver.title.startswith("Error: ")
+
+
+def test_import_page_and_its_errors(driver, portal, tmp_path) -> None:
+    sign_in(driver, portal, "090965-9970", staff=True)  # Timo, unit manager of Tupa
+    check_everywhere(driver, portal, "/staff/import")
+    check_everywhere(driver, portal, "/staff/import", submit)  # no file chosen
+    assert driver.title.startswith("Error: ")
+    broken = tmp_path / "tiedot.json"
+    broken.write_text('{"format": "oma-tyotoiminta/1", "source": "X", "attendance": [{"source_id": "1"}]}',
+                      encoding="utf-8")
+
+    def upload_broken(d) -> None:  # type: ignore[no-untyped-def]
+        d.find_element(By.ID, "file").send_keys(str(broken))
+        submit(d)
+
+    check_everywhere(driver, portal, "/staff/import", upload_broken)
+    assert "Virheet tiedostossa" in driver.find_element(By.TAG_NAME, "main").text

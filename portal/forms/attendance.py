@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import Field, FieldList, Form, FormField, HiddenField, RadioField, SelectChoice, SelectField, StringField
-from wtforms import ValidationError
+from wtforms import FileField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
@@ -87,3 +87,11 @@ class BenefitForm(PortalForm):
     def validate_benefit(self, field: Field) -> None:
         if field.data not in {choice.value for choice in BENEFITS}:
             raise ValidationError(errors.CHOOSE_BENEFIT)
+
+
+class ImportForm(PortalForm):
+    file = FileField(_l("Tiedosto"), description=_l("JSON-tiedosto asiakastietojärjestelmästä."))
+
+    def validate_file(self, field: Field) -> None:
+        if not getattr(field.data, "filename", ""):
+            raise ValidationError(errors.CHOOSE_FILE)

@@ -129,3 +129,4 @@ BENEFIT_OUTSIDE_PERIOD = _l("Asiakkaalla ei ole kuntouttavaa työtoimintaa sinä
 BENEFIT_SAME_DAY = _l("Samalle päivälle on jo tieto. Valitse toinen päivä.")
 CHOOSE_BENEFIT = _l("Valitse, mitä asiakas saa.")
 PROBLEMS.update({"benefit_outside_period": BENEFIT_OUTSIDE_PERIOD, "benefit_same_day": BENEFIT_SAME_DAY})
+CHOOSE_FILE = _l("Valitse tiedosto.")

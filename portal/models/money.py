@@ -92,3 +92,17 @@ class MonthClosing(SQLModel, table=True):
     month: date  # the first day of the month
     closed_by_person_id: int = Field(foreign_key="person.id")
     closed_at: datetime = Field(default_factory=utc_now)
+
+
+class ImportedRecord(SQLModel, table=True):
+    """Which of our records a row of a client-record system's import became,
+    so importing the same file again changes nothing (idempotent by source id)."""
+
+    __table_args__ = (UniqueConstraint("source", "kind", "source_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=100)  # the source system, as named in the file
+    kind: str = Field(max_length=20)  # "attendance" or "membership"
+    source_id: str = Field(max_length=100)
+    record_id: int
+    imported_at: datetime = Field(default_factory=utc_now)

@@ -44,6 +44,7 @@ OBJECT_NAMES = {
     "money_statement": _l("kuukauden rahat tulostettavana"),
     "money_report": _l("toimintakeskuksen kuukauden rahat"),
     "benefit_status": _l("etuus"),
+    "import": _l("tuodut tiedot"),
 }
 
 BENEFITS = {

@@ -101,8 +101,20 @@ def upgrade() -> None:
     with op.batch_alter_table('monthclosing', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_monthclosing_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('importedrecord',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('source_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('imported_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('source', 'kind', 'source_id'),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('importedrecord')
     with op.batch_alter_table('monthclosing', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_monthclosing_unit_id'))
     op.drop_table('monthclosing')
