@@ -29,6 +29,7 @@ from portal.web import (
     money_report_pages,
     pages,
     plan_pages,
+    rate_pages,
     schedule_pages,
     staff_pages,
     system,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *money_report_pages.routes,
         *benefit_pages.routes,
         *import_pages.routes,
+        *rate_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

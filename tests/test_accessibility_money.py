@@ -168,3 +168,10 @@ def test_import_page_and_its_errors(driver, portal, tmp_path) -> None:
 
     check_everywhere(driver, portal, "/staff/import", upload_broken)
     assert "Errors in the file" in driver.find_element(By.TAG_NAME, "main").text  # the last language is English
+
+
+def test_rate_page_and_its_errors(driver, portal) -> None:
+    sign_in(driver, portal, "090965-9970", staff=True)
+    check_everywhere(driver, portal, "/staff/rates")
+    check_everywhere(driver, portal, "/staff/rates", submit)  # no amount, no date
+    assert driver.title.startswith("Error: ")

@@ -30,15 +30,30 @@ def test_overlapping_and_absurd_rates_are_refused_and_nothing_is_stored(engine, 
     org = organisation_id(engine)
     with transaction(engine) as session:
         count = len(session.exec(select(Rate)).all())
-        for amount, valid_from in ((Decimal("9"), today()), (Decimal("-1"), date(2020, 1, 1)),
-                                   (Decimal("5000"), date(2020, 1, 1))):
+        for amount, valid_from, valid_until in ((Decimal("9"), today(), today() + timedelta(days=9)),
+                                                (Decimal("9"), date(2026, 1, 2), None),
+                                                (Decimal("-1"), date(2020, 1, 1), None),
+                                                (Decimal("5000"), date(2020, 1, 1), None)):
             outcome = rates.add_rate(session, organisation_id=org, service="work_activity", kind="work_share",
-                                     amount=amount, valid_from=valid_from)
+                                     amount=amount, valid_from=valid_from, valid_until=valid_until)
             assert isinstance(outcome, list) and outcome[0] in ("rate_overlap", "rate_amount")
         assert len(session.exec(select(Rate)).all()) == count
         stored = rates.add_rate(session, organisation_id=org, service="work_activity", kind="work_share",
                                 amount=Decimal("7.50"), valid_from=date(2020, 1, 1), valid_until=date(2020, 12, 31))
         assert isinstance(stored, Rate)
+
+
+def test_a_new_rate_from_a_day_ends_the_open_one_the_day_before(engine, demo_data) -> None:
+    org = organisation_id(engine)
+    change_on = today() + timedelta(days=20)
+    with transaction(engine) as session:
+        stored = rates.add_rate(session, organisation_id=org, service="work_activity", kind="work_share",
+                                amount=Decimal("9.00"), valid_from=change_on)
+        assert isinstance(stored, Rate)
+    with Session(engine) as session:
+        table = [r for r in rates.rate_table(session, organisation_id=org) if r.service == "work_activity"]
+    assert [(r.amount, r.valid_until) for r in table[:2]] == [(Decimal("9.00"), None),
+                                                             (Decimal("8.50"), change_on - timedelta(days=1))]
 
 
 def test_the_database_refuses_overlap_on_postgresql(engine, demo_data) -> None:

@@ -155,3 +155,23 @@ def test_staff_set_a_benefit_status_and_the_kind_of_money_follows(client, engine
     other_unit = factories.person_id(engine, app.state.vault, SANNA_VERSTAS)
     as_staff(client, engine, other_unit)
     assert client.get(url).status_code == 404
+
+
+def test_a_unit_manager_adds_a_rate_and_bad_rates_are_refused(client, engine, app, demo_data) -> None:
+    as_staff(client, engine, factories.person_id(engine, app.state.vault, SANNA_VERSTAS))
+    assert client.get("/staff/rates").status_code == 403  # an instructor does not keep rates
+    as_staff(client, engine, factories.person_id(engine, app.state.vault, TIMO_TUPA))
+    page = client.get("/staff/rates")
+    assert page.status_code == 200 and "8,50" in page.text
+    base = {"csrf_token": csrf_token(page), "service": "work_activity", "kind": "work_share", "part_day": "full",
+            "full_day_hours": "6"}
+    for changes, message in (({"amount": "-3", "valid_from": "1.1.2030"}, "väliltä 0–200"),
+                             ({"amount": "9000", "valid_from": "1.1.2030"}, "väliltä 0–200"),
+                             ({"amount": "9", "valid_from": "2.1.2026", "valid_until": "3.1.2026"}, "jo määrä"),
+                             ({"amount": "9", "valid_from": "1.1.2030", "kind": "activity_money"}, "ei kuulu")):
+        refused = client.post("/staff/rates", data={**base, **changes})
+        assert refused.status_code == 400 and message in refused.text, changes
+    saved = client.post("/staff/rates", data={**base, "amount": "9,00", "valid_from": "1.1.2030"},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    assert "9,00" in client.get("/staff/rates").text

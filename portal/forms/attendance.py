@@ -95,3 +95,54 @@ class ImportForm(PortalForm):
     def validate_file(self, field: Field) -> None:
         if not getattr(field.data, "filename", ""):
             raise ValidationError(errors.CHOOSE_FILE)
+
+
+SERVICES_WITH_MONEY = [
+    SelectChoice("work_activity", _l("Työtoiminta")),
+    SelectChoice("open_work_activity", _l("Avotyötoiminta")),
+    SelectChoice("rehabilitative_work", _l("Kuntouttava työtoiminta")),
+]
+KINDS = [
+    SelectChoice("work_share", _l("Työosuusraha")),
+    SelectChoice("expense_compensation", _l("Kulukorvaus")),
+    SelectChoice("activity_money", _l("Toimintaraha")),
+]
+PART_DAY = [
+    SelectChoice("full", _l("Koko päivän raha")),
+    SelectChoice("share", _l("Osuus tunneista")),
+    SelectChoice("none", _l("Ei rahaa")),
+]
+
+
+class RateForm(PortalForm):
+    service = SelectField(_l("Palvelu"), choices=SERVICES_WITH_MONEY, validate_choice=False)
+    kind = SelectField(_l("Raha"), choices=KINDS, validate_choice=False)
+    amount = CommaDecimalField(_l("Euroa päivältä"), description=_l("Esimerkiksi 8,50."),
+                               validators=[DataRequired(message=errors.WRITE_NUMBER)],
+                               render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    valid_from = FinnishDateField(_l("Voimassa alkaen"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
+                                  validators=[DataRequired(message=errors.WRITE_DATE)],
+                                  render_kw={"autocomplete": "off", "inputmode": "numeric"})
+    valid_until = FinnishDateField(_l("Voimassa asti (vapaaehtoinen)"), validators=[Optional()],
+                                   render_kw={"autocomplete": "off", "inputmode": "numeric"})
+    part_day = RadioField(_l("Kuinka paljon asiakas saa osasta päivää?"), choices=PART_DAY, default="full",
+                          validate_choice=False)
+    full_day_hours = CommaDecimalField(_l("Koko päivän tunnit"), default=6,
+                                       validators=[DataRequired(message=errors.WRITE_NUMBER)],
+                                       render_kw={"inputmode": "decimal", "autocomplete": "off"})
+
+    def validate_service(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in SERVICES_WITH_MONEY}:
+            field.data = SERVICES_WITH_MONEY[0].value
+
+    def validate_kind(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in KINDS}:
+            field.data = KINDS[0].value
+
+    def validate_part_day(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in PART_DAY}:
+            field.data = "full"
+
+    def validate_full_day_hours(self, field: Field) -> None:
+        if field.data is not None and not 1 <= field.data <= 12:
+            raise ValidationError(errors.RATE_HOURS)

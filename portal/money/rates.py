@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
@@ -23,9 +23,19 @@ def add_rate(session: Session, *, organisation_id: int, service: str, kind: str,
         select(Rate).where(Rate.organisation_id == organisation_id, Rate.service == service, Rate.kind == kind)
         .with_for_update()
     ).all()
-    problems = rate_problems(new, [RateRow(r.kind, r.service, r.amount, r.valid_from, r.valid_until) for r in existing])
+    # A decision that changes the rate from a day on: the open-ended rate before it ends the day before.
+    predecessor = None
+    if valid_until is None:
+        predecessor = next((r for r in existing if r.valid_until is None and r.valid_from < valid_from), None)
+    problems = rate_problems(new, [
+        RateRow(r.kind, r.service, r.amount, r.valid_from,
+                valid_from - timedelta(days=1) if r is predecessor else r.valid_until) for r in existing])
     if problems:
         return problems
+    if predecessor is not None:
+        predecessor.valid_until = valid_from - timedelta(days=1)
+        session.add(predecessor)
+        session.flush()  # before the new row: PostgreSQL checks the exclusion constraint per statement
     rate = Rate(organisation_id=organisation_id, service=service, kind=kind, amount=amount, valid_from=valid_from,
                 valid_until=valid_until, part_day=part_day, full_day_hours=full_day_hours)
     session.add(rate)
@@ -67,3 +77,17 @@ def benefit_problems(session: Session, *, person_id: int, starts_on: date) -> li
                                                    BenefitStatus.starts_on == starts_on)).first() is not None:
         return ["benefit_same_day"]
     return []
+
+
+def organisation_of_manager(session: Session, *, person_id: int) -> int | None:
+    """The organisation whose rates this person keeps: a unit manager's own."""
+    from portal.models import StaffMembership, StaffRole, Unit
+
+    return session.exec(select(Unit.organisation_id).join(StaffMembership, StaffMembership.unit_id == Unit.id)
+                        .where(StaffMembership.person_id == person_id,
+                               StaffMembership.role == StaffRole.UNIT_MANAGER.value)).first()
+
+
+def rate_table(session: Session, *, organisation_id: int) -> list[Rate]:
+    return list(session.exec(select(Rate).where(Rate.organisation_id == organisation_id)
+                             .order_by(Rate.service, Rate.kind, col(Rate.valid_from).desc())).all())

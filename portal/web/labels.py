@@ -45,6 +45,7 @@ OBJECT_NAMES = {
     "money_report": _l("toimintakeskuksen kuukauden rahat"),
     "benefit_status": _l("etuus"),
     "import": _l("tuodut tiedot"),
+    "rate": _l("rahan määrä"),
 }
 
 BENEFITS = {
