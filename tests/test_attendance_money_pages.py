@@ -228,3 +228,18 @@ def test_the_client_sees_staffs_marks_only_for_themselves(client, engine, ids) -
         reads = session.exec(select(func.count()).select_from(AccessEvent).where(
             AccessEvent.object_type == "money", AccessEvent.subject_person_id == ids[MIKKO])).one()
     assert reads == 1
+
+
+def test_the_day_list_shows_a_correction_beside_the_mark(client, engine, ids) -> None:
+    group = group_today(engine, ids[AINO])
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    url = f"/staff/groups/{group}/attendance?day={today().isoformat()}"
+    data = day_form(client.get(url))
+    data["rows-0-status"] = "present"
+    client.post(url, data=data)
+    data = day_form(client.get(url))
+    data.update({"rows-0-status": "part", "rows-0-hours": "2,5", "correction_reason": "Lähti lääkäriin."})
+    assert client.post(url, data=data, follow_redirects=False).status_code == 303
+    text = soup(client.get(url)).main.get_text(" ")
+    assert "Korjattu: ennen Paikalla, nyt Osan päivää. Syy: Lähti lääkäriin." in text
+    assert mark_of(engine, ids[AINO], today()).hours == Decimal("2.5")  # type: ignore[union-attr]

@@ -35,6 +35,13 @@ REASONS = frozenset(reason.value for reason in AbsenceReason)
 
 
 @dataclass(frozen=True)
+class CorrectionView:
+    was: str  # "", present, part or absent ("" when there was no mark)
+    now: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Row:
     person_id: int
     name: str
@@ -42,7 +49,7 @@ class Row:
     status: str  # "", present, absent or part
     hours: Decimal | None
     absence_reason: str
-    corrections: int  # how many times this day has been corrected
+    corrections: tuple[CorrectionView, ...] = ()  # the day's history, oldest first, beside the current mark
 
 
 @dataclass(frozen=True)
@@ -63,12 +70,14 @@ class Entry:
     absence_reason: str = ""
 
 
-def status_of(mark: AttendanceMark | None) -> str:
-    if mark is None:
-        return ""
-    if not mark.present:
+def _status(present: bool, hours: Decimal | None) -> str:
+    if not present:
         return ABSENT
-    return PART if mark.hours is not None else PRESENT
+    return PART if hours is not None else PRESENT
+
+
+def status_of(mark: AttendanceMark | None) -> str:
+    return "" if mark is None else _status(mark.present, mark.hours)
 
 
 def _expected(session: Session, group: Group, day: date) -> tuple[str, dict[int, week.ExpectedClient]]:
@@ -93,17 +102,21 @@ def _marks(session: Session, person_ids: list[int], day: date) -> dict[int, Atte
 def day_list(session: Session, *, group: Group, day: date) -> DayList:
     activity, expected = _expected(session, group, day)
     marks = _marks(session, list(expected), day)
-    correction_counts: dict[int, int] = {}
+    history: dict[int, list[CorrectionView]] = {}
     if marks:
-        for mark_id in session.exec(select(AttendanceCorrection.mark_id).where(
-                col(AttendanceCorrection.mark_id).in_([mark.id for mark in marks.values()]))).all():
-            correction_counts[mark_id] = correction_counts.get(mark_id, 0) + 1
+        for correction in session.exec(select(AttendanceCorrection).where(
+                col(AttendanceCorrection.mark_id).in_([mark.id for mark in marks.values()]))
+                .order_by(AttendanceCorrection.recorded_at, AttendanceCorrection.id)).all():
+            was = "" if correction.was_absence_reason == "unmarked" else _status(
+                correction.was_present, correction.was_hours)
+            history.setdefault(correction.mark_id, []).append(
+                CorrectionView(was, _status(correction.present, correction.hours), correction.reason))
     rows = []
     for person_id, client in sorted(expected.items(), key=lambda item: item[1].name):
         mark = marks.get(person_id)
         rows.append(Row(person_id, client.name, client.absence, status_of(mark), mark.hours if mark else None,
                         mark.absence_reason if mark else "",
-                        correction_counts.get(mark.id, 0) if mark else 0))  # type: ignore[arg-type]
+                        tuple(history.get(mark.id, [])) if mark else ()))  # type: ignore[arg-type]
     return DayList(group.id, group.name, day, activity, rows, _closed(session, group.unit_id, day))  # type: ignore[arg-type]
 
 

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from portal import access_log, db
 from portal.attendance import day_list
 from portal.auth.permissions import Action
-from portal.forms.attendance import DayListForm
+from portal.forms.attendance import STATUSES, DayListForm
 from portal.schedule import editing
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
@@ -68,6 +68,7 @@ def _page(request: Request, listing: day_list.DayList, form: DayListForm | None 
         "is_future": listing.day > today(), "today": today(),
         "previous_day": listing.day - timedelta(days=1), "next_day": listing.day + timedelta(days=1),
         "saved": request.query_params.get("saved") == "1",
+        "status_names": {choice.value: choice.label for choice in STATUSES},
     }, status_code=status_code)
 
 
