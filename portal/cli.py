@@ -116,6 +116,44 @@ def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
+    """Import memberships and attendance from a client-record system's JSON file (README)."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from portal.attendance import importing
+    from portal.db import make_engine, transaction
+    from portal.identity_code import IdentityCodeVault, InvalidIdentityCode, validate
+    from portal.models import Person
+
+    vault = IdentityCodeVault(settings.identity_key)
+    raw = Path(args.file).read_bytes()
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(engine) as session:
+            try:
+                lookup = vault.lookup_hash(validate(args.as_person))
+            except InvalidIdentityCode:
+                raise SystemExit("--as: not a valid identity code.") from None
+            person_id = session.exec(select(Person.id).where(Person.identity_code_hash == lookup)).first()
+            if person_id is None:
+                raise SystemExit("--as: no such person.")
+            outcome = importing.import_file(session, raw=raw, vault=vault, person_id=person_id, today=date.today(),
+                                            request_id="cli")
+            if outcome.problems:
+                session.rollback()
+    finally:
+        engine.dispose()
+    if outcome.problems:
+        for problem in outcome.problems:
+            where = f"{problem.section} row {problem.row}" if problem.row else problem.section
+            print(f"{where}{', field ' + problem.field if problem.field else ''}: {problem.code}")
+        print("Nothing was imported.")
+        sys.exit(1)
+    print(f"Imported: {outcome.created} new, {outcome.changed} changed, {outcome.unchanged} unchanged.")
+
+
 def cmd_prune(settings: Settings, _args: argparse.Namespace) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -181,6 +219,10 @@ def main(argv: list[str] | None = None) -> None:
     oidc_keys = commands.add_parser("oidc-keys", help="show or rotate the portal's OpenID Connect keys")
     oidc_keys.add_argument("action", choices=["show", "rotate"])
     oidc_keys.set_defaults(handler=cmd_oidc_keys)
+    importer = commands.add_parser("import", help="import memberships and attendance from a JSON file (README)")
+    importer.add_argument("file")
+    importer.add_argument("--as", dest="as_person", required=True, help="identity code of the importing unit manager")
+    importer.set_defaults(handler=cmd_import)
 
     args = parser.parse_args(argv)
     try:

@@ -114,6 +114,11 @@ def format_day(value: date) -> str:
     return format_date(value, patterns[get_locale()], locale=get_locale())
 
 
+def format_month(value: date) -> str:
+    """'marraskuu 2026', 'november 2026', 'November 2026'."""
+    return format_date(value, "LLLL yyyy", locale=get_locale())
+
+
 def format_full_date(value: date) -> str:
     return format_date(value, "long", locale=get_locale())
 

@@ -56,6 +56,7 @@ def test_client_menu_marks_the_current_page(idp_client) -> None:
         ("/week", "Viikkoni", False),
         ("/plan", "Suunnitelmani", False),
         ("/assessment", "Oma arvio", False),
+        ("/money", "Rahani", False),
         ("/access-log", "Kuka on katsonut tietojani", True),
         ("/settings/mandates", "Kuka saa hoitaa asioitani", False),
         ("/settings/calendar", "Kalenteri puhelimeen", False),
@@ -70,6 +71,7 @@ def test_staff_menu_is_their_own(idp_client) -> None:
         ("/staff", "Asiakkaat", False),
         ("/staff/groups", "Ryhmät", False),
         ("/staff/assessments", "Arviot", False),
+        ("/staff/money", "Rahat", False),
         ("/staff/device", "Yhteiskäyttöinen laite", True),
     ]
 
@@ -81,7 +83,7 @@ def test_a_delegate_sees_only_what_the_mandate_allows_and_no_empty_heading(idp_c
     # The plan, the week and the self-assessment are open to a delegate; the access log, the
     # mandates and the calendar address are the client's own.
     assert menu(page) == [("/home", "Oma sivu", True), ("/week", "Viikkoni", False), ("/plan", "Suunnitelmani", False),
-                          ("/assessment", "Oma arvio", False)]
+                          ("/assessment", "Oma arvio", False), ("/money", "Rahani", False)]
     main = soup(page).find("main")
     assert all(ul.find("li") for ul in main.find_all("ul"))  # no empty list either
     for href, _label, _current in menu(page):
@@ -93,7 +95,7 @@ def test_own_start_page_links_to_the_other_menu_pages(idp_client) -> None:
     main = soup(idp_client.get("/home")).find("main")
     heading = main.find("h2", string="Tietosi")
     assert [a["href"] for a in heading.find_next_sibling("ul").find_all("a")] == [
-        "/week", "/plan", "/assessment", "/access-log", "/settings/mandates", "/settings/calendar"
+        "/week", "/plan", "/assessment", "/money", "/access-log", "/settings/mandates", "/settings/calendar"
     ]
 
 

@@ -213,6 +213,13 @@ CLIENT = Subject(1, frozenset({10}))
         (OTHER_UNIT, Action.STAFF_REVIEW_ASSESSMENT, False),
         (AGENT, Action.STAFF_REVIEW_ASSESSMENT, False),
         (OWN, Action.STAFF_ASSESSMENT_QUEUE, False),
+        (INSTRUCTOR, Action.STAFF_KEEP_ATTENDANCE, True),
+        (OTHER_UNIT, Action.STAFF_KEEP_ATTENDANCE, True),  # allowed to the page; the group is checked per unit
+        (OWN, Action.STAFF_KEEP_ATTENDANCE, False),
+        (VIEWER, Action.STAFF_KEEP_ATTENDANCE, False),
+        (INSTRUCTOR, Action.STAFF_EDIT_BENEFIT, True),
+        (OTHER_UNIT, Action.STAFF_EDIT_BENEFIT, False),
+        (OWN, Action.STAFF_EDIT_BENEFIT, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

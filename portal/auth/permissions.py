@@ -25,6 +25,8 @@ class Action(enum.StrEnum):
     STAFF_EDIT_SCHEDULE = "staff_edit_schedule"  # groups of one's own units (checked per group)
     STAFF_ASSESSMENT_QUEUE = "staff_assessment_queue"  # the self-assessments of one's own units
     STAFF_REVIEW_ASSESSMENT = "staff_review_assessment"  # mark a client's self-assessment handled
+    STAFF_EDIT_BENEFIT = "staff_edit_benefit"  # a client's benefit status (rehabilitative work activity)
+    STAFF_KEEP_ATTENDANCE = "staff_keep_attendance"  # the day list of one's own units' groups (checked per group)
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,14 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
-    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_ASSESSMENT_QUEUE):
+    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_ASSESSMENT_QUEUE,
+                  Action.STAFF_KEEP_ATTENDANCE):
         return bool(actor.staff_roles)
     if subject is None:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()
-    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN, Action.STAFF_REVIEW_ASSESSMENT):
+    if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN, Action.STAFF_REVIEW_ASSESSMENT,
+                  Action.STAFF_EDIT_BENEFIT):
         return bool(shared_units)
     if action is Action.STAFF_RECORD_GUARDIANSHIP:
         return any(actor.staff_roles[unit] & GUARDIANSHIP_RECORDERS for unit in shared_units)
@@ -98,3 +102,8 @@ def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 def may_edit_unit_schedule(actor: Actor, unit_id: int) -> bool:
     """Staff edit the groups and schedules of their own units only."""
     return actor.audience == "staff" and unit_id in actor.staff_roles
+
+
+def may_close_month(actor: Actor, unit_id: int) -> bool:
+    """A unit manager closes their unit's month after payment."""
+    return actor.audience == "staff" and StaffRole.UNIT_MANAGER.value in actor.staff_roles.get(unit_id, frozenset())

@@ -102,3 +102,49 @@ COMMENT_TOO_LONG = _l("Kommentti on liian pitkä. Kirjoita enintään %(max)s me
 
 def answer_too_long(limit: int) -> object:
     return _l("Vastaus on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=limit)
+
+
+# Attendance and money (issue 10).
+ATTENDANCE_FUTURE = _l("Et voi merkitä tulevaa päivää. Valitse tämä päivä tai aiempi.")
+ATTENDANCE_DUPLICATE = _l("Asiakas on listalla kahdesti. Lataa sivu uudelleen.")
+ATTENDANCE_NOT_EXPECTED = _l("Asiakas ei ole tässä ryhmässä tänä päivänä. Lataa sivu uudelleen.")
+ATTENDANCE_CHOOSE = _l("Valitse paikalla, osan päivää tai poissa.")
+ATTENDANCE_OUTSIDE_PERIOD = _l("Asiakkaan palvelu ei ole voimassa tänä päivänä.")
+ATTENDANCE_HOURS = _l("Kirjoita tunnit numeroina väliltä 0,5–%(max)s.")
+ATTENDANCE_REASON = _l("Valitse poissaolon syy.")
+ATTENDANCE_WEEK_LIMIT = _l("Asiakkaalla on jo %(days)s päivää tällä viikolla. Enempää ei voi merkitä.")
+CORRECTION_REASON = _l("Kirjoita syy korjaukseen.")
+
+PROBLEMS.update({
+    "attendance_future": ATTENDANCE_FUTURE,
+    "attendance_duplicate": ATTENDANCE_DUPLICATE,
+    "attendance_not_expected": ATTENDANCE_NOT_EXPECTED,
+    "attendance_choose": ATTENDANCE_CHOOSE,
+    "attendance_outside_period": ATTENDANCE_OUTSIDE_PERIOD,
+    "attendance_hours": ATTENDANCE_HOURS,
+    "attendance_reason": ATTENDANCE_REASON,
+    "attendance_week_limit": ATTENDANCE_WEEK_LIMIT,
+    "correction_reason": CORRECTION_REASON,
+})
+
+MONTH_NOT_OVER = _l("Voit sulkea kuukauden vasta, kun se on päättynyt.")
+MONTH_CLOSED_ALREADY = _l("Kuukausi on jo suljettu.")
+CORRECTION_REASON_CLOSED = _l("Kuukausi on jo suljettu. Kirjoita syy korjaukseen.")
+PROBLEMS.update({
+    "month_not_over": MONTH_NOT_OVER,
+    "month_closed_already": MONTH_CLOSED_ALREADY,
+    "correction_reason_closed": CORRECTION_REASON_CLOSED,
+})
+
+BENEFIT_OUTSIDE_PERIOD = _l("Asiakkaalla ei ole kuntouttavaa työtoimintaa sinä päivänä.")
+BENEFIT_SAME_DAY = _l("Samalle päivälle on jo tieto. Valitse toinen päivä.")
+CHOOSE_BENEFIT = _l("Valitse, mitä asiakas saa.")
+PROBLEMS.update({"benefit_outside_period": BENEFIT_OUTSIDE_PERIOD, "benefit_same_day": BENEFIT_SAME_DAY})
+CHOOSE_FILE = _l("Valitse tiedosto.")
+RATE_HOURS = _l("Kirjoita tunnit väliltä 1–12.")
+RATE_AMOUNT = _l("Kirjoita summa väliltä 0–200 euroa, enintään 2 desimaalia.")
+RATE_DATES = _l("Loppupäivä on ennen alkupäivää. Tarkista päivämäärät.")
+RATE_OVERLAP = _l("Samalle ajalle on jo määrä. Valitse toinen päivä.")
+RATE_KIND = _l("Tämä raha ei kuulu tähän palveluun.")
+PROBLEMS.update({"rate_amount": RATE_AMOUNT, "rate_dates": RATE_DATES, "rate_overlap": RATE_OVERLAP,
+                 "rate_kind": RATE_KIND})

@@ -14,6 +14,16 @@ from portal.models.organisation import (
     StaffRole,
     Unit,
 )
+from portal.models.money import (
+    AttendanceCorrection,
+    BenefitKind,
+    BenefitStatus,
+    ImportedRecord,
+    MoneyKind,
+    MonthClosing,
+    PartDayRule,
+    Rate,
+)
 from portal.models.plans import Goal, GoalStatus, GoalThought, Plan
 from portal.models.rate_limit import RateLimitHit
 from portal.models.schedule import (
@@ -28,6 +38,14 @@ from portal.models.schedule import (
 )
 
 __all__ = [
+    "AttendanceCorrection",
+    "BenefitKind",
+    "BenefitStatus",
+    "ImportedRecord",
+    "MoneyKind",
+    "MonthClosing",
+    "PartDayRule",
+    "Rate",
     "AbsenceNotice",
     "AbsenceReason",
     "AttendanceMark",

@@ -7,7 +7,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import UniqueConstraint
+from decimal import Decimal
+
+from sqlalchemy import Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.models.feedback import utc_now
@@ -83,8 +85,9 @@ class AbsenceNotice(SQLModel, table=True):
 
 
 class AttendanceMark(SQLModel, table=True):
-    """A recorded attendance day. Issue 10 (attendance and money) fills these in;
-    an absence cannot be reported for a day that has one."""
+    """A recorded attendance day, kept by staff on the day list (portal.attendance).
+    An absence cannot be reported for a day that has one. `hours` is set for a
+    day attended only in part; an absent day carries a reason."""
 
     __table_args__ = (UniqueConstraint("person_id", "on_date"),)
 
@@ -92,6 +95,8 @@ class AttendanceMark(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     on_date: date
     present: bool
+    hours: Decimal | None = Field(default=None, sa_column=Column(Numeric(4, 2), nullable=True))
+    absence_reason: str = Field(default="", max_length=20)
     recorded_by_person_id: int = Field(foreign_key="person.id")
     recorded_at: datetime = Field(default_factory=utc_now)
 

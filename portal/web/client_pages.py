@@ -17,6 +17,7 @@ from portal.auth.sessions import now_utc
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import GrantMandateForm
 from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
+from portal.money import statements
 from portal.schedule import calendar_days, start_page
 from portal.web import assessment_pages
 from portal.web.guard import Viewer, client_route, log_event, request_meta
@@ -55,8 +56,9 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[li
 async def home(request: Request) -> Response:
     viewer = request.state.viewer
     periods, start = await db.run(request, _home, viewer=viewer, meta=request_meta(request))
+    money = await db.run(request, statements.this_month, person_id=viewer.subject.id)
     return render(request, "client/home.html", {
-        "viewer": viewer, "periods": periods, "start": start,
+        "viewer": viewer, "periods": periods, "start": start, "money": money,
         "can_act": viewer.actor.footing in ("own", MandateScope.ACT.value),
         "reported": request.query_params.get("reported") == "1",
         "cancelled": request.query_params.get("cancelled") == "1",

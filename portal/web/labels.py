@@ -43,6 +43,25 @@ OBJECT_NAMES = {
     "assessment_list": _l("arviolista"),
     "assessment_queue": _l("arviolista"),
     "assessment_request": _l("arviopyyntö"),
+    "attendance": _l("läsnäolot"),
+    "money": _l("rahat"),
+    "money_statement": _l("kuukauden rahat tulostettavana"),
+    "money_report": _l("toimintakeskuksen kuukauden rahat"),
+    "benefit_status": _l("etuus"),
+    "import": _l("tuodut tiedot"),
+    "rate": _l("rahan määrä"),
+}
+
+BENEFITS = {
+    "unemployment_benefit": _l("Työttömyysetuus"),
+    "social_assistance": _l("Toimeentulotuki"),
+    "neither": _l("Ei kumpaakaan"),
+}
+
+MONEY_KINDS = {
+    "work_share": _l("Työosuusraha"),
+    "expense_compensation": _l("Kulukorvaus"),
+    "activity_money": _l("Toimintaraha"),
 }
 
 ABSENCE_REASONS = {

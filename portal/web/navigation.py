@@ -31,6 +31,7 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("client_week", _l("Viikkoni")),
     MenuEntry("client_plan", _l("Suunnitelmani")),
     MenuEntry("assessment_intro", _l("Oma arvio")),
+    MenuEntry("client_money", _l("Rahani")),
     MenuEntry("client_access_log", _l("Kuka on katsonut tietojani")),
     MenuEntry("client_mandates", _l("Kuka saa hoitaa asioitani")),
     MenuEntry("client_calendar", _l("Kalenteri puhelimeen")),
@@ -40,6 +41,7 @@ STAFF_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("staff_home", _l("Asiakkaat")),
     MenuEntry("staff_groups", _l("Ryhmät")),
     MenuEntry("staff_assessment_queue", _l("Arviot")),
+    MenuEntry("staff_money_report", _l("Rahat")),
     MenuEntry("staff_device", _l("Yhteis\u00adkäyttöinen laite")),
 )
 

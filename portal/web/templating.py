@@ -54,6 +54,8 @@ def make_environment() -> Environment:
         action_names=labels.ACTION_NAMES,
         object_names=labels.OBJECT_NAMES,
         reason_names=labels.ABSENCE_REASONS,
+        money_kind_names=labels.MONEY_KINDS,
+        benefit_names=labels.BENEFITS,
     )
     env.filters.update(
         day=i18n.format_day,
@@ -63,6 +65,7 @@ def make_environment() -> Environment:
         clock=i18n.format_clock,
         time_range=i18n.format_time_range,
         number=i18n.format_number,
+        month=i18n.format_month,
     )
     return env
 

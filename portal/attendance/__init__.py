@@ -1,0 +1,1 @@
+"""Attendance: the staff's day list for a group, marks and corrections."""

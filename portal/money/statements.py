@@ -1,0 +1,208 @@
+"""The client's month: attended days with the money of each day, the total
+per kind, and the days staff have not marked yet. Reads the database and
+hands plain values to the pure functions in earnings.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from portal.i18n import TIME_ZONE
+from portal.models import AttendanceCorrection, AttendanceMark, BenefitStatus, ClientPeriod, MonthClosing, Rate, Unit
+from portal.money.earnings import AttendedDay, BenefitPeriod, Earnings, Line, RateRow, earnings
+from portal.schedule import calendar_days, week
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DayRow:
+    on_date: date
+    present: bool
+    hours: Decimal | None
+    line: Line | None  # None: attended but not paid (day activity, over the week limit, no rate)
+
+
+@dataclass(frozen=True)
+class MonthStatement:
+    month: date
+    services: tuple[str, ...]
+    days: tuple[DayRow, ...]  # attended days, by date
+    earnings: Earnings
+    unconfirmed: tuple[date, ...]  # expected days without a mark yet
+    closed: bool = False  # paid and locked: shown as it stood when closed
+    corrections: tuple[Line, ...] = ()  # changes to earlier, closed months, paid now
+
+    @property
+    def attended_days(self) -> int:
+        return len(self.days)
+
+    @property
+    def corrections_total(self) -> Decimal:
+        return sum((line.amount for line in self.corrections), Decimal("0.00"))
+
+    @property
+    def total(self) -> Decimal:
+        """What this month's statement pays: its own days and the corrections."""
+        return self.earnings.total + self.corrections_total
+
+
+def rates_of(session: Session, *, organisation_ids: list[int], first: date, last: date) -> list[RateRow]:
+    if not organisation_ids:
+        return []
+    rows = session.exec(
+        select(Rate).where(col(Rate.organisation_id).in_(organisation_ids), col(Rate.valid_from) <= last,
+                           (col(Rate.valid_until).is_(None)) | (col(Rate.valid_until) >= first))
+    ).all()
+    return [RateRow(rate.kind, rate.service, Decimal(rate.amount), rate.valid_from, rate.valid_until,
+                    rate.part_day, Decimal(rate.full_day_hours)) for rate in rows]
+
+
+def benefits_of(session: Session, *, person_id: int, first: date, last: date) -> list[BenefitPeriod]:
+    rows = session.exec(
+        select(BenefitStatus).where(BenefitStatus.person_id == person_id, col(BenefitStatus.starts_on) <= last,
+                                    (col(BenefitStatus.ends_on).is_(None)) | (col(BenefitStatus.ends_on) >= first))
+        .order_by(col(BenefitStatus.starts_on).desc(), col(BenefitStatus.id).desc())
+    ).all()
+    return [BenefitPeriod(row.benefit, row.starts_on, row.ends_on) for row in rows]
+
+
+def _moment(day: date) -> datetime:
+    """Midnight in Finland at the start of a day, as UTC."""
+    return datetime.combine(day, time(0), ZoneInfo(TIME_ZONE)).astimezone(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _days_as_of(marks: list[AttendanceMark], corrections: dict[int, list[AttendanceCorrection]],
+                moment: datetime | None, service_on: Callable[[date], str | None]) -> list[AttendedDay]:
+    """The attended days as they stood at a moment (None: now): a correction made
+    later is undone with its 'was' values; a mark recorded later did not exist yet."""
+    days = []
+    for mark in marks:
+        present, hours = mark.present, mark.hours
+        if moment is not None:
+            if _aware(mark.recorded_at) > moment:
+                continue
+            later = [c for c in corrections.get(mark.id, []) if _aware(c.recorded_at) > moment]  # type: ignore[arg-type]
+            if later:
+                earliest = min(later, key=lambda c: _aware(c.recorded_at))
+                present, hours = earliest.was_present, earliest.was_hours
+        service = service_on(mark.on_date)
+        if present and service is not None:
+            days.append(AttendedDay(mark.on_date, service, True, hours))
+    return days
+
+
+class _Money:
+    """Everything one person's money in one span of days depends on, read once."""
+
+    def __init__(self, session: Session, *, person_id: int, first: date, last: date) -> None:
+        self.periods = session.exec(
+            select(ClientPeriod, Unit).join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
+            .where(ClientPeriod.person_id == person_id, col(ClientPeriod.starts_on) <= last,
+                   col(ClientPeriod.ends_on) >= first)
+        ).all()
+        self.marks = list(session.exec(
+            select(AttendanceMark).where(AttendanceMark.person_id == person_id, col(AttendanceMark.on_date) >= first,
+                                         col(AttendanceMark.on_date) <= last)
+            .order_by(AttendanceMark.on_date)
+        ).all())
+        self.corrections: dict[int, list[AttendanceCorrection]] = {}
+        if self.marks:
+            for correction in session.exec(select(AttendanceCorrection).where(
+                    AttendanceCorrection.person_id == person_id, col(AttendanceCorrection.on_date) >= first,
+                    col(AttendanceCorrection.on_date) <= last)).all():
+                self.corrections.setdefault(correction.mark_id, []).append(correction)
+        self.rates = rates_of(session, organisation_ids=sorted({unit.organisation_id for _p, unit in self.periods}),
+                              first=first, last=last)
+        self.benefits = benefits_of(session, person_id=person_id, first=first, last=last)
+
+    def service_on(self, day: date) -> str | None:
+        for period, _unit in self.periods:
+            if period.starts_on <= day <= period.ends_on:
+                return period.service
+        return None
+
+    def earnings(self, moment: datetime | None = None) -> tuple[list[AttendedDay], Earnings]:
+        days = _days_as_of(self.marks, self.corrections, moment, self.service_on)
+        return days, earnings(days, self.rates, self.benefits)
+
+
+def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: date, last: date) -> tuple[Line, ...]:
+    """Changes made in this month to days of earlier, closed months: paid (or
+    taken back) now, as correction lines, never by changing a closed month."""
+    start, end = _moment(first), _moment(last + timedelta(days=1))
+    touched = [row[0] for row in session.execute(
+        select(AttendanceCorrection.on_date).where(
+            AttendanceCorrection.person_id == person_id, col(AttendanceCorrection.on_date) < first,
+            col(AttendanceCorrection.recorded_at) >= start, col(AttendanceCorrection.recorded_at) < end)
+        .union(select(AttendanceMark.on_date).where(
+            AttendanceMark.person_id == person_id, col(AttendanceMark.on_date) < first,
+            col(AttendanceMark.recorded_at) >= start, col(AttendanceMark.recorded_at) < end))
+    ).all()]
+    if not touched or not unit_ids:
+        return ()
+    months = {day.replace(day=1) for day in touched}
+    closings = session.exec(select(MonthClosing).where(col(MonthClosing.unit_id).in_(unit_ids),
+                                                       col(MonthClosing.month).in_(sorted(months)))).all()
+    lines: list[Line] = []
+    for month in sorted({closing.month for closing in closings}):
+        closed_at = _aware(min(c.closed_at for c in closings if c.month == month))
+        money = _Money(session, person_id=person_id, first=month, last=month_bounds(month)[1])
+        _before_days, before = money.earnings(max(closed_at, start))
+        _after_days, after = money.earnings(max(closed_at, end))
+        amounts: dict[tuple[date, str], Decimal] = {}
+        for line in after.lines:
+            amounts[(line.on_date, line.kind)] = amounts.get((line.on_date, line.kind), Decimal("0")) + line.amount
+        rate_of = {(line.on_date, line.kind): line.rate for line in after.lines + before.lines}
+        for line in before.lines:
+            amounts[(line.on_date, line.kind)] = amounts.get((line.on_date, line.kind), Decimal("0")) - line.amount
+        lines += [Line(day, kind, rate_of[(day, kind)], amount) for (day, kind), amount in sorted(amounts.items())
+                  if amount != 0]
+    return tuple(lines)
+
+
+def statement(session: Session, *, person_id: int, first: date, last: date, today: date) -> MonthStatement:
+    """Money from `first` to `last` (a month, or a year for the yearly view).
+
+    A closed month shows its days as they stood when it was closed."""
+    money = _Money(session, person_id=person_id, first=first, last=last)
+    unit_ids = sorted({period.unit_id for period, _unit in money.periods})
+    closed = session.exec(select(MonthClosing.closed_at).where(
+        col(MonthClosing.unit_id).in_(unit_ids), MonthClosing.month == first)).first() if unit_ids else None
+    attended, result = money.earnings(_aware(closed) if closed else None)
+    by_day = {line.on_date: line for line in result.lines}
+    marked = {mark.on_date for mark in money.marks}
+    unconfirmed = tuple(
+        day.day for day in week.client_days(session, person_id=person_id, first=first, last=min(last, today))
+        if day.activities and day.absence is None and day.day not in marked and money.service_on(day.day)
+    ) if first <= today else ()
+    return MonthStatement(
+        month=first, services=tuple(sorted({period.service for period, _unit in money.periods})),
+        days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date)) for day in attended),
+        earnings=result, unconfirmed=unconfirmed, closed=closed is not None,
+        corrections=_carried(session, person_id=person_id, unit_ids=unit_ids, first=first, last=last),
+    )
+
+
+def month_statement(session: Session, *, person_id: int, month: date, today: date) -> MonthStatement:
+    first, last = month_bounds(month)
+    return statement(session, person_id=person_id, first=first, last=last, today=today)
+
+
+def this_month(session: Session, *, person_id: int) -> MonthStatement:
+    """The start page card: this month so far (read as part of the logged start page)."""
+    day = calendar_days.today()
+    return month_statement(session, person_id=person_id, month=day, today=day)
