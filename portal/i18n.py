@@ -160,7 +160,9 @@ def format_time_range(start: time, end: time) -> str:
     """
     first = format_time(start, "short", locale=get_locale())
     last = format_time(end, "short", locale=get_locale())
-    dash = " – " if any(not part.isascii() or " " in part for part in (first, last)) else "–"
+    # Otherwise word joiners (U+2060) keep '9.00–14.00' on one line: a browser
+    # may break after an en dash.
+    dash = " – " if any(not part.isascii() or " " in part for part in (first, last)) else "\u2060–\u2060"
     return f"{first}{dash}{last}"
 
 

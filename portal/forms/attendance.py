@@ -90,7 +90,7 @@ class BenefitForm(PortalForm):
 
 
 class ImportForm(PortalForm):
-    file = FileField(_l("Tiedosto"), description=_l("JSON-tiedosto asiakastietojärjestelmästä."))
+    file = FileField(_l("Tiedosto"), description=_l("JSON-tiedosto asiakas\u00adtieto\u00adjärjestelmästä."))
 
     def validate_file(self, field: Field) -> None:
         if not getattr(field.data, "filename", ""):
