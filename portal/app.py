@@ -23,6 +23,7 @@ from portal.web import (
     calendar_pages,
     client_pages,
     errors,
+    feedback_pages,
     pages,
     plan_pages,
     schedule_pages,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *plan_pages.routes,
         *calendar_pages.routes,
         *schedule_pages.routes,
+        *feedback_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

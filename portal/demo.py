@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from portal import demo_plans_week
+from portal import demo_feedback, demo_plans_week
 from portal.identity_code import IdentityCodeVault, validate
 from portal.models import (
     ClientPeriod,
@@ -127,4 +127,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     )
     demo_plans_week.load(session, people=ids, units=units)
     add_waiting_mandate(session, vault=vault, ids=ids)
+    demo_feedback.load(session, people=ids, units=units)
     return True

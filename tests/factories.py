@@ -11,6 +11,7 @@ from portal.db import transaction
 from portal.identity_code import IdentityCodeVault
 from portal.models import (
     AbsenceNotice,
+    ClientFeedback,
     Goal,
     GroupMember,
     Mandate,
@@ -96,3 +97,13 @@ def goal_id(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
 def group_id(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         return session.exec(select(GroupMember.group_id).where(GroupMember.person_id == person)).first()  # type: ignore[return-value]
+
+
+def add_client_feedback(engine, *, person: int | None, unit: int, mood: int = 4, text: str = "") -> int:  # type: ignore[no-untyped-def]
+    """Feedback as a client would leave it (None: anonymous)."""
+    with transaction(engine) as session:
+        feedback = ClientFeedback(unit_id=unit, person_id=person, mood=mood, text=text, given_on=date.today())
+        session.add(feedback)
+        session.flush()
+        assert feedback.id is not None
+        return feedback.id

@@ -55,6 +55,7 @@ def test_client_menu_marks_the_current_page(idp_client) -> None:
         ("/home", "Oma sivu", False),
         ("/week", "Viikkoni", False),
         ("/plan", "Suunnitelmani", False),
+        ("/feedback", "Anna palautetta", False),
         ("/access-log", "Kuka on katsonut tietojani", True),
         ("/settings/mandates", "Kuka saa hoitaa asioitani", False),
         ("/settings/calendar", "Kalenteri puhelimeen", False),
@@ -68,6 +69,7 @@ def test_staff_menu_is_their_own(idp_client) -> None:
     assert menu(idp_client.get("/staff/device")) == [
         ("/staff", "Asiakkaat", False),
         ("/staff/groups", "Ryhmät", False),
+        ("/staff/feedback", "Palautteet", False),
         ("/staff/device", "Yhteiskäyttöinen laite", True),
     ]
 
@@ -76,9 +78,10 @@ def test_a_delegate_sees_only_what_the_mandate_allows_and_no_empty_heading(idp_c
     act_for_aino(idp_client)
     page = idp_client.get("/home")
     assert page.status_code == 200
-    # The plan and the week are open to a delegate; the access log, the
-    # mandates and the calendar address are the client's own.
-    assert menu(page) == [("/home", "Oma sivu", True), ("/week", "Viikkoni", False), ("/plan", "Suunnitelmani", False)]
+    # The plan, the week and feedback are open to a delegate who may act;
+    # the access log, the mandates and the calendar address are the client's own.
+    assert menu(page) == [("/home", "Oma sivu", True), ("/week", "Viikkoni", False), ("/plan", "Suunnitelmani", False),
+                          ("/feedback", "Anna palautetta", False)]
     main = soup(page).find("main")
     assert all(ul.find("li") for ul in main.find_all("ul"))  # no empty list either
     for href, _label, _current in menu(page):
@@ -90,7 +93,7 @@ def test_own_start_page_links_to_the_other_menu_pages(idp_client) -> None:
     main = soup(idp_client.get("/home")).find("main")
     heading = main.find("h2", string="Tietosi")
     assert [a["href"] for a in heading.find_next_sibling("ul").find_all("a")] == [
-        "/week", "/plan", "/access-log", "/settings/mandates", "/settings/calendar"
+        "/week", "/plan", "/feedback", "/access-log", "/settings/mandates", "/settings/calendar"
     ]
 
 

@@ -48,6 +48,8 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     ids["aino_notice"] = factories.add_absence(engine, person=ids[AINO])
     ids["aino_goal"] = factories.goal_id(engine, person=ids[AINO])
     ids["aino_group"] = factories.group_id(engine, person=ids[AINO])
+    ids["aino_feedback"] = factories.add_client_feedback(
+        engine, person=ids[AINO], unit=factories.unit_id(engine, "Toimintakeskus Verstas"))
     return ids
 
 
@@ -63,6 +65,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{notice_id:id}", str(people["aino_notice"]))
             .replace("{goal_id:id}", str(people["aino_goal"]))
             .replace("{group_id:id}", str(people["aino_group"]))
+            .replace("{feedback_id:id}", str(people["aino_feedback"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -199,6 +202,9 @@ CLIENT = Subject(1, frozenset({10}))
         (OWN, Action.STAFF_EDIT_PLAN, False),
         (INSTRUCTOR, Action.STAFF_EDIT_SCHEDULE, True),
         (OWN, Action.STAFF_EDIT_SCHEDULE, False),
+        (INSTRUCTOR, Action.STAFF_HANDLE_FEEDBACK, True),
+        (OWN, Action.STAFF_HANDLE_FEEDBACK, False),
+        (AGENT, Action.STAFF_HANDLE_FEEDBACK, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

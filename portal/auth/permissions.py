@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     MANAGE_CALENDAR = "manage_calendar"  # make or revoke the client's secret calendar address
     STAFF_EDIT_PLAN = "staff_edit_plan"  # write a new version of a client's plan
     STAFF_EDIT_SCHEDULE = "staff_edit_schedule"  # groups of one's own units (checked per group)
+    STAFF_HANDLE_FEEDBACK = "staff_handle_feedback"  # clients' feedback of one's own units, accessibility queue
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
-    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE):
+    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_HANDLE_FEEDBACK):
         return bool(actor.staff_roles)
     if subject is None:
         return False

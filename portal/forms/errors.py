@@ -92,3 +92,9 @@ PROBLEMS.update({
     "change_past": CHANGE_PAST,
     "change_no_slot": CHANGE_NO_SLOT,
 })
+
+# Feedback (issue 11).
+CHOOSE_FACE = _l("Valitse yksi kasvo.")
+CHOOSE_ABOUT = _l("Valitse, mistä annat palautetta.")
+FEEDBACK_TEXT_TOO_LONG = _l("Teksti on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=2000)
+WRITE_ANSWER = _l("Kirjoita vastaus.")

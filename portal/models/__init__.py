@@ -1,7 +1,7 @@
 """Database models. Import everything here so Alembic sees the whole schema."""
 
 from portal.models.access_log import AccessAction, AccessEvent, AccessLogHead
-from portal.models.feedback import AccessibilityFeedback
+from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
 from portal.models.organisation import (
@@ -13,6 +13,7 @@ from portal.models.organisation import (
     StaffRole,
     Unit,
 )
+from portal.models.outcomes import NextStep, PeriodEnding, PeriodOutcome
 from portal.models.plans import Goal, GoalStatus, GoalThought, Plan
 from portal.models.rate_limit import RateLimitHit
 from portal.models.schedule import (
@@ -38,6 +39,9 @@ __all__ = [
     "GroupMember",
     "GroupSlot",
     "Plan",
+    "NextStep",
+    "PeriodEnding",
+    "PeriodOutcome",
     "SlotChange",
     "AccessAction",
     "AccessEvent",
@@ -49,6 +53,8 @@ __all__ = [
     "MandateBasis",
     "MandateScope",
     "AccessibilityFeedback",
+    "ClientFeedback",
+    "OutboxMessage",
     "ClientPeriod",
     "Organisation",
     "Person",

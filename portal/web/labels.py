@@ -39,6 +39,8 @@ OBJECT_NAMES = {
     "calendar_feed": _l("kalenteri puhelimessa"),
     "staff_start_page": _l("päivän ryhmät"),
     "group_members": _l("ryhmän asiakkaat"),
+    "client_feedback": _l("palaute"),
+    "my_data": _l("omat tiedot"),
 }
 
 ABSENCE_REASONS = {

@@ -30,6 +30,7 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("client_home", _l("Oma sivu")),
     MenuEntry("client_week", _l("Viikkoni")),
     MenuEntry("client_plan", _l("Suunnitelmani")),
+    MenuEntry("client_feedback", _l("Anna palautetta")),
     MenuEntry("client_access_log", _l("Kuka on katsonut tietojani")),
     MenuEntry("client_mandates", _l("Kuka saa hoitaa asioitani")),
     MenuEntry("client_calendar", _l("Kalenteri puhelimeen")),
@@ -38,6 +39,7 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
 STAFF_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("staff_home", _l("Asiakkaat")),
     MenuEntry("staff_groups", _l("Ryhmät")),
+    MenuEntry("staff_feedback", _l("Palautteet")),
     MenuEntry("staff_device", _l("Yhteis\u00adkäyttöinen laite")),
 )
 
