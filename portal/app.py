@@ -19,6 +19,7 @@ from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.web import (
+    accessibility_queue,
     auth_routes,
     calendar_pages,
     client_pages,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *calendar_pages.routes,
         *schedule_pages.routes,
         *feedback_pages.routes,
+        *accessibility_queue.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

@@ -1,4 +1,5 @@
-"""Demo: clients' feedback, one answered by staff, and anonymous ones."""
+"""Demo: clients' feedback, one answered by staff, and anonymous ones; two
+accessibility reports in the staff queue, one of them past its 14 days."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from portal.models import ClientFeedback, Unit
+from portal.models import AccessibilityFeedback, ClientFeedback, Unit
 from portal.schedule.calendar_days import today
 
 AINO, MIKKO, JARI, SANNA = "010280-952L", "150375-990C", "071188-955W", "300883-9617"
@@ -32,4 +33,10 @@ def load(session: Session, *, people: dict[str, int], units: dict[str, Unit]) ->
         ClientFeedback(unit_id=verstas, given_on=day - timedelta(days=4), mood=5),
         ClientFeedback(unit_id=verstas, given_on=day - timedelta(days=3), mood=3, text="Välillä on liian kova ääni."),
         ClientFeedback(unit_id=tupa, given_on=day - timedelta(days=2), mood=4),
+    ])
+    session.add_all([
+        AccessibilityFeedback(received_at=now - timedelta(days=16), page="/week", language="fi",
+                              message="Viikon päivät menevät puhelimessa päällekkäin.", contact="040 555 0101"),
+        AccessibilityFeedback(received_at=now - timedelta(days=2), page="/feedback", language="sv",
+                              message="Knapparna är svåra att se.", contact="anna.esimerkki@example.fi"),
     ])
