@@ -25,6 +25,7 @@ from portal.web import (
     client_pages,
     errors,
     feedback_pages,
+    outcome_pages,
     pages,
     plan_pages,
     schedule_pages,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *schedule_pages.routes,
         *feedback_pages.routes,
         *accessibility_queue.routes,
+        *outcome_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

@@ -1,17 +1,19 @@
-"""Demo: clients' feedback, one answered by staff, and anonymous ones; two
-accessibility reports in the staff queue, one of them past its 14 days."""
+"""Demo for issue 11: clients' feedback, one answered by staff, and anonymous
+ones; two accessibility reports in the staff queue, one past its 14 days; and
+Jari's earlier period in Tupa, ended early with a work trial as the next step."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
-from portal.models import AccessibilityFeedback, ClientFeedback, Unit
+from portal.models import AccessibilityFeedback, ClientFeedback, ClientPeriod, PeriodOutcome, Service, Unit
 from portal.schedule.calendar_days import today
 
 AINO, MIKKO, JARI, SANNA = "010280-952L", "150375-990C", "071188-955W", "300883-9617"
 VERSTAS, TUPA = "Toimintakeskus Verstas", "Toimintakeskus Tupa"
+MARIA = "180679-9737"
 
 
 def load(session: Session, *, people: dict[str, int], units: dict[str, Unit]) -> None:
@@ -40,3 +42,11 @@ def load(session: Session, *, people: dict[str, int], units: dict[str, Unit]) ->
         AccessibilityFeedback(received_at=now - timedelta(days=2), page="/feedback", language="sv",
                               message="Knapparna är svåra att se.", contact="anna.esimerkki@example.fi"),
     ])
+    earlier = ClientPeriod(person_id=people[JARI], unit_id=tupa, service=Service.REHABILITATIVE_WORK.value,
+                           starts_on=date(2025, 9, 1), ends_on=date(2026, 2, 28))
+    session.add(earlier)
+    session.flush()
+    assert earlier.id is not None
+    session.add(PeriodOutcome(period_id=earlier.id, ended_on=date(2026, 1, 30), ending="early",
+                              next_step="work_trial", note="Työkokeilu kaupan varastossa helmikuussa.",
+                              recorded_by_person_id=people[MARIA]))

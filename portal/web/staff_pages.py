@@ -39,8 +39,13 @@ def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[
         .join(Person, col(Person.id) == col(ClientPeriod.person_id))
         .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
         .where(col(ClientPeriod.unit_id).in_(unit_ids))
-        .order_by(Person.family_name, Person.given_name)
+        .order_by(Person.family_name, Person.given_name, col(ClientPeriod.starts_on).desc())
     ).all()
+    # One row per client: their newest period (an earlier one may have ended).
+    newest: dict[int, tuple[ClientPeriod, Person, Unit]] = {}
+    for row in rows:
+        newest.setdefault(row[1].id, row)  # type: ignore[arg-type]
+    rows = list(newest.values())  # type: ignore[assignment]
     # One event per client shown, appended together.
     access_log.record_many(
         session,
