@@ -25,6 +25,7 @@ from portal.web import (
     client_pages,
     errors,
     feedback_pages,
+    mydata_pages,
     outcome_pages,
     pages,
     plan_pages,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *feedback_pages.routes,
         *accessibility_queue.routes,
         *outcome_pages.routes,
+        *mydata_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

@@ -56,6 +56,7 @@ def test_client_menu_marks_the_current_page(idp_client) -> None:
         ("/week", "Viikkoni", False),
         ("/plan", "Suunnitelmani", False),
         ("/feedback", "Anna palautetta", False),
+        ("/my-data", "Omat tietoni", False),
         ("/access-log", "Kuka on katsonut tietojani", True),
         ("/settings/mandates", "Kuka saa hoitaa asioitani", False),
         ("/settings/calendar", "Kalenteri puhelimeen", False),
@@ -82,7 +83,7 @@ def test_a_delegate_sees_only_what_the_mandate_allows_and_no_empty_heading(idp_c
     # The plan, the week and feedback are open to a delegate who may act;
     # the access log, the mandates and the calendar address are the client's own.
     assert menu(page) == [("/home", "Oma sivu", True), ("/week", "Viikkoni", False), ("/plan", "Suunnitelmani", False),
-                          ("/feedback", "Anna palautetta", False)]
+                          ("/feedback", "Anna palautetta", False), ("/my-data", "Omat tietoni", False)]
     main = soup(page).find("main")
     assert all(ul.find("li") for ul in main.find_all("ul"))  # no empty list either
     for href, _label, _current in menu(page):
@@ -94,7 +95,7 @@ def test_own_start_page_links_to_the_other_menu_pages(idp_client) -> None:
     main = soup(idp_client.get("/home")).find("main")
     heading = main.find("h2", string="Tietosi")
     assert [a["href"] for a in heading.find_next_sibling("ul").find_all("a")] == [
-        "/week", "/plan", "/feedback", "/access-log", "/settings/mandates", "/settings/calendar"
+        "/week", "/plan", "/feedback", "/my-data", "/access-log", "/settings/mandates", "/settings/calendar"
     ]
 
 

@@ -205,6 +205,10 @@ CLIENT = Subject(1, frozenset({10}))
         (INSTRUCTOR, Action.STAFF_HANDLE_FEEDBACK, True),
         (OWN, Action.STAFF_HANDLE_FEEDBACK, False),
         (AGENT, Action.STAFF_HANDLE_FEEDBACK, False),
+        (OWN, Action.VIEW_MY_DATA, True),
+        (AGENT, Action.VIEW_MY_DATA, True),
+        (VIEWER, Action.VIEW_MY_DATA, False),
+        (INSTRUCTOR, Action.VIEW_MY_DATA, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

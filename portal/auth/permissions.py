@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     MANAGE_CALENDAR = "manage_calendar"  # make or revoke the client's secret calendar address
     STAFF_EDIT_PLAN = "staff_edit_plan"  # write a new version of a client's plan
     STAFF_EDIT_SCHEDULE = "staff_edit_schedule"  # groups of one's own units (checked per group)
+    VIEW_MY_DATA = "view_my_data"  # "Omat tietoni": the client, or a delegate who may act
     STAFF_HANDLE_FEEDBACK = "staff_handle_feedback"  # clients' feedback of one's own units, accessibility queue
 
 
@@ -74,7 +75,7 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
         return False
     if action is Action.VIEW:
         return actor.footing in ("own", MandateScope.VIEW.value, MandateScope.ACT.value)
-    if action is Action.ACT:
+    if action in (Action.ACT, Action.VIEW_MY_DATA):
         return actor.footing in ("own", MandateScope.ACT.value)
     if action in (Action.MANAGE_MANDATES, Action.VIEW_ACCESS_LOG, Action.MANAGE_CALENDAR):
         return actor.footing == "own"

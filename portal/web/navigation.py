@@ -31,6 +31,7 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("client_week", _l("Viikkoni")),
     MenuEntry("client_plan", _l("Suunnitelmani")),
     MenuEntry("client_feedback", _l("Anna palautetta")),
+    MenuEntry("client_my_data", _l("Omat tietoni")),
     MenuEntry("client_access_log", _l("Kuka on katsonut tietojani")),
     MenuEntry("client_mandates", _l("Kuka saa hoitaa asioitani")),
     MenuEntry("client_calendar", _l("Kalenteri puhelimeen")),
