@@ -25,6 +25,7 @@ from portal.web import (
     client_pages,
     errors,
     feedback_pages,
+    followup_pages,
     mydata_pages,
     outcome_pages,
     pages,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *accessibility_queue.routes,
         *outcome_pages.routes,
         *mydata_pages.routes,
+        *followup_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.test_idp:

@@ -1,5 +1,5 @@
 """axe on the pages of issue 11 (feedback, the staff's answers, the
-accessibility queue and outbox, the end of a period, "Omat tietoni") in
+accessibility queue and outbox, the follow-up, the end of a period, "Omat tietoni") in
 3 languages x 2 widths, error states included; and feedback given at 320 px
 with the keyboard only, named and anonymous, with and without JavaScript,
 answered by staff; an accessibility report through its queue."""
@@ -68,6 +68,7 @@ def test_staff_feedback_and_accessibility_pages(driver, portal) -> None:
     check_everywhere(driver, portal, "/staff/accessibility-feedback", empty_answer)
     assert driver.title.startswith("Error: ")
     check_everywhere(driver, portal, "/staff/outbox")
+    check_everywhere(driver, portal, "/staff/followup")
 
 
 def test_staff_period_outcome(driver, portal) -> None:

@@ -71,6 +71,7 @@ def test_staff_menu_is_their_own(idp_client) -> None:
         ("/staff", "Asiakkaat", False),
         ("/staff/groups", "Ryhmät", False),
         ("/staff/feedback", "Palautteet", False),
+        ("/staff/followup", "Seuranta", False),
         ("/staff/accessibility-feedback", "Saavutettavuuspalaute", False),
         ("/staff/device", "Yhteiskäyttöinen laite", True),
     ]

@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     MANAGE_CALENDAR = "manage_calendar"  # make or revoke the client's secret calendar address
     STAFF_EDIT_PLAN = "staff_edit_plan"  # write a new version of a client's plan
     STAFF_EDIT_SCHEDULE = "staff_edit_schedule"  # groups of one's own units (checked per group)
+    STAFF_VIEW_FOLLOWUP = "staff_view_followup"  # the follow-up of one's own units (checked per unit)
     VIEW_MY_DATA = "view_my_data"  # "Omat tietoni": the client, or a delegate who may act
     STAFF_HANDLE_FEEDBACK = "staff_handle_feedback"  # clients' feedback of one's own units, accessibility queue
 
@@ -83,7 +84,8 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
-    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_HANDLE_FEEDBACK):
+    if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_HANDLE_FEEDBACK,
+                  Action.STAFF_VIEW_FOLLOWUP):
         return bool(actor.staff_roles)
     if subject is None:
         return False
@@ -97,4 +99,9 @@ def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 def may_edit_unit_schedule(actor: Actor, unit_id: int) -> bool:
     """Staff edit the groups and schedules of their own units only."""
+    return actor.audience == "staff" and unit_id in actor.staff_roles
+
+
+def may_follow_unit(actor: Actor, unit_id: int) -> bool:
+    """Follow-up figures of one's own units only."""
     return actor.audience == "staff" and unit_id in actor.staff_roles

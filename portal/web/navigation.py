@@ -41,6 +41,7 @@ STAFF_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("staff_home", _l("Asiakkaat")),
     MenuEntry("staff_groups", _l("Ryhmät")),
     MenuEntry("staff_feedback", _l("Palautteet")),
+    MenuEntry("staff_followup", _l("Seuranta")),
     MenuEntry("staff_accessibility_queue", _l("Saavutettavuus\u00adpalaute")),
     MenuEntry("staff_device", _l("Yhteis\u00adkäyttöinen laite")),
 )
