@@ -119,7 +119,9 @@ def format_clock(value: datetime) -> str:
 
 def format_time_range(start: time, end: time) -> str:
     """'9.00–14.00', '09:00–14:00', '9:00 AM–2:00 PM': a time of day, no time zone."""
-    return f"{format_time(start, 'short', locale=get_locale())}–{format_time(end, 'short', locale=get_locale())}"
+    # Word joiners (U+2060) keep the range on one line: "9:00 AM–" and
+    # "2:00 PM" split at the dash read like two broken words on a phone.
+    return f"{format_time(start, 'short', locale=get_locale())}\u2060–\u2060{format_time(end, 'short', locale=get_locale())}"
 
 
 def format_money(amount: Decimal | int | float) -> str:
