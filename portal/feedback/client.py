@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from portal import rate_limit
@@ -107,7 +106,7 @@ def answer(session: Session, *, feedback_id: int, unit_ids: list[int], text: str
     """Record staff's answer to named feedback of their own unit; None otherwise."""
     feedback = session.exec(
         select(ClientFeedback).where(ClientFeedback.id == feedback_id, col(ClientFeedback.unit_id).in_(unit_ids),
-                                     or_(col(ClientFeedback.person_id).is_not(None)))
+                                     col(ClientFeedback.person_id).is_not(None))
         .with_for_update()
     ).first()
     if feedback is None:
