@@ -59,6 +59,7 @@ def test_page_shows_every_section_and_is_logged(client, engine, ids) -> None:
     headings = [h2.get_text(strip=True) for h2 in soup(page).main.find_all("h2")]
     assert "Henkilötiedot" in headings and "Kuka on katsonut tietojani" in headings
     assert soup(page).main.find("a", href="/my-data.json")
+    assert "Työtoiminta" in soup(page).main.get_text() and "work_activity" not in page.text  # codes in words
     assert [event.action for event in my_data_events(engine)] == ["read"]
 
 

@@ -16,6 +16,9 @@ from portal import db, i18n, mydata
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.i18n import lazy_gettext as _l
+from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
+from portal.forms.plan import STATUS_NAMES
+from portal.web import labels
 from portal.web.guard import Viewer, client_route, request_meta
 from portal.web.templating import render
 from portal.web.week_pages import log_for_client
@@ -41,10 +44,20 @@ FIELD_NAMES = {
 }
 
 
-def shown(value: Any) -> str:
-    """A stored value in words: dates and times in the reader's language."""
+# Codes shown in words on the page (the JSON keeps the codes).
+CODE_NAMES: dict[str, dict[str, Any]] = {
+    "service": labels.SERVICE_NAMES, "status": STATUS_NAMES, "reason": labels.ABSENCE_REASONS,
+    "ending": ENDING_NAMES, "next_step": NEXT_STEP_NAMES, "role": labels.ROLE_NAMES,
+    "action": labels.ACTION_NAMES, "what": labels.OBJECT_NAMES,
+}
+
+
+def shown(value: Any, key: str = "") -> str:
+    """A stored value in words: codes by name, dates and times in the reader's language."""
     if value is None or value == "":
         return "–"
+    if key in CODE_NAMES and isinstance(value, str) and value in CODE_NAMES[key]:
+        return str(CODE_NAMES[key][value])
     if isinstance(value, str):
         try:
             if len(value) == 10:
