@@ -23,6 +23,7 @@ from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
 from portal.web import (
+    accessibility_queue,
     assessment_pages,
     assessment_paper,
     assessment_staff,
@@ -36,6 +37,10 @@ from portal.web import (
     import_pages,
     money_pages,
     money_report_pages,
+    feedback_pages,
+    followup_pages,
+    mydata_pages,
+    outcome_pages,
     pages,
     plan_pages,
     rate_pages,
@@ -119,6 +124,11 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *benefit_pages.routes,
         *import_pages.routes,
         *rate_pages.routes,
+        *feedback_pages.routes,
+        *accessibility_queue.routes,
+        *outcome_pages.routes,
+        *mydata_pages.routes,
+        *followup_pages.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     test_provider = None

@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from portal import demo_money, demo_plans_week
+from portal import demo_feedback, demo_money, demo_plans_week
 from portal.assessment.demo import load_assessment_demo
 from portal.demo_lists import add_list_demo
 from portal.identity_code import IdentityCodeVault, validate
@@ -132,4 +132,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     load_assessment_demo(session, person_ids=ids, period_starts=PERIOD_STARTS)
     add_list_demo(session, vault=vault, unit=units[VERSTAS], periods=(PERIOD_STARTS, PERIOD_ENDS))
     demo_money.load(session, people=ids, units=units, period_starts=PERIOD_STARTS)
+    demo_feedback.load(session, people=ids, units=units)
     return True

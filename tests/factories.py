@@ -11,6 +11,7 @@ from portal.db import transaction
 from portal.identity_code import IdentityCodeVault
 from portal.models import (
     AbsenceNotice,
+    ClientFeedback,
     Goal,
     GroupMember,
     Mandate,
@@ -115,3 +116,13 @@ def aino_assessment(engine, person: int) -> int:  # type: ignore[no-untyped-def]
                                      entered_by_person_id=person, entered_as="client"))
         assert assessment.id is not None
         return assessment.id
+
+
+def add_client_feedback(engine, *, person: int | None, unit: int, mood: int = 4, text: str = "") -> int:  # type: ignore[no-untyped-def]
+    """Feedback as a client would leave it (None: anonymous)."""
+    with transaction(engine) as session:
+        feedback = ClientFeedback(unit_id=unit, person_id=person, mood=mood, text=text, given_on=date.today())
+        session.add(feedback)
+        session.flush()
+        assert feedback.id is not None
+        return feedback.id

@@ -50,6 +50,8 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     ids["aino_group"] = factories.group_id(engine, person=ids[AINO])
     # Aino's sent assessment: the target of the assessment routes.
     ids["aino_assessment"] = factories.aino_assessment(engine, ids[AINO])
+    ids["aino_feedback"] = factories.add_client_feedback(
+        engine, person=ids[AINO], unit=factories.unit_id(engine, "Toimintakeskus Verstas"))
     return ids
 
 
@@ -67,6 +69,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{group_id:id}", str(people["aino_group"]))
             .replace("{assessment_id:id}", str(people["aino_assessment"]))
             .replace("{question_id:str}", "sleep")
+            .replace("{feedback_id:id}", str(people["aino_feedback"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -220,6 +223,13 @@ CLIENT = Subject(1, frozenset({10}))
         (INSTRUCTOR, Action.STAFF_EDIT_BENEFIT, True),
         (OTHER_UNIT, Action.STAFF_EDIT_BENEFIT, False),
         (OWN, Action.STAFF_EDIT_BENEFIT, False),
+        (INSTRUCTOR, Action.STAFF_HANDLE_FEEDBACK, True),
+        (OWN, Action.STAFF_HANDLE_FEEDBACK, False),
+        (AGENT, Action.STAFF_HANDLE_FEEDBACK, False),
+        (OWN, Action.VIEW_MY_DATA, True),
+        (AGENT, Action.VIEW_MY_DATA, True),
+        (VIEWER, Action.VIEW_MY_DATA, False),
+        (INSTRUCTOR, Action.VIEW_MY_DATA, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

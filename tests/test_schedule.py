@@ -244,7 +244,7 @@ def test_every_demo_client_has_a_current_plan_an_earlier_one_and_two_weeks_of_sc
     people = [factories.person_id(engine, app.state.vault, code) for code in (AINO, "150375-990C", LIISA, JARI)]
     with Session(engine) as session:
         clients = session.exec(select(ClientPeriod).where(col(ClientPeriod.person_id).in_(people))).all()
-        assert len(clients) == 4
+        assert len({period.person_id for period in clients}) == 4  # Jari has an earlier, ended period too
         for period in clients:
             page = records.plan_page(session, person_id=period.person_id, today=today())
             assert page.current is not None and page.current.goals and page.earlier

@@ -27,6 +27,9 @@ class Action(enum.StrEnum):
     STAFF_REVIEW_ASSESSMENT = "staff_review_assessment"  # mark a client's self-assessment handled
     STAFF_EDIT_BENEFIT = "staff_edit_benefit"  # a client's benefit status (rehabilitative work activity)
     STAFF_KEEP_ATTENDANCE = "staff_keep_attendance"  # the day list of one's own units' groups (checked per group)
+    STAFF_VIEW_FOLLOWUP = "staff_view_followup"  # the follow-up of one's own units (checked per unit)
+    VIEW_MY_DATA = "view_my_data"  # "Omat tietoni": the client, or a delegate who may act
+    STAFF_HANDLE_FEEDBACK = "staff_handle_feedback"  # clients' feedback of one's own units, accessibility queue
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
         return False
     if action is Action.VIEW:
         return actor.footing in ("own", MandateScope.VIEW.value, MandateScope.ACT.value)
-    if action is Action.ACT:
+    if action in (Action.ACT, Action.VIEW_MY_DATA):
         return actor.footing in ("own", MandateScope.ACT.value)
     if action in (Action.MANAGE_MANDATES, Action.VIEW_ACCESS_LOG, Action.MANAGE_CALENDAR):
         return actor.footing == "own"
@@ -86,7 +89,7 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
     if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_ASSESSMENT_QUEUE,
-                  Action.STAFF_KEEP_ATTENDANCE):
+                  Action.STAFF_KEEP_ATTENDANCE, Action.STAFF_HANDLE_FEEDBACK, Action.STAFF_VIEW_FOLLOWUP):
         return bool(actor.staff_roles)
     if subject is None:
         return False
@@ -107,3 +110,8 @@ def may_edit_unit_schedule(actor: Actor, unit_id: int) -> bool:
 def may_close_month(actor: Actor, unit_id: int) -> bool:
     """A unit manager closes their unit's month after payment."""
     return actor.audience == "staff" and StaffRole.UNIT_MANAGER.value in actor.staff_roles.get(unit_id, frozenset())
+
+
+def may_follow_unit(actor: Actor, unit_id: int) -> bool:
+    """Follow-up figures of one's own units only."""
+    return actor.audience == "staff" and unit_id in actor.staff_roles

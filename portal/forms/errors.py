@@ -148,3 +148,15 @@ RATE_OVERLAP = _l("Samalle ajalle on jo määrä. Valitse toinen päivä.")
 RATE_KIND = _l("Tämä raha ei kuulu tähän palveluun.")
 PROBLEMS.update({"rate_amount": RATE_AMOUNT, "rate_dates": RATE_DATES, "rate_overlap": RATE_OVERLAP,
                  "rate_kind": RATE_KIND})
+
+
+# Feedback (issue 11).
+CHOOSE_FACE = _l("Valitse yksi kasvo.")
+CHOOSE_ABOUT = _l("Valitse, mistä annat palautetta.")
+FEEDBACK_TEXT_TOO_LONG = _l("Teksti on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=2000)
+WRITE_ANSWER = _l("Kirjoita vastaus.")
+CHOOSE_PERIOD = _l("Valitse jakso.")
+CHOOSE_ENDING = _l("Valitse, miten jakso päättyi.")
+CHOOSE_NEXT_STEP = _l("Valitse seuraava askel.")
+OUTCOME_OUTSIDE_PERIOD = _l("Päivä ei ole jakson aikana. Tarkista päivämäärä.")
+PROBLEMS["outcome_outside_period"] = OUTCOME_OUTSIDE_PERIOD

@@ -2,7 +2,7 @@
 
 from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
 from portal.models.assessment import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, Occasion
-from portal.models.feedback import AccessibilityFeedback
+from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
 from portal.models.organisation import (
@@ -24,6 +24,7 @@ from portal.models.money import (
     PartDayRule,
     Rate,
 )
+from portal.models.outcomes import NextStep, PeriodEnding, PeriodOutcome
 from portal.models.plans import Goal, GoalStatus, GoalThought, Plan
 from portal.models.rate_limit import RateLimitHit
 from portal.models.schedule import (
@@ -57,6 +58,9 @@ __all__ = [
     "GroupMember",
     "GroupSlot",
     "Plan",
+    "NextStep",
+    "PeriodEnding",
+    "PeriodOutcome",
     "SlotChange",
     "AccessAction",
     "AccessEvent",
@@ -74,6 +78,8 @@ __all__ = [
     "MandateBasis",
     "MandateScope",
     "AccessibilityFeedback",
+    "ClientFeedback",
+    "OutboxMessage",
     "ClientPeriod",
     "Organisation",
     "Person",

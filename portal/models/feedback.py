@@ -1,8 +1,9 @@
-"""Accessibility feedback (law 306/2019: answered within 14 days)."""
+"""Feedback: accessibility feedback (law 306/2019: answered within 14 days),
+the answers' e-mail outbox, and clients' feedback on the service."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -18,3 +19,39 @@ class AccessibilityFeedback(SQLModel, table=True):
     message: str = Field(max_length=4000)
     contact: str = Field(default="", max_length=200)
     language: str = Field(max_length=5)
+    answer: str = Field(default="", max_length=4000)
+    answered_at: datetime | None = None
+    answered_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail waiting for a sender. A later issue connects a real one;
+    until then staff see at /staff/outbox what would be sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now, index=True)
+    to_address: str = Field(max_length=200)
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=8000)
+    sent_at: datetime | None = None
+
+
+class ClientFeedback(SQLModel, table=True):
+    """A client's "Anna palautetta".
+
+    Anonymous feedback has no person and no time of day: only the day it was
+    given, so neither the row nor its timing points back to the person.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)  # None: anonymous
+    given_by_person_id: int | None = Field(default=None, foreign_key="person.id")  # a delegate, when named
+    given_on: date = Field(index=True)
+    given_at: datetime | None = None  # named feedback only
+    mood: int  # 1 (bad) … 5 (very good): the five faces
+    about: str = Field(default="", max_length=100)  # "" = the service as a whole, else an activity's name
+    text: str = Field(default="", max_length=2000)
+    answer: str = Field(default="", max_length=2000)
+    answered_at: datetime | None = None
+    answered_by_person_id: int | None = Field(default=None, foreign_key="person.id")

@@ -50,6 +50,8 @@ OBJECT_NAMES = {
     "benefit_status": _l("etuus"),
     "import": _l("tuodut tiedot"),
     "rate": _l("rahan määrä"),
+    "client_feedback": _l("palaute"),
+    "my_data": _l("omat tiedot"),
 }
 
 BENEFITS = {

@@ -32,6 +32,8 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("client_plan", _l("Suunnitelmani")),
     MenuEntry("assessment_intro", _l("Oma arvio")),
     MenuEntry("client_money", _l("Rahani")),
+    MenuEntry("client_feedback", _l("Anna palautetta")),
+    MenuEntry("client_my_data", _l("Omat tietoni")),
     MenuEntry("client_access_log", _l("Kuka on katsonut tietojani")),
     MenuEntry("client_mandates", _l("Kuka saa hoitaa asioitani")),
     MenuEntry("client_calendar", _l("Kalenteri puhelimeen")),
@@ -42,6 +44,9 @@ STAFF_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("staff_groups", _l("Ryhmät")),
     MenuEntry("staff_assessment_queue", _l("Arviot")),
     MenuEntry("staff_money_report", _l("Rahat")),
+    MenuEntry("staff_feedback", _l("Palautteet")),
+    MenuEntry("staff_followup", _l("Seuranta")),
+    MenuEntry("staff_accessibility_queue", _l("Saavutettavuus\u00adpalaute")),
     MenuEntry("staff_device", _l("Yhteis\u00adkäyttöinen laite")),
 )
 

@@ -12,19 +12,22 @@ from wtforms import SelectChoice
 from portal import db
 from portal.auth.permissions import Action
 from portal.forms.absence import ThoughtForm, apply_problems
+from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
 from portal.forms.plan import MAX_GOALS, STATUS_NAMES, PlanForm
-from portal.plans import records
+from portal.plans import outcomes, records
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, log_event, request_meta, staff_route
 from portal.web.templating import render
 from portal.web.week_pages import log_for_client
 
 
-def _plan(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> records.PlanPage:
+def _plan(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[records.PlanPage, list[outcomes.PeriodRow]]:
     assert viewer.subject is not None and viewer.subject.id is not None
     page = records.plan_page(session, person_id=viewer.subject.id, today=today())
+    # How earlier periods ended and the next step belong to the plan history.
+    ended = [row for row in outcomes.periods_of(session, person_id=viewer.subject.id) if row.outcome]
     log_for_client(session, viewer, meta, action="read", object_type="plan")
-    return page
+    return page, ended
 
 
 def _thought_forms(request: Request, page: records.PlanPage, posted: ThoughtForm | None = None,
@@ -40,18 +43,20 @@ def _thought_forms(request: Request, page: records.PlanPage, posted: ThoughtForm
     }
 
 
-def _render_plan(request: Request, page: records.PlanPage, forms: dict[int, ThoughtForm], status_code: int = 200) -> Response:
+def _render_plan(request: Request, page: records.PlanPage, ended: list[outcomes.PeriodRow],
+                 forms: dict[int, ThoughtForm], status_code: int = 200) -> Response:
     errors = [pair for form in forms.values() for pair in form.error_list]
     return render(request, "client/plan.html",
                   {"viewer": request.state.viewer, "page": page, "thought_forms": forms, "errors": errors,
-                   "status_names": STATUS_NAMES, "saved": request.query_params.get("saved") == "1"},
+                   "status_names": STATUS_NAMES, "saved": request.query_params.get("saved") == "1",
+                   "ended": ended, "ending_names": ENDING_NAMES, "next_step_names": NEXT_STEP_NAMES},
                   status_code=status_code)
 
 
 @client_route(Action.VIEW)
 async def my_plan(request: Request) -> Response:
-    page = await db.run(request, _plan, viewer=request.state.viewer, meta=request_meta(request))
-    return _render_plan(request, page, _thought_forms(request, page))
+    page, ended = await db.run(request, _plan, viewer=request.state.viewer, meta=request_meta(request))
+    return _render_plan(request, page, ended, _thought_forms(request, page))
 
 
 def _add_thought(session: Session, *, viewer: Viewer, meta: dict[str, str], goal_id: int, text: str) -> bool:
@@ -75,10 +80,10 @@ async def add_thought(request: Request) -> Response:
         if not added:
             return render(request, "errors/404.html", status_code=404)
         return RedirectResponse(f"/plan?saved=1#goal-{goal_id}", status_code=303)
-    page = await db.run(request, _plan, viewer=viewer, meta=request_meta(request))
+    page, ended = await db.run(request, _plan, viewer=viewer, meta=request_meta(request))
     if page.current is None or goal_id not in {goal.id for goal in page.current.goals}:
         return render(request, "errors/404.html", status_code=404)
-    return _render_plan(request, page, _thought_forms(request, page, form, goal_id), status_code=400)
+    return _render_plan(request, page, ended, _thought_forms(request, page, form, goal_id), status_code=400)
 
 
 # Staff: the plan editor ------------------------------------------------------------

@@ -1,0 +1,97 @@
+""""Omat tietoni": a printable page and a JSON download of everything the
+portal stores about the client. Both are in the access log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from portal import db, i18n, mydata
+from portal.auth.permissions import Action
+from portal.auth.sessions import now_utc
+from portal.i18n import lazy_gettext as _l
+from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
+from portal.forms.plan import STATUS_NAMES
+from portal.web import labels
+from portal.web.guard import Viewer, client_route, request_meta
+from portal.web.templating import render
+from portal.web.week_pages import log_for_client
+
+# The page's names for the JSON keys (the JSON itself keeps the keys).
+FIELD_NAMES = {
+    "given_name": _l("Etunimi"), "family_name": _l("Sukunimi"), "unit": _l("Toimintakeskus"),
+    "service": _l("Palvelu"), "starts_on": _l("Alkaa"), "ends_on": _l("Päättyy"), "outcome": _l("Päättyminen"),
+    "ended_on": _l("Päättymispäivä"), "ending": _l("Miten jakso päättyi?"), "next_step": _l("Seuraava askel"),
+    "note": _l("Tarkennus"), "days_per_week": _l("Päiviä viikossa"), "hours_per_day": _l("Tunteja päivässä"),
+    "next_review_on": _l("Seuraava arviointi"), "network_meeting_on": _l("Verkostotapaaminen"),
+    "contact_phone": _l("Yhteyshenkilön puhelinnumero"), "created_at": _l("Tehty"), "replaced_at": _l("Korvattu"),
+    "goals": _l("Tavoitteet"), "client_words": _l("Tavoite asiakkaan sanoin"),
+    "staff_words": _l("Tavoite työntekijän sanoin"), "status": _l("Tilanne"),
+    "follow_up": _l("Seurannan muistiinpanot"), "thoughts": _l("Omat ajatukset"), "written_at": _l("Kirjoitettu"),
+    "text": _l("Teksti"), "group": _l("Ryhmä"), "reason": _l("Syy"), "message": _l("Viesti"),
+    "cancelled_at": _l("Peruttu"), "direction": _l("Kuka antoi"), "other_person": _l("Toinen henkilö"),
+    "scope": _l("Laajuus"), "basis": _l("Peruste"), "valid_from": _l("Voimassa alkaen"),
+    "valid_until": _l("Voimassa asti"), "revoked_at": _l("Peruttu"), "given_on": _l("Päivä"),
+    "mood": _l("Kasvo (1–5)"), "about": _l("Mistä"), "answer": _l("Vastaus"), "answered_at": _l("Vastattu"),
+    "occurred_at": _l("Aika"), "who": _l("Kuka"), "role": _l("Rooli"), "action": _l("Mitä teki"),
+    "what": _l("Mitä tietoa"),
+}
+
+
+# Codes shown in words on the page (the JSON keeps the codes).
+CODE_NAMES: dict[str, dict[str, Any]] = {
+    "service": labels.SERVICE_NAMES, "status": STATUS_NAMES, "reason": labels.ABSENCE_REASONS,
+    "ending": ENDING_NAMES, "next_step": NEXT_STEP_NAMES, "role": labels.ROLE_NAMES,
+    "action": labels.ACTION_NAMES, "what": labels.OBJECT_NAMES,
+}
+
+
+def shown(value: Any, key: str = "") -> str:
+    """A stored value in words: codes by name, dates and times in the reader's language."""
+    if value is None or value == "":
+        return "–"
+    if key in CODE_NAMES and isinstance(value, str) and value in CODE_NAMES[key]:
+        return str(CODE_NAMES[key][value])
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return i18n.format_full_date(date.fromisoformat(value))
+            if len(value) > 18 and value[10] == "T":
+                return i18n.format_timestamp(datetime.fromisoformat(value))
+        except ValueError:
+            pass
+    return str(value)
+
+
+def _copy(session: Session, *, viewer: Viewer, meta: dict[str, str], download: bool) -> dict[str, Any]:
+    assert viewer.subject is not None and viewer.subject.id is not None
+    copy = mydata.collect(session, person_id=viewer.subject.id, own=viewer.actor.footing == "own", now=now_utc())
+    log_for_client(session, viewer, meta, action="print" if download else "read", object_type="my_data")
+    return copy
+
+
+@client_route(Action.VIEW_MY_DATA)
+async def my_data(request: Request) -> Response:
+    copy = await db.run(request, _copy, viewer=request.state.viewer, meta=request_meta(request), download=False)
+    return render(request, "client/my_data.html",
+                  {"copy": copy, "titles": mydata.titles(), "field_names": FIELD_NAMES, "shown": shown})
+
+
+@client_route(Action.VIEW_MY_DATA)
+async def my_data_json(request: Request) -> Response:
+    copy = await db.run(request, _copy, viewer=request.state.viewer, meta=request_meta(request), download=True)
+    body = json.dumps(copy, ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json", headers={
+        "Content-Disposition": 'attachment; filename="omat-tietoni.json"', "Cache-Control": "no-store"})
+
+
+routes = [
+    Route("/my-data", my_data, name="client_my_data"),
+    Route("/my-data.json", my_data_json, name="client_my_data_json"),
+]

@@ -1,0 +1,109 @@
+"""The unit's follow-up: figures equal an independent count, groups under
+five persons are suppressed, another unit's figures are refused."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from sqlmodel import select
+
+from portal.db import transaction
+from portal.followup.figures import unit_followup
+from portal.models import ClientFeedback, ClientPeriod, Person, PeriodOutcome
+from portal.schedule.calendar_days import today
+from tests import factories
+from tests.helpers import soup
+from tests.test_plan_week_pages import as_staff
+
+SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
+LAST_MONTH = (today().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def add_clients(engine, *, unit: int, count: int, recorder: int, moods: list[int], next_step: str) -> None:  # type: ignore[no-untyped-def]
+    """`count` clients with a period over last month, one feedback each, and an ended period each."""
+    with transaction(engine) as session:
+        for n in range(count):
+            person = Person(given_name=f"Testi{n}", family_name="Asiakas", identity_code_hash=f"h{unit}-{n}",
+                            identity_code_cipher="x")
+            session.add(person)
+            session.flush()
+            session.add(ClientPeriod(person_id=person.id, unit_id=unit, service="work_activity",
+                                     starts_on=LAST_MONTH - timedelta(days=200), ends_on=LAST_MONTH + timedelta(days=300)))
+            ended = ClientPeriod(person_id=person.id, unit_id=unit, service="work_activity",
+                                 starts_on=LAST_MONTH - timedelta(days=400), ends_on=LAST_MONTH + timedelta(days=5))
+            session.add(ended)
+            session.flush()
+            session.add(PeriodOutcome(period_id=ended.id, ended_on=LAST_MONTH + timedelta(days=3), ending="as_planned",
+                                      next_step=next_step, recorded_by_person_id=recorder))
+            session.add(ClientFeedback(unit_id=unit, person_id=None, given_on=LAST_MONTH + timedelta(days=n % 20),
+                                       mood=moods[n % len(moods)]))
+
+
+@pytest.fixture
+def units(app, engine, demo_data):  # type: ignore[no-untyped-def]
+    sanna = factories.person_id(engine, app.state.vault, SANNA_VERSTAS)
+    maria = factories.person_id(engine, app.state.vault, MARIA_TUPA)
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    tupa = factories.unit_id(engine, "Toimintakeskus Tupa")
+    add_clients(engine, unit=verstas, count=6, recorder=sanna, moods=[5, 4], next_step="paid_work")
+    add_clients(engine, unit=tupa, count=4, recorder=maria, moods=[3], next_step="studies")
+    return {"verstas": verstas, "tupa": tupa, "sanna": sanna, "maria": maria}
+
+
+def test_figures_equal_an_independent_count_and_four_are_suppressed(engine, units) -> None:
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        verstas = unit_followup(session, unit_id=units["verstas"], first=LAST_MONTH, last=LAST_MONTH)
+        tupa = unit_followup(session, unit_id=units["tupa"], first=LAST_MONTH, last=LAST_MONTH)
+    [month] = verstas.months
+    # Counted independently: distinct persons with a Verstas period over any day of last month.
+    month_end = (LAST_MONTH + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+    def active_in(unit_id: int) -> int:
+        with Session(engine) as session:
+            return len({p.person_id for p in session.exec(select(ClientPeriod)).all()
+                        if p.unit_id == unit_id and p.starts_on <= month_end and p.ends_on >= LAST_MONTH})
+
+    assert month.active_clients == active_in(units["verstas"])
+    # Counted again here, plainly, from every stored row (the demo's and the test's).
+    with Session(engine) as session:
+        rows = [f for f in session.exec(select(ClientFeedback)).all()
+                if f.unit_id == units["verstas"] and f.given_on.replace(day=1) == LAST_MONTH]
+    assert month.feedback_count == len(rows) >= 6
+    fives = sum(1 for f in rows if f.mood == 5)
+    assert month.moods[5] == (fives if fives >= 5 else None)  # one face's count is a group too
+    expected = Decimal(sum(f.mood for f in rows)) / len(rows)
+    assert month.average_mood == expected.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert verstas.ended_periods == 6 and verstas.outcomes == {"paid_work": 6}
+    [small] = tupa.months
+    tupa_active = active_in(units["tupa"])
+    assert small.active_clients == (tupa_active if tupa_active >= 5 else None)
+    assert tupa.ended_periods is None and tupa.outcomes == {}  # four persons: suppressed
+    assert small.feedback_count is None and small.average_mood is None  # four answers: suppressed
+    assert set(small.moods.values()) == {None}
+
+
+def test_page_and_csv_for_ones_own_unit_and_not_another(client, engine, units) -> None:
+    as_staff(client, engine, units["sanna"])
+    month = LAST_MONTH.strftime("%Y-%m")
+    page = client.get(f"/staff/followup?unit={units['verstas']}&from={month}&to={month}")
+    assert page.status_code == 200
+    row = soup(page).select("table.data-table tbody tr")[0]
+    assert row.th.get_text(strip=True) == f"{LAST_MONTH.month}/{LAST_MONTH.year}"
+    csv_text = client.get(f"/staff/followup.csv?unit={units['verstas']}&from={month}&to={month}").text
+    assert "paid_work,6" in csv_text
+    other = client.get(f"/staff/followup?unit={units['tupa']}&from={month}&to={month}")
+    assert other.status_code == 403 and "Testi" not in other.text
+    assert client.get(f"/staff/followup.csv?unit={units['tupa']}").status_code == 403
+    assert client.get("/staff/followup?from=2020-13").status_code == 400
+    assert client.get("/staff/followup?unit=99999999999999999999").status_code == 400
+
+
+def test_tupa_small_group_csv_shows_suppression(client, engine, units) -> None:
+    as_staff(client, engine, units["maria"])
+    month = LAST_MONTH.strftime("%Y-%m")
+    csv_text = client.get(f"/staff/followup.csv?unit={units['tupa']}&from={month}&to={month}").text
+    assert "all,<5" in csv_text and "studies" not in csv_text
