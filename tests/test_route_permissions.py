@@ -68,7 +68,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{goal_id:id}", str(people["aino_goal"]))
             .replace("{group_id:id}", str(people["aino_group"]))
             .replace("{assessment_id:id}", str(people["aino_assessment"]))
-            .replace("{question_id:str}", "sleep")
+            .replace("{question_id:key}", "sleep")
             .replace("{feedback_id:id}", str(people["aino_feedback"]))
         )
         assert "{" not in path, f"no test value for {route.path}"

@@ -324,7 +324,7 @@ routes = [
     Route("/assessment/start", start, methods=["POST"], name="assessment_start"),
     Route("/assessment/{assessment_id:id}", results, name="assessment_results"),
     Route("/assessment/{assessment_id:id}/continue", resume, name="assessment_continue"),
-    Route("/assessment/{assessment_id:id}/questions/{question_id:str}", question, methods=["GET", "POST"],
+    Route("/assessment/{assessment_id:id}/questions/{question_id:key}", question, methods=["GET", "POST"],
           name="assessment_question"),
     Route("/assessment/{assessment_id:id}/check", check, name="assessment_check"),
     Route("/assessment/{assessment_id:id}/send", send, methods=["POST"], name="assessment_send"),

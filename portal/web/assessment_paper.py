@@ -21,7 +21,7 @@ send = ENTER(pages.send.__wrapped__)  # type: ignore[attr-defined]
 PREFIX = "/staff/clients/{client_id:id}/assessments"
 routes = [
     Route(f"{PREFIX}/paper", start, methods=["POST"], name="staff_paper_start"),
-    Route(f"{PREFIX}/{{assessment_id:id}}/questions/{{question_id:str}}", question, methods=["GET", "POST"],
+    Route(f"{PREFIX}/{{assessment_id:id}}/questions/{{question_id:key}}", question, methods=["GET", "POST"],
           name="staff_paper_question"),
     Route(f"{PREFIX}/{{assessment_id:id}}/check", check, name="staff_paper_check"),
     Route(f"{PREFIX}/{{assessment_id:id}}/send", send, methods=["POST"], name="staff_paper_send"),

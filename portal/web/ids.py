@@ -29,5 +29,22 @@ def parse_id(raw: object) -> int | None:
     return int(raw)
 
 
+class KeyConvertor(Convertor[str]):
+    """A content key in a path (a question id): letters, digits, '_' and '-'.
+
+    Anything else (a NUL, markup, a very long string) can name nothing, so it
+    is a page that does not exist, not text for the database to choke on.
+    """
+
+    regex = "[A-Za-z0-9_-]{1,60}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
 def register() -> None:
     register_url_convertor("id", IdConvertor())
+    register_url_convertor("key", KeyConvertor())
