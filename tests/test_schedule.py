@@ -288,3 +288,26 @@ def test_the_request_log_never_shows_a_calendar_token(client, caplog) -> None:
         assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert "GET /calendar/{token}.ics 404 " in caplog.text
     assert token not in caplog.text
+
+
+def test_an_ended_membership_leaves_the_week_and_the_expected_clients(engine, ids) -> None:
+    from portal.schedule import editing
+
+    with transaction(engine) as session:
+        verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+        group = session.exec(select(Group).where(Group.name == "Puutyöt")).one()
+        monday = date(2027, 1, 11)
+        assert "Aino Virtanen" in [c.name for c in week.expected_clients(session, unit_id=verstas, day=monday)]
+        before = editing.end_membership(session, group=group, person_id=ids[AINO], ends_on=date(2025, 12, 31),
+                                        today=date(2025, 12, 1))
+        assert before == [rules.Problem("ends_on", "ends_before_start")]
+        past = editing.end_membership(session, group=group, person_id=ids[AINO], ends_on=date(2026, 1, 5),
+                                      today=date(2026, 1, 6))
+        assert past == [rules.Problem("ends_on", "member_end_past")]
+        member = editing.end_membership(session, group=group, person_id=ids[AINO], ends_on=monday - timedelta(days=1),
+                                        today=date(2026, 1, 6))
+        assert isinstance(member, GroupMember) and member.ends_on == monday - timedelta(days=1)
+        assert "Aino Virtanen" not in [c.name for c in week.expected_clients(session, unit_id=verstas, day=monday)]
+        assert "Aino Virtanen" in [c.name for c in week.expected_clients(session, unit_id=verstas,
+                                                                         day=monday - timedelta(days=7))]
+        assert session.exec(select(GroupMember).where(GroupMember.person_id == ids[AINO])).one().starts_on == date(2026, 1, 1)

@@ -60,6 +60,8 @@ CHOOSE_GUIDE = _l("Valitse ohjaaja listasta.")
 CHANGE_PAST = _l("Muutos ei voi olla menneellä päivällä.")
 CHANGE_NO_SLOT = _l("Ryhmällä ei ole toimintaa sinä päivänä. Valitse toinen päivä.")
 WRITE_CHANGE_NOTE = _l("Kerro muutos sanoin.")
+MEMBER_END_PAST = _l("Viimeinen päivä ei voi olla mennyt päivä. Valitse tämä päivä tai myöhempi.")
+CHOOSE_GROUP_MEMBER = _l("Valitse asiakas, joka on nyt ryhmässä.")
 
 # Problem codes from the domain (portal.plans.rules.Problem) to messages.
 PROBLEMS = {
@@ -92,6 +94,8 @@ PROBLEMS.update({
     "client": CHOOSE_CLIENT,
     "change_past": CHANGE_PAST,
     "change_no_slot": CHANGE_NO_SLOT,
+    "member_end_past": MEMBER_END_PAST,
+    "member": CHOOSE_GROUP_MEMBER,
 })
 # The self-assessment.
 CHOOSE_ONE = _l("Valitse yksi vaihtoehto. Voit myös valita: En halua vastata.")
