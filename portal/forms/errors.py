@@ -34,6 +34,7 @@ CHOOSE_LEVEL = _l("Valitse tunnistuksen taso.")
 # Plans, schedules and absences (issue 9).
 WRITE_DATE = _l("Kirjoita päivämäärä muodossa 31.12.2027.")
 ENDS_BEFORE_START = _l("Loppupäivä on ennen alkupäivää. Tarkista päivämäärät.")
+FIRST_AGREEMENT = _l("Ensimmäinen sopimus on %(months)s kuukautta. Tarkista loppupäivä.")
 PERIOD_LENGTH = _l("Jakso voi olla %(min)s–%(max)s kuukautta. Tarkista loppupäivä.")
 DAYS_RANGE = _l("Kirjoita päivien määrä väliltä %(min)s–%(max)s.")
 HOURS_RANGE = _l("Kirjoita tuntien määrä väliltä %(min)s–%(max)s.")
@@ -67,6 +68,7 @@ CHOOSE_GROUP_MEMBER = _l("Valitse asiakas, joka on nyt ryhmässä.")
 PROBLEMS = {
     "ends_before_start": ENDS_BEFORE_START,
     "period_length": PERIOD_LENGTH,
+    "first_agreement": FIRST_AGREEMENT,
     "days": DAYS_RANGE,
     "hours": HOURS_RANGE,
     "overlap": PLAN_OVERLAP,
