@@ -103,6 +103,13 @@ def test_staff_schedule_pages(driver, portal) -> None:
     check_everywhere(driver, portal, path, submit)  # the change form, empty
     assert driver.title.startswith("Error: ")
 
+    def end_membership_empty(d) -> None:  # type: ignore[no-untyped-def]
+        wait_for_new_page(d, lambda: d.find_element(
+            By.CSS_SELECTOR, "main form[action$='/member_ends'] button[type=submit]").click())
+
+    check_everywhere(driver, portal, path, end_membership_empty)  # ending a client's time, nothing chosen
+    assert driver.title.startswith("Error: ") and "/member_ends" in driver.current_url
+
 
 def press_tab_until(driver, text: str, limit: int = 40) -> None:  # type: ignore[no-untyped-def]
     """Move focus with Tab only until the focused element has this text."""

@@ -302,3 +302,42 @@ def test_plan_editor_offers_every_goal_and_keeps_them_in_the_new_version(client,
     assert [field.get("value", "") for field in page.select("input[name$=client_words]")][:2] == [
         "Opin käyttämään hiomakonetta itse.", "Tulen aamulla ajoissa."]
     assert len(page.select("input[name$=client_words]")) == 3
+
+
+def test_staff_end_a_clients_time_in_a_group_and_the_row_stays(client, engine, ids) -> None:
+    from portal.models import GroupMember
+
+    group = factories.group_id(engine, person=ids[AINO])
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    path = f"/staff/groups/{group}"
+    data = group_form(client, path, "member_ends")
+    yesterday = (today() - timedelta(days=1)).strftime("%d.%m.%Y")
+    past = client.post(path + "/member_ends", data={**data, "member_ends-person_id": str(ids[AINO]),
+                                                    "member_ends-ends_on": yesterday})
+    assert past.status_code == 400 and "Viimeinen päivä ei voi olla mennyt päivä." in past.text
+    stranger = client.post(path + "/member_ends", data={**data, "member_ends-person_id": str(ids[LIISA]),
+                                                        "member_ends-ends_on": today().strftime("%d.%m.%Y")})
+    assert stranger.status_code == 400 and "Valitse asiakas, joka on nyt ryhmässä." in stranger.text
+    with Session(engine) as session:
+        assert session.exec(select(GroupMember.ends_on).where(GroupMember.person_id == ids[AINO])).one() is None
+        events_before = session.exec(select(func.count()).select_from(AccessEvent)
+                                     .where(AccessEvent.action == "change")).one()
+    last = today() + timedelta(days=3)
+    ended = client.post(path + "/member_ends", data={**data, "member_ends-person_id": str(ids[AINO]),
+                                                     "member_ends-ends_on": last.strftime("%d.%m.%Y")},
+                        follow_redirects=False)
+    assert ended.status_code == 303 and ended.headers["location"] == f"{path}?saved=1"
+    with Session(engine) as session:
+        assert session.exec(select(GroupMember.ends_on).where(GroupMember.person_id == ids[AINO])).one() == last
+        assert session.exec(select(func.count()).select_from(AccessEvent)
+                            .where(AccessEvent.action == "change")).one() == events_before + 1
+    # Another unit's group and an unknown group answer 404; nothing changes.
+    client.cookies.clear()
+    as_staff(client, engine, ids[MARIA_TUPA])
+    data = {"member_ends-csrf_token": csrf_token(client.get("/staff/groups"))}
+    for other in (path, "/staff/groups/999999"):
+        refused = client.post(other + "/member_ends", data={**data, "member_ends-person_id": str(ids[AINO]),
+                                                            "member_ends-ends_on": today().strftime("%d.%m.%Y")})
+        assert refused.status_code == 404
+    with Session(engine) as session:
+        assert session.exec(select(GroupMember.ends_on).where(GroupMember.person_id == ids[AINO])).one() == last

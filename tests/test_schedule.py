@@ -7,6 +7,7 @@ from datetime import UTC, date, time, timedelta
 from decimal import Decimal
 
 import icalendar
+from dateutil.relativedelta import relativedelta
 import pytest
 from sqlmodel import col, Session, select
 
@@ -288,3 +289,76 @@ def test_the_request_log_never_shows_a_calendar_token(client, caplog) -> None:
         assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert "GET /calendar/{token}.ics 404 " in caplog.text
     assert token not in caplog.text
+
+
+def test_an_ended_membership_leaves_the_week_and_the_expected_clients(engine, ids) -> None:
+    from portal.schedule import editing
+
+    with transaction(engine) as session:
+        verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+        group = session.exec(select(Group).where(Group.name == "Puutyöt")).one()
+        monday = date(2027, 1, 11)
+        assert "Aino Virtanen" in [c.name for c in week.expected_clients(session, unit_id=verstas, day=monday)]
+        before = editing.end_membership(session, group=group, person_id=ids[AINO], ends_on=date(2025, 12, 31),
+                                        today=date(2025, 12, 1))
+        assert before == [rules.Problem("ends_on", "ends_before_start")]
+        past = editing.end_membership(session, group=group, person_id=ids[AINO], ends_on=date(2026, 1, 5),
+                                      today=date(2026, 1, 6))
+        assert past == [rules.Problem("ends_on", "member_end_past")]
+        member = editing.end_membership(session, group=group, person_id=ids[AINO], ends_on=monday - timedelta(days=1),
+                                        today=date(2026, 1, 6))
+        assert isinstance(member, GroupMember) and member.ends_on == monday - timedelta(days=1)
+        assert "Aino Virtanen" not in [c.name for c in week.expected_clients(session, unit_id=verstas, day=monday)]
+        assert "Aino Virtanen" in [c.name for c in week.expected_clients(session, unit_id=verstas,
+                                                                         day=monday - timedelta(days=7))]
+        assert session.exec(select(GroupMember).where(GroupMember.person_id == ids[AINO])).one().starts_on == date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("service", "ends", "is_first", "codes"),
+    [
+        (Service.REHABILITATIVE_WORK, date(2027, 3, 31), True, []),  # exactly 3 months
+        (Service.REHABILITATIVE_WORK, date(2027, 4, 1), True, ["first_agreement"]),
+        (Service.REHABILITATIVE_WORK, date(2027, 12, 31), False, []),  # a later agreement may be longer
+        (Service.WORK_ACTIVITY, date(2027, 12, 31), True, []),  # the rule is only for rehabilitative work
+    ],
+)
+def test_the_first_rehabilitative_agreement_is_3_months(service, ends, is_first, codes) -> None:
+    found = rules.first_agreement_problems(service, date(2027, 1, 1), ends, is_first=is_first)
+    assert [problem.code for problem in found] == codes
+    if codes:
+        from portal.forms import errors
+
+        assert errors.problem_message(found[0].code, found[0].values) == (
+            "Ensimmäinen sopimus on 3 kuukautta. Tarkista loppupäivä.")
+
+
+def test_save_new_plan_holds_only_a_clients_first_rehabilitative_agreement_to_3_months(engine, ids) -> None:
+    from portal.models import Plan
+
+    with transaction(engine) as session:
+        setting = records.plan_setting(session, person_id=ids[JARI], unit_ids=[2, 1])
+        assert setting is not None
+        setting = records.PlanSetting(setting.unit_id, Service.REHABILITATIVE_WORK.value, setting.unit_phone,
+                                      setting.contacts)
+        earliest = min(plan.starts_on for plan in session.exec(select(Plan).where(Plan.person_id == ids[JARI])))
+        for plan in session.exec(select(Plan).where(Plan.person_id == ids[JARI])):
+            plan.service = Service.WORK_ACTIVITY.value  # Jari's earlier plans are of another service
+            session.add(plan)
+        session.flush()
+        starts = earliest + timedelta(days=3000)
+        long_draft = records.PlanDraft(starts_on=starts, ends_on=starts + timedelta(days=180), days_per_week=2,
+                                       hours_per_day=Decimal(5), goals=[records.GoalDraft("Uusi")])
+        first = records.save_new_plan(session, person_id=ids[JARI], setting=setting, draft=long_draft,
+                                      by_person_id=ids[SANNA], replaces_id=None)
+        assert [p.code for p in first] == ["first_agreement"]  # type: ignore[union-attr]
+        short = records.PlanDraft(starts_on=starts, ends_on=starts + relativedelta(months=3) - timedelta(days=1),
+                                  days_per_week=2, hours_per_day=Decimal(5), goals=[records.GoalDraft("Uusi")])
+        saved = records.save_new_plan(session, person_id=ids[JARI], setting=setting, draft=short,
+                                      by_person_id=ids[SANNA], replaces_id=None)
+        assert isinstance(saved, Plan)
+        later = records.PlanDraft(starts_on=short.ends_on + timedelta(days=1),
+                                  ends_on=short.ends_on + timedelta(days=181), days_per_week=2,
+                                  hours_per_day=Decimal(5), goals=[records.GoalDraft("Jatko")])
+        assert isinstance(records.save_new_plan(session, person_id=ids[JARI], setting=setting, draft=later,
+                                                by_person_id=ids[SANNA], replaces_id=None), Plan)

@@ -34,6 +34,7 @@ CHOOSE_LEVEL = _l("Valitse tunnistuksen taso.")
 # Plans, schedules and absences (issue 9).
 WRITE_DATE = _l("Kirjoita päivämäärä muodossa 31.12.2027.")
 ENDS_BEFORE_START = _l("Loppupäivä on ennen alkupäivää. Tarkista päivämäärät.")
+FIRST_AGREEMENT = _l("Ensimmäinen sopimus on %(months)s kuukautta. Tarkista loppupäivä.")
 PERIOD_LENGTH = _l("Jakso voi olla %(min)s–%(max)s kuukautta. Tarkista loppupäivä.")
 DAYS_RANGE = _l("Kirjoita päivien määrä väliltä %(min)s–%(max)s.")
 HOURS_RANGE = _l("Kirjoita tuntien määrä väliltä %(min)s–%(max)s.")
@@ -60,11 +61,14 @@ CHOOSE_GUIDE = _l("Valitse ohjaaja listasta.")
 CHANGE_PAST = _l("Muutos ei voi olla menneellä päivällä.")
 CHANGE_NO_SLOT = _l("Ryhmällä ei ole toimintaa sinä päivänä. Valitse toinen päivä.")
 WRITE_CHANGE_NOTE = _l("Kerro muutos sanoin.")
+MEMBER_END_PAST = _l("Viimeinen päivä ei voi olla mennyt päivä. Valitse tämä päivä tai myöhempi.")
+CHOOSE_GROUP_MEMBER = _l("Valitse asiakas, joka on nyt ryhmässä.")
 
 # Problem codes from the domain (portal.plans.rules.Problem) to messages.
 PROBLEMS = {
     "ends_before_start": ENDS_BEFORE_START,
     "period_length": PERIOD_LENGTH,
+    "first_agreement": FIRST_AGREEMENT,
     "days": DAYS_RANGE,
     "hours": HOURS_RANGE,
     "overlap": PLAN_OVERLAP,
@@ -92,6 +96,8 @@ PROBLEMS.update({
     "client": CHOOSE_CLIENT,
     "change_past": CHANGE_PAST,
     "change_no_slot": CHANGE_NO_SLOT,
+    "member_end_past": MEMBER_END_PAST,
+    "member": CHOOSE_GROUP_MEMBER,
 })
 # The self-assessment.
 CHOOSE_ONE = _l("Valitse yksi vaihtoehto. Voit myös valita: En halua vastata.")

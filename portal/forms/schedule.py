@@ -75,6 +75,15 @@ class MemberForm(PortalForm):
                                  validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
 
 
+class MemberEndForm(PortalForm):
+    """Ends a client's time in a group. The row stays, so the history stays."""
+
+    person_id = SelectField(_l("Asiakas"), coerce=_int_or_zero, validate_choice=False,
+                            validators=[DataRequired(message=errors.CHOOSE_GROUP_MEMBER)])
+    ends_on = FinnishDateField(_l("Viimeinen päivä ryhmässä"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
+                               validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
+
+
 class ChangeForm(PortalForm):
     on_date = FinnishDateField(_l("Päivä"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
                                validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)

@@ -169,6 +169,15 @@ def save_new_plan(
     leaves nothing behind.
     """
     problems = rules.period_problems(setting.service, draft.starts_on, draft.ends_on)
+    if not problems:
+        # A plan is the first agreement when no plan of this service (current or replaced) starts
+        # before it; a correction of the first agreement starts on the same day and is still the first.
+        earlier = session.exec(
+            select(Plan.id).where(Plan.person_id == person_id, Plan.service == setting.service,
+                                  col(Plan.starts_on) < draft.starts_on)
+        ).first()
+        problems += rules.first_agreement_problems(setting.service, draft.starts_on, draft.ends_on,
+                                                   is_first=earlier is None)
     problems += rules.amount_problems(setting.service, draft.days_per_week, draft.hours_per_day)
     replaced = session.get(Plan, replaces_id) if replaces_id is not None else None
     if replaced is not None and (replaced.person_id != person_id or replaced.replaced_at is not None):

@@ -60,6 +60,20 @@ def period_problems(service: str, starts_on: date, ends_on: date) -> list[Proble
     return []
 
 
+# The first agreement of rehabilitative work activity is for 3 months; later ones may be longer.
+FIRST_AGREEMENT_MONTHS = {Service.REHABILITATIVE_WORK: 3}
+
+
+def first_agreement_problems(service: str, starts_on: date, ends_on: date, *, is_first: bool) -> list[Problem]:
+    """A first agreement longer than the law's first term; `is_first` comes from the client's earlier plans."""
+    months = FIRST_AGREEMENT_MONTHS.get(Service(service))
+    if not is_first or months is None:
+        return []
+    if ends_on > starts_on + relativedelta(months=months) - timedelta(days=1):
+        return [Problem("ends_on", "first_agreement", (("months", months),))]
+    return []
+
+
 def amount_problems(service: str, days_per_week: int, hours_per_day: Decimal) -> list[Problem]:
     rules = rules_for(service)
     problems = []

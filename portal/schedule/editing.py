@@ -127,6 +127,29 @@ def assign(session: Session, *, group: Group, person_id: int, starts_on: date, t
     return member
 
 
+def end_membership(session: Session, *, group: Group, person_id: int, ends_on: date,
+                   today: date) -> GroupMember | list[Problem]:
+    """Set the last day of a client's current time in the group; the row is kept as history.
+
+    A past last day is refused: attendance already kept for those days must not lose its group.
+    """
+    member = session.exec(
+        select(GroupMember).where(GroupMember.group_id == group.id, GroupMember.person_id == person_id,
+                                  or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= today))
+        .order_by(col(GroupMember.starts_on).desc())
+    ).first()
+    if member is None:
+        return [Problem("person_id", "member")]
+    if ends_on < today:
+        return [Problem("ends_on", "member_end_past")]
+    if ends_on < member.starts_on:
+        return [Problem("ends_on", "ends_before_start")]
+    member.ends_on = ends_on
+    session.add(member)
+    session.flush()
+    return member
+
+
 def change(session: Session, *, group: Group, on_date: date, whole_week: bool, cancelled: bool,
            starts_at: time | None, ends_at: time | None, activity: str, place: str, note: str, by_person_id: int,
            today: date) -> list[SlotChange] | list[Problem]:

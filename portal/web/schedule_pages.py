@@ -15,14 +15,14 @@ from portal import access_log, db
 from portal.auth.permissions import Action
 from portal.forms import PortalForm
 from portal.forms.absence import apply_problems
-from portal.forms.schedule import WEEKDAYS, ChangeForm, MemberForm, SlotForm
+from portal.forms.schedule import WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, SlotForm
 from portal.models import Group
 from portal.schedule import editing
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
 
-FORMS = {"slots": SlotForm, "members": MemberForm, "changes": ChangeForm}
+FORMS = {"slots": SlotForm, "members": MemberForm, "member_ends": MemberEndForm, "changes": ChangeForm}
 WEEKDAY_NAMES = {int(choice.value): choice.label for choice in WEEKDAYS}
 
 
@@ -68,6 +68,8 @@ def _forms(request: Request, data: dict[str, Any], posted: tuple[str, PortalForm
         forms[posted[0]] = posted[1]
     forms["slots"].guide_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
     forms["members"].person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["clients"]]
+    forms["member_ends"].person_id.choices = [SelectChoice(0, "–")] + [
+        SelectChoice(member.person_id, member.name) for member in data["group"].members]
     return forms
 
 
@@ -105,6 +107,12 @@ def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: i
     elif kind == "members":
         outcome = editing.assign(session, group=group, person_id=form.person_id.data, starts_on=form.starts_on.data,
                                  today=today())
+        if not isinstance(outcome, list):
+            log_event(session, viewer.actor, meta, action="change", object_type="group_members",
+                      subject_id=form.person_id.data, object_id=str(outcome.id))
+    elif kind == "member_ends":
+        outcome = editing.end_membership(session, group=group, person_id=form.person_id.data,
+                                         ends_on=form.ends_on.data, today=today())
         if not isinstance(outcome, list):
             log_event(session, viewer.actor, meta, action="change", object_type="group_members",
                       subject_id=form.person_id.data, object_id=str(outcome.id))
