@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from portal.models import AccessEvent, Goal, ImportedRecord, Plan
 from portal.schedule.calendar_days import today
 from tests import factories
-from tests.test_import import JARI, run
+from tests.test_import import JARI, TIMO, run
 
 FREE_START = today().replace(day=1) + relativedelta(months=9)  # after Jari's demo plans
 
@@ -104,3 +104,16 @@ def test_overlapping_plans_are_refused_in_the_file_and_against_stored_plans(engi
 def test_only_a_unit_manager_imports_plans(engine, app, demo_data) -> None:
     outcome = run(engine, app, plan_file(plan_row()), person=JARI)
     assert [p.code for p in outcome.problems] == ["not_unit_manager"]
+
+
+def test_the_upload_page_names_a_broken_plan_row_in_plain_words(client, engine, app, demo_data) -> None:
+    from tests.helpers import csrf_token, soup
+    from tests.test_plan_week_pages import as_staff
+
+    as_staff(client, engine, factories.person_id(engine, app.state.vault, TIMO))
+    page = client.get("/staff/import")
+    refused = client.post("/staff/import", data={"csrf_token": csrf_token(page)},
+                          files={"file": ("tiedot.json", plan_file(plan_row(days_per_week=5)), "application/json")})
+    assert refused.status_code == 400
+    assert ("Suunnitelmat, rivi 1, kenttä days_per_week: Päiviä viikossa on liian vähän tai liian monta tälle palvelulle."
+            in soup(refused).main.get_text(" "))
