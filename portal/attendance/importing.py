@@ -1,4 +1,4 @@
-"""Import of group memberships (the schedule) and attendance from a
+"""Import of group memberships (the schedule), plans and attendance from a
 client-record system: a documented JSON format (README), validated with
 pydantic, all or nothing per file, idempotent by the source system's ids.
 
@@ -31,6 +31,8 @@ from portal.models import (
     Unit,
 )
 from portal.money.earnings import MAX_REHABILITATIVE_DAYS_A_WEEK
+from portal.plans import importing as plan_import
+from portal.plans.importing import PlanRow
 
 FORMAT = "oma-tyotoiminta/1"
 MAX_ROWS = 20_000
@@ -62,11 +64,12 @@ class ImportFile(BaseModel):
     source: str = Field(min_length=1, max_length=100)
     memberships: list[MembershipRow] = Field(default_factory=list, max_length=MAX_ROWS)
     attendance: list[AttendanceRow] = Field(default_factory=list, max_length=MAX_ROWS)
+    plans: list[PlanRow] = Field(default_factory=list, max_length=MAX_ROWS)
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    section: str  # "file", "memberships" or "attendance"
+    section: str  # "file", "memberships", "plans" or "attendance"
     row: int  # from 1; 0 for the whole file
     field: str
     code: str
@@ -139,9 +142,15 @@ def check(session: Session, *, data: ImportFile, vault: IdentityCodeVault, unit_
     problems: list[RowProblem] = []
     _duplicates(data.memberships, "memberships", problems)  # type: ignore[arg-type]
     _duplicates(data.attendance, "attendance", problems)  # type: ignore[arg-type]
+    _duplicates(data.plans, "plans", problems)  # type: ignore[arg-type]
     people = {"memberships": _people(session, vault, data.memberships, "memberships", problems),
-              "attendance": _people(session, vault, data.attendance, "attendance", problems)}
+              "attendance": _people(session, vault, data.attendance, "attendance", problems),
+              "plans": _people(session, vault, data.plans, "plans", problems)}
     units = {unit.name: unit.id for unit in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))}
+    plan_problems, _settings = plan_import.check(
+        session, rows=data.plans, people=people["plans"], units=units,  # type: ignore[arg-type]
+        known=_known(session, data.source, "plan", [row.source_id for row in data.plans]))
+    problems += [RowProblem("plans", number, name, code) for number, name, code in plan_problems]
     groups = {(group.unit_id, group.name): group.id for group in session.exec(
         select(Group).where(col(Group.unit_id).in_(unit_ids)))}
     group_of_row: dict[int, int] = {}
@@ -230,6 +239,7 @@ def apply(session: Session, *, raw: bytes, vault: IdentityCodeVault, unit_ids: s
             outcome.changed += 1
         else:
             outcome.unchanged += 1
+    _store_plans(session, parsed, people["plans"], unit_ids, by_person_id, outcome)
     rows = list(enumerate(parsed.attendance, start=1))
     known = _known(session, parsed.source, "attendance", [row.source_id for _n, row in rows])
     marks = {(mark.person_id, mark.on_date): mark for mark in session.exec(select(AttendanceMark).where(
@@ -263,6 +273,34 @@ def apply(session: Session, *, raw: bytes, vault: IdentityCodeVault, unit_ids: s
                                        record_id=mark.id))  # type: ignore[arg-type]
     session.flush()
     return outcome
+
+
+def _store_plans(session: Session, parsed: ImportFile, people: dict[int, int], unit_ids: set[int], by_person_id: int,
+                 outcome: Outcome) -> None:
+    """A changed plan becomes a new version; the source id then points at it."""
+    if not parsed.plans:
+        return
+    units = {unit.name: unit.id for unit in session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))}
+    known = {record.source_id: record for record in session.exec(select(ImportedRecord).where(
+        ImportedRecord.source == parsed.source, ImportedRecord.kind == "plan",
+        col(ImportedRecord.source_id).in_([row.source_id for row in parsed.plans])))}
+    from portal.plans import records
+
+    for number, row in enumerate(parsed.plans, start=1):
+        person = people[number]
+        outcome.person_ids.add(person)
+        setting = records.plan_setting(session, person_id=person, unit_ids=[units[row.unit]])
+        assert setting is not None, "checked before storing"
+        record = known.get(row.source_id)
+        result, plan_id = plan_import.store(session, row=row, person_id=person, setting=setting,
+                                            stored_id=record.record_id if record else None, by_person_id=by_person_id)
+        setattr(outcome, result, getattr(outcome, result) + 1)
+        if record is None:
+            session.add(ImportedRecord(source=parsed.source, kind="plan", source_id=row.source_id, record_id=plan_id))
+        elif record.record_id != plan_id:
+            record.record_id = plan_id
+            session.add(record)
+        session.flush()
 
 
 def managed_units(session: Session, *, person_id: int) -> set[int]:

@@ -159,6 +159,39 @@ def plan_setting(session: Session, *, person_id: int, unit_ids: list[int]) -> Pl
                        [(person.id, f"{person.given_name} {person.family_name}") for person in staff])  # type: ignore[misc]
 
 
+def plan_problems(
+    session: Session, *, person_id: int, setting: PlanSetting, draft: PlanDraft, replaced: Plan | None,
+    pending: tuple[tuple[date, date], ...] = (),
+) -> list[Problem]:
+    """Every rule the draft breaks: the service's limits and no overlap with the
+    client's other plans of the service (`pending`: periods about to be saved
+    with it, as in an import file). The plan editor and the import both ask here."""
+    problems = rules.period_problems(setting.service, draft.starts_on, draft.ends_on)
+    if not problems:
+        # A plan is the first agreement when no plan of this service (current or replaced) starts
+        # before it; a correction of the first agreement starts on the same day and is still the first.
+        earlier = session.exec(
+            select(Plan.id).where(Plan.person_id == person_id, Plan.service == setting.service,
+                                  col(Plan.starts_on) < draft.starts_on)
+        ).first()
+        earlier_pending = any(starts_on < draft.starts_on for starts_on, _ends_on in pending)
+        problems += rules.first_agreement_problems(setting.service, draft.starts_on, draft.ends_on,
+                                                   is_first=earlier is None and not earlier_pending)
+    problems += rules.amount_problems(setting.service, draft.days_per_week, draft.hours_per_day)
+    if not problems:
+        others = session.exec(
+            select(Plan).where(Plan.person_id == person_id, Plan.service == setting.service,
+                               col(Plan.replaced_at).is_(None))
+        ).all()
+        periods = [(other.starts_on, other.ends_on) for other in others if replaced is None or other.id != replaced.id]
+        if any(rules.overlaps(draft.starts_on, draft.ends_on, starts_on, ends_on)
+               for starts_on, ends_on in [*periods, *pending]):
+            problems.append(Problem("starts_on", "overlap"))
+    if draft.contact_person_id is not None and draft.contact_person_id not in dict(setting.contacts):
+        problems.append(Problem("contact_person_id", "contact"))
+    return problems
+
+
 def save_new_plan(
     session: Session, *, person_id: int, setting: PlanSetting, draft: PlanDraft, by_person_id: int,
     replaces_id: int | None,
@@ -168,30 +201,10 @@ def save_new_plan(
     Everything is checked before anything is written, so a refused plan
     leaves nothing behind.
     """
-    problems = rules.period_problems(setting.service, draft.starts_on, draft.ends_on)
-    if not problems:
-        # A plan is the first agreement when no plan of this service (current or replaced) starts
-        # before it; a correction of the first agreement starts on the same day and is still the first.
-        earlier = session.exec(
-            select(Plan.id).where(Plan.person_id == person_id, Plan.service == setting.service,
-                                  col(Plan.starts_on) < draft.starts_on)
-        ).first()
-        problems += rules.first_agreement_problems(setting.service, draft.starts_on, draft.ends_on,
-                                                   is_first=earlier is None)
-    problems += rules.amount_problems(setting.service, draft.days_per_week, draft.hours_per_day)
     replaced = session.get(Plan, replaces_id) if replaces_id is not None else None
     if replaced is not None and (replaced.person_id != person_id or replaced.replaced_at is not None):
         replaced = None  # someone else's or already replaced: save as a new plan, checked for overlap
-    if not problems:
-        others = session.exec(
-            select(Plan).where(Plan.person_id == person_id, Plan.service == setting.service,
-                               col(Plan.replaced_at).is_(None))
-        ).all()
-        if any(rules.overlaps(draft.starts_on, draft.ends_on, other.starts_on, other.ends_on)
-               for other in others if replaced is None or other.id != replaced.id):
-            problems.append(Problem("starts_on", "overlap"))
-    if draft.contact_person_id is not None and draft.contact_person_id not in dict(setting.contacts):
-        problems.append(Problem("contact_person_id", "contact"))
+    problems = plan_problems(session, person_id=person_id, setting=setting, draft=draft, replaced=replaced)
     if problems:
         return problems
     plan = Plan(

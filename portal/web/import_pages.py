@@ -30,8 +30,14 @@ PROBLEMS = {
     "outside_period": _l("Asiakkaan palvelu ei ole voimassa sinä päivänä."),
     "week_limit": _l("Viikolla on yli 4 päivää kuntouttavaa työtoimintaa."),
     "not_unit_manager": _l("Vain palveluesimies voi tuoda tiedostoja."),
+    "no_service": _l("Asiakkaalla ei ole palvelua tässä toimintakeskuksessa."),
+    "plan_length": _l("Suunnitelma on liian lyhyt tai liian pitkä tälle palvelulle."),
+    "plan_days": _l("Päiviä viikossa on liian vähän tai liian monta tälle palvelulle."),
+    "plan_hours": _l("Tunteja päivässä on liian vähän tai liian monta tälle palvelulle."),
+    "plan_overlap": _l("Asiakkaalla on jo suunnitelma samalle ajalle."),
 }
-SECTIONS = {"file": _l("Tiedosto"), "memberships": _l("Ryhmät"), "attendance": _l("Läsnäolot")}
+SECTIONS = {"file": _l("Tiedosto"), "memberships": _l("Ryhmät"), "attendance": _l("Läsnäolot"),
+            "plans": _l("Suunnitelmat")}
 
 
 def _is_manager(session: Session, *, viewer: Viewer) -> bool:
