@@ -9,7 +9,7 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from portal import access_log, db, rate_limit
 from portal.auth import login, sessions
@@ -18,7 +18,8 @@ from portal.auth.oidc import LoginFailed, OidcProvider
 from portal.auth.tokens import what_helps
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm, csrf
-from portal.models import ClientPeriod, LoginSession
+from portal import organisation
+from portal.models import LoginSession
 from portal.web import kiosk, paging
 from portal.web.ids import parse_id
 from portal.web.guard import client_route, public, request_meta, staff_route
@@ -236,21 +237,17 @@ async def staff_logged_out(request: Request) -> Response:
 # Choosing whose matters to handle --------------------------------------------
 
 
-def _is_client(session: Session, *, person_id: int) -> bool:
-    return session.exec(select(ClientPeriod.id).where(ClientPeriod.person_id == person_id).limit(1)).first() is not None
-
-
 def _choices(session: Session, *, person_id: int, mandates: MandateSource,
              after: int | None = None) -> tuple[bool, ChoicePage]:
     page = choices_page(mandates, session, agent_person_id=person_id, today=date.today(), after_principal_id=after)
-    return _is_client(session, person_id=person_id), page
+    return organisation.is_client(session, person_id=person_id), page
 
 
 def _choose(
     session: Session, *, session_id: int, person_id: int, principal_id: int, mandates: MandateSource, meta: dict[str, str]
 ) -> str | None:
     """Switch whose matters the session handles; the new cookie value, or None if not allowed."""
-    allowed = (principal_id == person_id and _is_client(session, person_id=person_id)) or mandate_for(
+    allowed = (principal_id == person_id and organisation.is_client(session, person_id=person_id)) or mandate_for(
         mandates, session, agent_person_id=person_id, principal_person_id=principal_id, today=date.today()
     ) is not None
     if not allowed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -16,7 +16,8 @@ from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.mandate import GrantMandateForm
-from portal.models import ClientPeriod, MandateBasis, MandateScope, Unit
+from portal import organisation
+from portal.models import MandateBasis, MandateScope
 from portal.money import statements
 from portal.schedule import calendar_days, start_page
 from portal.web import assessment_pages
@@ -42,12 +43,7 @@ class PeriodView:
 def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[list[PeriodView], start_page.ClientStart]:
     assert viewer.subject is not None and viewer.subject.id is not None
     start = start_page.for_client(session, person_id=viewer.subject.id, today=calendar_days.today())
-    rows = session.exec(
-        select(ClientPeriod, Unit)
-        .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
-        .where(ClientPeriod.person_id == viewer.subject.id)
-        .order_by(col(ClientPeriod.starts_on).desc())
-    ).all()
+    rows = organisation.client_periods(session, person_id=viewer.subject.id)
     _log(session, viewer, meta, action="read", object_type="client_start_page")
     return [PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows], start
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,6 +15,7 @@ from portal.followup.csv_export import as_csv
 from portal.followup.figures import SMALLEST_GROUP, Followup, month_starts, unit_followup
 from portal.forms.client_feedback import face_label
 from portal.forms.outcome import NEXT_STEP_NAMES
+from portal import organisation
 from portal.models import Unit
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, log_event, request_meta, staff_route
@@ -38,10 +39,6 @@ def _parse_month(raw: str | None, default: date, offered: list[date]) -> date | 
     return None
 
 
-def _units(session: Session, *, unit_ids: list[int]) -> list[Unit]:
-    return list(session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)).order_by(Unit.name)).all())
-
-
 def _figures(session: Session, *, viewer: Viewer, meta: dict[str, str], unit_id: int, first: date,
              last: date) -> Followup:
     # Figures of groups, never of one client: no client is the subject here.
@@ -52,7 +49,7 @@ def _figures(session: Session, *, viewer: Viewer, meta: dict[str, str], unit_id:
 
 async def _asked(request: Request) -> tuple[int, date, date, list[Unit], list[date]] | Response:
     viewer = request.state.viewer
-    units = await db.run(request, _units, unit_ids=list(viewer.actor.staff_roles))
+    units = await db.run(request, organisation.units_by_name, unit_ids=list(viewer.actor.staff_roles))
     offered = offered_months()
     params = request.query_params
     raw_unit = params.get("unit")
