@@ -32,6 +32,11 @@ AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt")
 SIGNING_ALGORITHMS = ("RS256", "PS256", "ES256")
 
 
+# The connection pool holds more than this (portal.db), so a request with an
+# open transaction never waits for a connection.
+MAX_DATABASE_TRANSACTIONS = 16
+
+
 class SettingsError(RuntimeError):
     """The configuration is unsafe or invalid; the portal must not start."""
 
@@ -76,6 +81,7 @@ class Settings:
     # (default: data_dir/access-log-checkpoints.jsonl); ship it elsewhere.
     access_log_checkpoints: Path | None = None
     access_log_seal_seconds: float = 2.0  # 0: no sealer in this process
+    database_transactions: int = 2  # requests with an open transaction at once, per process
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -171,6 +177,7 @@ class Settings:
             access_log_seal_seconds=float(
                 env.get("PORTAL_ACCESS_LOG_SEAL_SECONDS", defaults.access_log_seal_seconds)
             ),
+            database_transactions=int(env.get("PORTAL_DATABASE_TRANSACTIONS", defaults.database_transactions)),
             base_url=env.get("PORTAL_BASE_URL", defaults.base_url).rstrip("/"),
             host=env.get("PORTAL_HOST", defaults.host),
             port=int(env.get("PORT") or env.get("PORTAL_PORT") or defaults.port),
@@ -210,6 +217,8 @@ class Settings:
     def check(self) -> None:
         if self.environment not in {"development", "production"}:
             raise SettingsError("PORTAL_ENV must be 'development' or 'production'.")
+        if not 1 <= self.database_transactions <= MAX_DATABASE_TRANSACTIONS:
+            raise SettingsError(f"PORTAL_DATABASE_TRANSACTIONS is from 1 to {MAX_DATABASE_TRANSACTIONS}.")
         if {self.client_oidc_profile, self.staff_oidc_profile} - set(PROFILES):
             raise SettingsError("PORTAL_CLIENT_OIDC_PROFILE and PORTAL_STAFF_OIDC_PROFILE are 'basic' or 'ftn'.")
         if {self.client_oidc_auth_method, self.staff_oidc_auth_method} - {"", *AUTH_METHODS}:

@@ -135,3 +135,61 @@ def test_sqlite_writers_queue_in_the_process_not_in_sqlites_busy_loop(tmp_path) 
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 200
     engine.dispose()
+
+
+def test_a_process_has_at_most_its_transaction_slots_open_at_once(engine) -> None:
+    """Requests beyond PORTAL_DATABASE_TRANSACTIONS wait their turn in the event
+    loop, not in a thread of their own; each still gets its work done."""
+    import threading
+    from types import SimpleNamespace
+
+    import anyio
+    from anyio.lowlevel import checkpoint
+
+    from portal import db
+    from portal.settings import Settings
+
+    app = SimpleNamespace(state=SimpleNamespace(engine=engine, settings=Settings(database_transactions=2)))
+    release = threading.Event()
+    lock = threading.Lock()
+    inside = {"now": 0, "most": 0, "done": 0}
+
+    def work(session: Session) -> int:
+        with lock:
+            inside["now"] += 1
+            inside["most"] = max(inside["most"], inside["now"])
+        assert release.wait(timeout=30), "the test never let the work finish"
+        result = session.exec(select(func.count()).select_from(Person)).one()
+        with lock:
+            inside["now"] -= 1
+            inside["done"] += 1
+        return result
+
+    async def main() -> None:
+        slots = db.transaction_slots(app)
+        async with anyio.create_task_group() as tasks:
+            for _ in range(6):
+                tasks.start_soon(db.run, SimpleNamespace(app=app, state=SimpleNamespace()), work)
+            # Until two are inside their work, the other four wait for a slot
+            # (without the slots all six would be inside, and this would time out).
+            with anyio.fail_after(20):
+                while slots.statistics().tasks_waiting < 4 or inside["now"] < 2:
+                    await checkpoint()
+                    await anyio.to_thread.run_sync(lambda: None)  # let the worker threads run
+            assert inside["now"] == 2 and slots.value == 0
+            release.set()
+        assert inside == {"now": 0, "most": 2, "done": 6}
+
+    anyio.run(main)
+
+
+def test_transaction_slots_are_bounded_by_the_pool() -> None:
+    import pytest
+
+    from portal.db import POOL_SIZE
+    from portal.settings import MAX_DATABASE_TRANSACTIONS, Settings, SettingsError
+
+    assert MAX_DATABASE_TRANSACTIONS < POOL_SIZE  # the sealer and the health check have room too
+    for wrong in (0, MAX_DATABASE_TRANSACTIONS + 1):
+        with pytest.raises(SettingsError, match="PORTAL_DATABASE_TRANSACTIONS"):
+            Settings(database_transactions=wrong).check()

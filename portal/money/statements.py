@@ -174,10 +174,13 @@ def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: da
     return tuple(lines)
 
 
-def statement(session: Session, *, person_id: int, first: date, last: date, today: date) -> MonthStatement:
+def statement(session: Session, *, person_id: int, first: date, last: date, today: date,
+              with_unconfirmed: bool = True) -> MonthStatement:
     """Money from `first` to `last` (a month, or a year for the yearly view).
 
-    A closed month shows its days as they stood when it was closed."""
+    A closed month shows its days as they stood when it was closed. The days
+    staff have not yet marked come from the client's schedule; a summary that
+    does not show them (the start page card) leaves them out."""
     money = _Money(session, person_id=person_id, first=first, last=last)
     unit_ids = sorted({period.unit_id for period, _unit in money.periods})
     closed = session.exec(select(MonthClosing.closed_at).where(
@@ -188,7 +191,7 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
     unconfirmed = tuple(
         day.day for day in week.client_days(session, person_id=person_id, first=first, last=min(last, today))
         if day.activities and day.absence is None and day.day not in marked and money.service_on(day.day)
-    ) if first <= today else ()
+    ) if first <= today and with_unconfirmed else ()
     return MonthStatement(
         month=first, services=tuple(sorted({period.service for period, _unit in money.periods})),
         days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date)) for day in attended),
@@ -202,7 +205,8 @@ def month_statement(session: Session, *, person_id: int, month: date, today: dat
     return statement(session, person_id=person_id, first=first, last=last, today=today)
 
 
-def this_month(session: Session, *, person_id: int) -> MonthStatement:
-    """The start page card: this month so far (read as part of the logged start page)."""
-    day = calendar_days.today()
-    return month_statement(session, person_id=person_id, month=day, today=day)
+def this_month(session: Session, *, person_id: int, today: date) -> MonthStatement:
+    """The start page card: this month's days and money so far (read as part of
+    the logged start page; the card does not list the days not yet marked)."""
+    first, last = month_bounds(today)
+    return statement(session, person_id=person_id, first=first, last=last, today=today, with_unconfirmed=False)

@@ -19,6 +19,7 @@ from portal.assessment.content import Library
 from portal.auth.permissions import Action, Subject, can
 from portal.forms import CsrfRefused
 from portal.forms.assessment import SendForm, StartForm, option_hints, option_images, question_form_class
+from portal.schedule import calendar_days
 from portal.web.assessment_labels import LABELS
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
@@ -72,25 +73,26 @@ def _see_other(path: str) -> RedirectResponse:
 
 # The start page card and the intro page ------------------------------------------
 
-def _overview(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str], log: bool) -> views.Overview:
-    found = views.client_overview(session, library=library, person_id=_subject_id(viewer), today=date.today())
-    if log:
-        _log(session, viewer, meta, "read", None)
+def overview(session: Session, *, library: Library, person_id: int, today: date) -> views.Overview:
+    """The client's assessments as the start page card and the intro page show them."""
+    return views.client_overview(session, library=library, person_id=person_id, today=today)
+
+
+def _overview(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str]) -> views.Overview:
+    found = overview(session, library=library, person_id=_subject_id(viewer), today=calendar_days.today())
+    _log(session, viewer, meta, "read", None)
     return found
 
 
-async def card(request: Request) -> dict[str, Any]:
-    """The start page card's context (the start page logs its own read)."""
-    viewer = request.state.viewer
-    found = await db.run(request, _overview, library=_library(request), viewer=viewer, meta={}, log=False)
+def card_context(viewer: Viewer, found: views.Overview) -> dict[str, Any]:
+    """The start page card's context (the start page reads it and logs its own read)."""
     return {"overview": found, "may_act": _may_act(viewer)}
 
 
 @client_route(Action.VIEW)
 async def intro(request: Request) -> Response:
     viewer = request.state.viewer
-    found = await db.run(request, _overview, library=_library(request), viewer=viewer,
-                         meta=request_meta(request), log=True)
+    found = await db.run(request, _overview, library=_library(request), viewer=viewer, meta=request_meta(request))
     return render(request, "assessment/intro.html", {"viewer": viewer, "overview": found, "may_act": _may_act(viewer)})
 
 

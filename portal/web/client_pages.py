@@ -11,6 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import access_log, db, rate_limit
+from portal.assessment import views as assessment_views
+from portal.assessment.content import Library
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
@@ -40,25 +42,39 @@ class PeriodView:
     ends_on: date
 
 
-def _home(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[list[PeriodView], start_page.ClientStart]:
+@dataclass(frozen=True)
+class Home:
+    periods: list[PeriodView]
+    start: start_page.ClientStart
+    money: statements.MonthStatement
+    assessments: assessment_views.Overview
+
+
+def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Library) -> Home:
+    """Everything the start page shows, read in the guard's transaction with its one log event."""
     assert viewer.subject is not None and viewer.subject.id is not None
-    start = start_page.for_client(session, person_id=viewer.subject.id, today=calendar_days.today())
-    rows = organisation.client_periods(session, person_id=viewer.subject.id)
+    today = calendar_days.today()
+    person_id = viewer.subject.id
+    start = start_page.for_client(session, person_id=person_id, today=today)
+    rows = organisation.client_periods(session, person_id=person_id)
+    money = statements.this_month(session, person_id=person_id, today=today)
+    overview = assessment_pages.overview(session, library=library, person_id=person_id, today=today)
     _log(session, viewer, meta, action="read", object_type="client_start_page")
-    return [PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows], start
+    return Home([PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows],
+                start, money, overview)
 
 
 @client_route(Action.VIEW)
 async def home(request: Request) -> Response:
     viewer = request.state.viewer
-    periods, start = await db.run(request, _home, viewer=viewer, meta=request_meta(request))
-    money = await db.run(request, statements.this_month, person_id=viewer.subject.id)
+    found = await db.run(request, _home, viewer=viewer, meta=request_meta(request),
+                         library=request.app.state.assessment_library)
     return render(request, "client/home.html", {
-        "viewer": viewer, "periods": periods, "start": start, "money": money,
+        "viewer": viewer, "periods": found.periods, "start": found.start, "money": found.money,
         "can_act": viewer.actor.footing in ("own", MandateScope.ACT.value),
         "reported": request.query_params.get("reported") == "1",
         "cancelled": request.query_params.get("cancelled") == "1",
-        "assessment_card": await assessment_pages.card(request),
+        "assessment_card": assessment_pages.card_context(viewer, found.assessments),
     })
 
 

@@ -75,20 +75,39 @@ def visible_entries(
     return visible
 
 
-def _route_action(request: Request) -> Callable[[str], Action | None]:
-    endpoints = {getattr(route, "name", None): getattr(route, "endpoint", None) for route in request.app.routes}
+class _Routes:
+    """What the menu needs to know of the app's routes, read once per app
+    (the routes do not change while it runs; a lookup walks every route)."""
 
-    def action_of(route_name: str) -> Action | None:
-        access = getattr(endpoints.get(route_name), "access", None)
-        return getattr(access, "action", None)
+    def __init__(self, routes: Sequence[Any], path_of: Callable[[str], Any]) -> None:
+        endpoints = {getattr(route, "name", None): getattr(route, "endpoint", None) for route in routes}
+        self.actions = {name: getattr(getattr(endpoint, "access", None), "action", None)
+                        for name, endpoint in endpoints.items()}
+        self._path_of = path_of
+        self._paths: dict[str, str] = {}
 
-    return action_of
+    def action_of(self, route_name: str) -> Action | None:
+        return self.actions.get(route_name)
+
+    def path(self, route_name: str) -> str:
+        if route_name not in self._paths:
+            self._paths[route_name] = str(self._path_of(route_name))
+        return self._paths[route_name]
+
+
+def _routes(request: Request) -> _Routes:
+    state = request.app.state
+    known = getattr(state, "menu_routes", None)
+    if known is None:
+        known = state.menu_routes = _Routes(request.app.routes, request.app.url_path_for)
+    return known
 
 
 def menu_for(request: Request, actor: Actor) -> list[MenuLink]:
-    entries = visible_entries(actor, MENUS.get(actor.audience, ()), _route_action(request))
+    routes = _routes(request)
+    entries = visible_entries(actor, MENUS.get(actor.audience, ()), routes.action_of)
     links = []
     for entry in entries:
-        href = request.app.url_path_for(entry.route_name)
-        links.append(MenuLink(str(href), str(entry.label), current=request.url.path == href))
+        href = routes.path(entry.route_name)
+        links.append(MenuLink(href, str(entry.label), current=request.url.path == href))
     return links
