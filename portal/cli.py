@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from portal.settings import Settings, SettingsError
+from portal.schedule import calendar_days
 
 
 def _fresh_sqlite(url: str) -> None:
@@ -139,7 +140,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
             person_id = session.exec(select(Person.id).where(Person.identity_code_hash == lookup)).first()
             if person_id is None:
                 raise SystemExit("--as: no such person.")
-            outcome = importing.import_file(session, raw=raw, vault=vault, person_id=person_id, today=date.today(),
+            outcome = importing.import_file(session, raw=raw, vault=vault, person_id=person_id, today=calendar_days.today(),
                                             request_id="cli")
             if outcome.problems:
                 session.rollback()

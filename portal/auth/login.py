@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
 from portal import access_log
+from portal.schedule import calendar_days
 from portal.auth import sessions
 from portal.auth.mandates import MandateSource, check_names_at_login
 from portal.auth.oidc import AuthorizationRequest, Identity
@@ -110,7 +111,7 @@ def complete(
             select(ClientPeriod).where(ClientPeriod.person_id == person.id)
         ).first() is not None
         has_mandates = person is not None and bool(
-            mandates.for_agent(session, agent_person_id=person.id, today=date.today())  # type: ignore[arg-type]
+            mandates.for_agent(session, agent_person_id=person.id, today=calendar_days.today())  # type: ignore[arg-type]
         )
         if person is None or not (is_client or has_mandates):
             access_log.record(

@@ -13,6 +13,7 @@ from typing import Protocol
 from sqlmodel import Session, col, or_, select
 
 from portal.identity_code import IdentityCodeVault, masked
+from portal.schedule import calendar_days
 from portal.models import Mandate, MandateBasis, MandateScope, Person
 
 
@@ -210,7 +211,7 @@ def grant_to_named_person(
         scope=scope,
         basis=basis,
         created_by_person_id=created_by_person_id,
-        valid_from=date.today(),
+        valid_from=calendar_days.today(),
         valid_until=valid_until,
         public_guardian=public_guardian,
     )

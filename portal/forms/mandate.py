@@ -8,6 +8,7 @@ from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, 
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
+from portal.schedule import calendar_days
 from portal.i18n import lazy_gettext as _l
 from portal.identity_code import InvalidIdentityCode, validate
 
@@ -47,7 +48,7 @@ class FinnishDateField(StringField):
 
 
 def not_in_past(_form: PortalForm, field: Field) -> None:
-    if isinstance(field.data, date) and field.data < date.today():
+    if isinstance(field.data, date) and field.data < calendar_days.today():
         raise ValidationError(errors.DATE_IN_PAST)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from portal.models import AbsenceNotice, ClientPeriod
+from portal.models import AbsenceNotice
 from portal.plans import records
 from portal.schedule import absences, week
 
@@ -43,11 +43,7 @@ class StaffStart:
 
 def for_staff(session: Session, *, unit_ids: list[int], today: date, now: datetime) -> StaffStart:
     """Today's groups with their expected clients, and new absence notices of the units' clients."""
-    client_ids = list(session.exec(
-        select(ClientPeriod.person_id).where(col(ClientPeriod.unit_id).in_(unit_ids))
-    ).unique().all())
     return StaffStart(
         week.unit_day(session, unit_ids=unit_ids, day=today),
-        absences.new_for_staff(session, person_ids=client_ids, today=today,
-                               since=now - timedelta(hours=NEW_NOTICE_HOURS)),
+        absences.new_for_staff(session, unit_ids=unit_ids, today=today, since=now - timedelta(hours=NEW_NOTICE_HOURS)),
     )

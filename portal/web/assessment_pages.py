@@ -99,7 +99,7 @@ async def intro(request: Request) -> Response:
 def _start(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str]) -> tuple[int, str]:
     from portal.assessment import overview
 
-    state = overview.client_status(session, person_id=_subject_id(viewer), today=date.today())
+    state = overview.client_status(session, person_id=_subject_id(viewer), today=calendar_days.today())
     assessment = answer_rules.start(session, library=library, person_id=_subject_id(viewer),
                                     started_by=viewer.person.id, due=state.due,  # type: ignore[arg-type]
                                     request_id=state.request_id)

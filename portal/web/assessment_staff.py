@@ -4,7 +4,7 @@ network meeting. Every view and change is in the access log."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import access_log, db
+from portal.schedule import calendar_days
 from portal.assessment import answers as answer_rules
 from portal.assessment import overview, views
 from portal.assessment.content import Library
@@ -29,7 +30,7 @@ def _library(request: Request) -> Library:
 
 
 def _queue(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> overview.Queue:
-    found = overview.queue(session, unit_ids=list(viewer.actor.staff_roles), today=date.today())
+    found = overview.queue(session, unit_ids=list(viewer.actor.staff_roles), today=calendar_days.today())
     access_log.record_many(session, [
         event_fields(viewer.actor, meta, action="read", object_type="assessment_queue", subject_id=person_id)
         for person_id in sorted(found.person_ids)
@@ -139,7 +140,7 @@ REQUEST_DUE_DAYS = 14
 def _request(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> None:
     assert viewer.subject is not None and viewer.subject.id is not None
     row = answer_rules.request(session, person_id=viewer.subject.id, requested_by=viewer.person.id,  # type: ignore[arg-type]
-                               due_on=date.today() + timedelta(days=REQUEST_DUE_DAYS))
+                               due_on=calendar_days.today() + timedelta(days=REQUEST_DUE_DAYS))
     log_event(session, viewer.actor, meta, action="change", object_type="assessment_request",
               subject_id=viewer.subject.id, object_id=str(row.id))
 

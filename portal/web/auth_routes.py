@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -12,6 +11,7 @@ from starlette.routing import Route
 from sqlmodel import Session
 
 from portal import access_log, db, rate_limit
+from portal.schedule import calendar_days
 from portal.auth import login, sessions
 from portal.auth.mandates import ChoicePage, MandateSource, choices_page, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
@@ -239,7 +239,7 @@ async def staff_logged_out(request: Request) -> Response:
 
 def _choices(session: Session, *, person_id: int, mandates: MandateSource,
              after: int | None = None) -> tuple[bool, ChoicePage]:
-    page = choices_page(mandates, session, agent_person_id=person_id, today=date.today(), after_principal_id=after)
+    page = choices_page(mandates, session, agent_person_id=person_id, today=calendar_days.today(), after_principal_id=after)
     return organisation.is_client(session, person_id=person_id), page
 
 
@@ -248,7 +248,7 @@ def _choose(
 ) -> str | None:
     """Switch whose matters the session handles; the new cookie value, or None if not allowed."""
     allowed = (principal_id == person_id and organisation.is_client(session, person_id=person_id)) or mandate_for(
-        mandates, session, agent_person_id=person_id, principal_person_id=principal_id, today=date.today()
+        mandates, session, agent_person_id=person_id, principal_person_id=principal_id, today=calendar_days.today()
     ) is not None
     if not allowed:
         access_log.record(

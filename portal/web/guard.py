@@ -12,7 +12,6 @@ import ipaddress
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -23,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal import access_log, db
+from portal.schedule import calendar_days
 from portal.auth import sessions
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.permissions import Action, Actor, Subject, can
@@ -281,7 +281,7 @@ def _client_viewer(
         footing = "own"
     elif subject_id is not None:
         mandate = mandate_for(
-            mandates, session, agent_person_id=person.id, principal_person_id=subject_id, today=date.today()  # type: ignore[arg-type]
+            mandates, session, agent_person_id=person.id, principal_person_id=subject_id, today=calendar_days.today()  # type: ignore[arg-type]
         )
         if mandate is None:  # expired or revoked since it was chosen
             access_log.record(
@@ -369,7 +369,7 @@ def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates:
             footing = "own"
         elif subject_id is not None:
             mandate = mandate_for(
-                mandates, session, agent_person_id=person.id, principal_person_id=subject_id, today=date.today()  # type: ignore[arg-type]
+                mandates, session, agent_person_id=person.id, principal_person_id=subject_id, today=calendar_days.today()  # type: ignore[arg-type]
             )
             # A mandate that has ended: no name in the header; the next
             # protected page refuses and logs it (see _client_viewer).

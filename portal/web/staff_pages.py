@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session
 from starlette.requests import Request
@@ -30,7 +29,7 @@ def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str], search: 
     return client_list.client_page(
         session,
         unit_ids=viewer.actor.staff_roles.keys(),
-        today=date.today(),
+        today=calendar_days.today(),
         ended=bool(search.ended.data),
         name_start=search.name.data or "",
         after_period_id=after,
