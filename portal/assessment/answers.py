@@ -108,6 +108,15 @@ def answers(session: Session, *, assessment_id: int) -> dict[str, Answer]:
     return {row.question_id: _answer(row) for row in rows}
 
 
+def answers_of_many(session: Session, *, assessment_ids: list[int]) -> dict[int, dict[str, Answer]]:
+    """The answers of many assessments in one query (the unit's follow-up)."""
+    found: dict[int, dict[str, Answer]] = {assessment_id: {} for assessment_id in assessment_ids}
+    if assessment_ids:
+        for row in session.exec(select(AssessmentAnswer).where(col(AssessmentAnswer.assessment_id).in_(assessment_ids))):
+            found[row.assessment_id][row.question_id] = _answer(row)
+    return found
+
+
 class SaveOutcome(enum.Enum):
     SAVED = "saved"
     CONFLICT = "conflict"  # another tab saved this answer after the page was shown
