@@ -26,6 +26,9 @@ from portal.models import AbsenceNotice, AttendanceMark, Group, GroupMember, Gro
 from portal.schedule.calendar_days import days_between, public_holidays
 
 
+PRESENT, NOT_PRESENT, NOT_MARKED = 1, 2, 3
+
+
 @dataclass(frozen=True)
 class AttendanceCounts:
     present: int = 0  # days
@@ -64,20 +67,22 @@ def monthly_attendance(session: Session, *, unit_id: int, first: date, last: dat
     )
     noticed = exists().where(AbsenceNotice.person_id == expected.c.person_id, col(AbsenceNotice.cancelled_at).is_(None),
                              col(AbsenceNotice.starts_on) <= expected.c.day, col(AbsenceNotice.ends_on) >= expected.c.day)
-    marked = col(AttendanceMark.id).is_not(None)
-    present = and_(marked, col(AttendanceMark.present).is_(True))
-    not_present = or_(and_(marked, col(AttendanceMark.present).is_(False)), and_(~marked, noticed))
-    counted = or_(marked, noticed)
-    rows = session.exec(
-        select(expected.c.month,
-               func.sum(case((present, 1), else_=0)),
-               func.sum(case((not_present, 1), else_=0)),
-               func.sum(case((counted, 0), else_=1)),
-               func.count(func.distinct(case((counted, expected.c.person_id), else_=None))))
+    # Each expected day once: 1 present, 2 not present, 3 not yet marked (the notice is looked up only
+    # for a day without a mark).
+    state = case((col(AttendanceMark.id).is_(None), case((noticed, NOT_PRESENT), else_=NOT_MARKED)),
+                 (col(AttendanceMark.present).is_(True), PRESENT), else_=NOT_PRESENT)
+    classified = (
+        select(expected.c.person_id, expected.c.month, state.label("state"))
         .select_from(expected)
         .join(AttendanceMark, and_(col(AttendanceMark.person_id) == expected.c.person_id,
                                    col(AttendanceMark.on_date) == expected.c.day), isouter=True)
-        .group_by(expected.c.month)
+        .subquery("classified")
+    )
+    rows = session.exec(
+        select(classified.c.month,
+               *(func.sum(case((classified.c.state == value, 1), else_=0)) for value in (PRESENT, NOT_PRESENT, NOT_MARKED)),
+               func.count(func.distinct(case((classified.c.state != NOT_MARKED, classified.c.person_id), else_=None))))
+        .group_by(classified.c.month)
     ).all()
     return {_as_date(month): AttendanceCounts(int(p or 0), int(n or 0), int(u or 0), int(persons or 0))
             for month, p, n, u, persons in rows}
