@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from portal.db import transaction
 from portal.followup.figures import unit_followup
@@ -53,8 +53,6 @@ def units(app, engine, demo_data):  # type: ignore[no-untyped-def]
 
 
 def test_figures_equal_an_independent_count_and_four_are_suppressed(engine, units) -> None:
-    from sqlmodel import Session
-
     with Session(engine) as session:
         verstas = unit_followup(session, unit_id=units["verstas"], first=LAST_MONTH, last=LAST_MONTH, today=today())
         tupa = unit_followup(session, unit_id=units["tupa"], first=LAST_MONTH, last=LAST_MONTH, today=today())
@@ -112,3 +110,30 @@ def test_tupa_small_group_csv_shows_suppression(client, engine, units) -> None:
     month = LAST_MONTH.strftime("%Y-%m")
     csv_text = client.get(f"/staff/followup.csv?unit={units['tupa']}&from={month}&to={month}").text
     assert "all,suppressed" in csv_text and "studies" not in csv_text
+
+
+def test_page_charts_and_csv_carry_the_new_figures(app, client, engine, units) -> None:
+    as_staff(client, engine, units["sanna"])
+    first, last = (LAST_MONTH - timedelta(days=1)).replace(day=1), today().replace(day=1)
+    query = f"unit={units['verstas']}&from={first:%Y-%m}&to={last:%Y-%m}"
+    page = soup(client.get(f"/staff/followup?{query}"))
+    charts = page.select("main figure svg[role=img]")
+    assert len(charts) == 2
+    for chart in charts:
+        assert page.find(id=chart["aria-labelledby"]).name == "figcaption"
+        assert not chart.get("style") and not chart.select("[style]")  # the CSP allows no inline styles
+    with Session(engine) as session:
+        figures = unit_followup(session, unit_id=units["verstas"], first=first, last=last, today=today(),
+                                library=app.state.assessment_library)
+    rates = [month.attendance.rate for month in figures.months if month.attendance.rate is not None]
+    assert rates  # the demo's group: shown, with one decimal and a per cent sign, in the chart and the table
+    shown = f"{rates[0]:.1f}".replace(".", ",")
+    assert page.find("text", string=lambda s: s and s.startswith(shown) and s.endswith("%"))
+    assert any(td.get_text(strip=True).startswith(shown) for td in page.select("td"))
+    assert any(area.first is not None for area in figures.areas) and any(area.first is None for area in figures.areas)
+    csv_text = client.get(f"/staff/followup.csv?{query}").text
+    header = csv_text.splitlines()[0].split(",")
+    assert {"attendance_rate_percent", "present_days", "assessments_on_time", "on_time_rate_percent"} <= set(header)
+    assert f",{rates[0]}," in csv_text
+    assert "assessment_area,persons,average_first,average_latest,average_change" in csv_text
+    assert "daily_life,suppressed,suppressed,suppressed,suppressed" in csv_text
