@@ -43,8 +43,7 @@ def _days(first: date, last: date) -> list[tuple[date, int, date]]:
 
 
 def monthly_attendance(session: Session, *, unit_id: int, first: date, last: date) -> dict[date, AttendanceCounts]:
-    """Counts per month (first day of the month) from `first` to `last`, in three queries' worth of work:
-    one statement, grouped by month."""
+    """Counts per month (keyed by its first day) from `first` to `last`: one statement, grouped by month."""
     calendar = _days(first, last)
     if not calendar:
         return {}
