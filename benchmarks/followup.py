@@ -5,7 +5,12 @@ PORTAL_DATABASE_URL when it is set; that database is emptied first).
 
 Data: 400 clients in Verstas, each with an ended period (and its outcome)
 and a current one; two feedback a month from each client over two years
-(19,200 rows, half anonymous), plus the demo organisation.
+(19,200 rows, half anonymous); eight groups of 50 clients, each meeting on
+three weekdays, with a mark for every expected day up to two days ago
+(about 3 a week a client: one in eight an absence, one in ten a part day,
+one in twenty left unmarked); and two sent self-assessments a client (the
+start of the current period, on time for most, and one later), plus the
+demo organisation.
 
 Run: .venv/bin/python benchmarks/followup.py [requests]
 """
@@ -19,12 +24,15 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
+from sqlmodel import col, select  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from portal.app import create_app  # noqa: E402
@@ -32,8 +40,20 @@ from portal.auth import sessions  # noqa: E402
 from portal.db import transaction  # noqa: E402
 from portal.demo import load_demo_data  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
-from portal.models import ClientFeedback, ClientPeriod, NextStep, PeriodOutcome, Person  # noqa: E402
-from portal.schedule.calendar_days import today  # noqa: E402
+from portal.assessment.demo import add_sent  # noqa: E402
+from portal.models import (  # noqa: E402
+    AttendanceMark,
+    ClientFeedback,
+    ClientPeriod,
+    Group,
+    GroupMember,
+    GroupSlot,
+    NextStep,
+    Occasion,
+    PeriodOutcome,
+    Person,
+)
+from portal.schedule.calendar_days import days_between, public_holidays, today  # noqa: E402
 from portal.settings import Settings  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -72,6 +92,53 @@ def add_unit_history(engine, unit: int, recorder: int) -> int:  # type: ignore[n
     return feedback_rows
 
 
+GROUPS, WEEKDAY_SETS = 8, [(0, 2, 4), (1, 3, 4), (0, 1, 3), (0, 2, 3)]
+
+
+def add_attendance_and_assessments(engine, unit: int, recorder: int, library) -> int:  # type: ignore[no-untyped-def]
+    """Groups, members, a mark for nearly every expected day, and two assessments a client."""
+    now = today()
+    start = now - timedelta(days=730)
+    last = now - timedelta(days=2)
+    holidays = public_holidays(start, last)
+    loaded = library.current()
+    answers = {q.id: ("6" if q.type == "scale11" else "3") for q in loaded.questionnaire.questions
+               if q.type in ("scale5", "scale11")}
+    later = {q.id: ("7" if q.type == "scale11" else "4") for q in loaded.questionnaire.questions
+             if q.type in ("scale5", "scale11")}
+    with transaction(engine) as session:
+        persons = list(session.exec(select(Person.id).where(col(Person.identity_code_hash).startswith("bench"))).all())
+        periods = {period.person_id: period for period in session.exec(
+            select(ClientPeriod).where(ClientPeriod.unit_id == unit, col(ClientPeriod.ends_on) > now)).all()}
+        marks = 0
+        for index in range(GROUPS):
+            group = Group(unit_id=unit, name=f"Ryhmä {index}")
+            session.add(group)
+            session.flush()
+            weekdays = WEEKDAY_SETS[index % len(WEEKDAY_SETS)]
+            for weekday in weekdays:
+                session.add(GroupSlot(group_id=group.id, weekday=weekday, starts_at=clock(9), ends_at=clock(14),  # type: ignore[arg-type]
+                                      activity="Työ", place="Halli"))
+            days = [day for day in days_between(start, last) if day.weekday() in weekdays and day not in holidays]
+            for person in persons[index::GROUPS]:
+                session.add(GroupMember(group_id=group.id, person_id=person, starts_on=start))  # type: ignore[arg-type]
+                rows = [{"person_id": person, "on_date": day, "present": number % 8 != 3,
+                         "hours": Decimal("3") if number % 10 == 5 else None,
+                         "absence_reason": "ill" if number % 8 == 3 else "", "recorded_by_person_id": recorder,
+                         "recorded_at": datetime.combine(day, clock(14), UTC)}
+                        for number, day in enumerate(days) if number % 20 != 7]
+                session.exec(insert(AttendanceMark), params=rows)  # type: ignore[call-overload]
+                marks += len(rows)
+        for number, person in enumerate(persons):
+            period = periods[person]
+            add_sent(session, loaded=loaded, person_id=person, occasion=Occasion.START, due_on=period.starts_on,
+                     sent_at=datetime.combine(period.starts_on + timedelta(days=number % 12), clock(10), UTC),
+                     answers=answers)
+            add_sent(session, loaded=loaded, person_id=person, occasion=Occasion.EXTRA, due_on=None,
+                     sent_at=datetime.combine(now - timedelta(days=30 + number % 60), clock(10), UTC), answers=later)
+    return marks
+
+
 def main(requests: int) -> None:
     logging.getLogger("portal.requests").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
@@ -87,6 +154,10 @@ def main(requests: int) -> None:
         sanna = factories.person_id(engine, app.state.vault, SANNA)
         unit = factories.unit_id(engine, "Toimintakeskus Verstas")
         rows = add_unit_history(engine, unit, sanna)
+        marks = add_attendance_and_assessments(engine, unit, sanna, app.state.assessment_library)
+        if url.startswith("postgresql"):  # what autovacuum would have done after a load like this
+            with engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
         token = factories.start_session(engine, audience="staff", person=sanna)
         first = (today() - timedelta(days=700)).replace(day=1).strftime("%Y-%m")
         last = today().strftime("%Y-%m")
@@ -101,7 +172,8 @@ def main(requests: int) -> None:
                 times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200
         times.sort()
-        print(f"{CLIENTS} clients, {rows} feedback rows, 24 months, {engine.dialect.name}: "
+        print(f"{CLIENTS} clients, {rows} feedback rows, {marks} attendance marks, {2 * CLIENTS} assessments, "
+              f"24 months, {engine.dialect.name}: "
               f"median {statistics.median(times):.1f} ms, p99 {times[int(len(times) * 0.99) - 1]:.1f} ms "
               f"over {requests} requests; page {len(response.text)} bytes")
         engine.dispose()

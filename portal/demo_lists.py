@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from portal import access_log
+from portal import access_log, demo_followup
 from portal.identity_code import IdentityCodeVault
 from portal.models import ClientPeriod, Person, Service, StaffMembership, Unit
 
@@ -32,6 +32,7 @@ def _demo_code(number: int) -> str:
 
 def add_list_demo(session: Session, *, vault: IdentityCodeVault, unit: Unit, periods: tuple[date, date]) -> None:
     starts_on, ends_on = periods
+    current: list[int] = []
     for number in range(EXTRA_CLIENTS):
         code = _demo_code(number)
         person = Person(
@@ -48,9 +49,13 @@ def add_list_demo(session: Session, *, vault: IdentityCodeVault, unit: Unit, per
             starts_on=starts_on - timedelta(days=400) if ended else starts_on,
             ends_on=starts_on - timedelta(days=30) if ended else ends_on,
         ))
+        if not ended:
+            current.append(person.id)  # type: ignore[arg-type]
     session.flush()
     # A year of the instructor's reads of Aino's data, one a week: two pages.
     staff = session.exec(select(StaffMembership.person_id).where(StaffMembership.unit_id == unit.id)).first()
+    assert staff is not None and unit.id is not None
+    demo_followup.load(session, unit_id=unit.id, clients=current, guide=staff, period_starts=starts_on)
     aino = session.exec(select(ClientPeriod.person_id).where(ClientPeriod.unit_id == unit.id)
                         .order_by(ClientPeriod.id)).first()
     now = datetime.now(UTC)

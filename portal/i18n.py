@@ -27,6 +27,7 @@ from babel.dates import (
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as format_percent_
 from babel.support import LazyProxy, NullTranslations, Translations
 
 from portal.settings import PACKAGE_DIR
@@ -172,6 +173,16 @@ def format_money(amount: Decimal | int | float) -> str:
 
 def format_number(value: Decimal | int | float) -> str:
     return format_decimal(value, locale=get_locale())
+
+
+def format_tenths(value: Decimal | int | float) -> str:
+    """A number with exactly one decimal: 2,0 and -0,5 (the follow-up's averages)."""
+    return format_decimal(value, format="#,##0.0", locale=get_locale())
+
+
+def format_percent(value: Decimal | int | float) -> str:
+    """A share given in percent (87.5) with one decimal, as the language writes it."""
+    return format_percent_(Decimal(str(value)) / 100, format="#,##0.0 %", locale=get_locale())
 
 
 def locale_name(code: str) -> str:

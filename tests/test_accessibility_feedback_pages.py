@@ -7,6 +7,7 @@ answered by staff; an accessibility report through its queue."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -15,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from sqlmodel import Session, select
 
 from portal.models import ClientFeedback, OutboxMessage
+from portal.schedule.calendar_days import today
 from tests import browser, factories
 from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
@@ -69,6 +71,19 @@ def test_staff_feedback_and_accessibility_pages(driver, portal) -> None:
     assert driver.title.startswith("Error: ")
     check_everywhere(driver, portal, "/staff/outbox")
     check_everywhere(driver, portal, "/staff/followup")
+
+
+def test_followup_with_charts_over_the_demos_months(driver, portal) -> None:
+    sign_in(driver, portal, SANNA, staff=True)
+    first = (today().replace(day=1) - timedelta(days=80)).replace(day=1)
+    path = f"/staff/followup?from={first:%Y-%m}&to={today():%Y-%m}"
+    check_everywhere(driver, portal, path)
+    charts = driver.find_elements(By.CSS_SELECTOR, "main figure svg[role=img]")
+    assert len(charts) == 2
+    for chart in charts:  # each names its caption, and the caption is there
+        caption = driver.find_element(By.ID, chart.get_attribute("aria-labelledby"))
+        assert caption.tag_name == "figcaption" and caption.text
+    assert driver.find_elements(By.CSS_SELECTOR, "main svg rect.chart__bar")  # the demo's attendance is shown
 
 
 def test_staff_period_outcome(driver, portal) -> None:

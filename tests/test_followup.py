@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from portal.db import transaction
 from portal.followup.figures import unit_followup
@@ -53,11 +53,9 @@ def units(app, engine, demo_data):  # type: ignore[no-untyped-def]
 
 
 def test_figures_equal_an_independent_count_and_four_are_suppressed(engine, units) -> None:
-    from sqlmodel import Session
-
     with Session(engine) as session:
-        verstas = unit_followup(session, unit_id=units["verstas"], first=LAST_MONTH, last=LAST_MONTH)
-        tupa = unit_followup(session, unit_id=units["tupa"], first=LAST_MONTH, last=LAST_MONTH)
+        verstas = unit_followup(session, unit_id=units["verstas"], first=LAST_MONTH, last=LAST_MONTH, today=today())
+        tupa = unit_followup(session, unit_id=units["tupa"], first=LAST_MONTH, last=LAST_MONTH, today=today())
     [month] = verstas.months
     # Counted independently: distinct persons with a Verstas period over any day of last month.
     month_end = (LAST_MONTH + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -73,11 +71,16 @@ def test_figures_equal_an_independent_count_and_four_are_suppressed(engine, unit
         rows = [f for f in session.exec(select(ClientFeedback)).all()
                 if f.unit_id == units["verstas"] and f.given_on.replace(day=1) == LAST_MONTH]
     assert month.feedback_count == len(rows) >= 6
-    fives = sum(1 for f in rows if f.mood == 5)
-    assert month.moods[5] == (fives if fives >= 5 else None)  # one face's count is a group too
+    for mood in (5, 4, 3, 2, 1):  # one face's count is a group too; shown ones are true
+        count = sum(1 for f in rows if f.mood == mood)
+        assert month.moods[mood] in (None, count) and (count >= 5 or month.moods[mood] is None)
     expected = Decimal(sum(f.mood for f in rows)) / len(rows)
-    assert month.average_mood == expected.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    assert verstas.ended_periods == 6 and verstas.outcomes == {"paid_work": 6}
+    # The average comes only with every face: with the total it would give two hidden faces back.
+    assert month.average_mood == (expected.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                                  if None not in month.moods.values() else None)
+    # Six periods, all to paid work: the other steps are 0 and hidden, and 0s add up to 0, so paid work
+    # is hidden too (else the page would say what each of the six did next).
+    assert verstas.ended_periods == 6 and set(verstas.outcomes.values()) == {None}
     [small] = tupa.months
     tupa_active = active_in(units["tupa"])
     assert small.active_clients == (tupa_active if tupa_active >= 5 else None)
@@ -94,7 +97,7 @@ def test_page_and_csv_for_ones_own_unit_and_not_another(client, engine, units) -
     row = soup(page).select("table.data-table tbody tr")[0]
     assert row.th.get_text(strip=True) == f"{LAST_MONTH.month}/{LAST_MONTH.year}"
     csv_text = client.get(f"/staff/followup.csv?unit={units['verstas']}&from={month}&to={month}").text
-    assert "paid_work,6" in csv_text
+    assert "all,6" in csv_text and "paid_work,suppressed" in csv_text
     other = client.get(f"/staff/followup?unit={units['tupa']}&from={month}&to={month}")
     assert other.status_code == 403 and "Testi" not in other.text
     assert client.get(f"/staff/followup.csv?unit={units['tupa']}").status_code == 403
@@ -106,4 +109,31 @@ def test_tupa_small_group_csv_shows_suppression(client, engine, units) -> None:
     as_staff(client, engine, units["maria"])
     month = LAST_MONTH.strftime("%Y-%m")
     csv_text = client.get(f"/staff/followup.csv?unit={units['tupa']}&from={month}&to={month}").text
-    assert "all,<5" in csv_text and "studies" not in csv_text
+    assert "all,suppressed" in csv_text and "studies" not in csv_text
+
+
+def test_page_charts_and_csv_carry_the_new_figures(app, client, engine, units) -> None:
+    as_staff(client, engine, units["sanna"])
+    first, last = (LAST_MONTH - timedelta(days=1)).replace(day=1), today().replace(day=1)
+    query = f"unit={units['verstas']}&from={first:%Y-%m}&to={last:%Y-%m}"
+    page = soup(client.get(f"/staff/followup?{query}"))
+    charts = page.select("main figure svg[role=img]")
+    assert len(charts) == 2
+    for chart in charts:
+        assert page.find(id=chart["aria-labelledby"]).name == "figcaption"
+        assert not chart.get("style") and not chart.select("[style]")  # the CSP allows no inline styles
+    with Session(engine) as session:
+        figures = unit_followup(session, unit_id=units["verstas"], first=first, last=last, today=today(),
+                                library=app.state.assessment_library)
+    rates = [month.attendance.rate for month in figures.months if month.attendance.rate is not None]
+    assert rates  # the demo's group: shown, with one decimal and a per cent sign, in the chart and the table
+    shown = f"{rates[0]:.1f}".replace(".", ",")
+    assert page.find("text", string=lambda s: s and s.startswith(shown) and s.endswith("%"))
+    assert any(td.get_text(strip=True).startswith(shown) for td in page.select("td"))
+    assert any(area.first is not None for area in figures.areas) and any(area.first is None for area in figures.areas)
+    csv_text = client.get(f"/staff/followup.csv?{query}").text
+    header = csv_text.splitlines()[0].split(",")
+    assert {"attendance_rate_percent", "present_days", "assessments_on_time", "on_time_rate_percent"} <= set(header)
+    assert f",{rates[0]}," in csv_text
+    assert "assessment_area,persons,average_first,average_latest,average_change" in csv_text
+    assert "daily_life,suppressed,suppressed,suppressed,suppressed" in csv_text

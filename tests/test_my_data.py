@@ -4,6 +4,8 @@ nobody else's; each is in the access log; a delegate only with "act"."""
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from sqlmodel import Session, select
@@ -56,6 +58,30 @@ def test_json_download_holds_the_clients_data_and_nobody_elses(client, engine, i
     assert "010280" not in text
     [event] = my_data_events(engine)
     assert (event.action, event.subject_person_id) == ("print", ids[AINO])
+
+
+def test_money_section_holds_the_clients_paid_days_and_nobody_elses(client, engine, ids) -> None:
+    as_client(client, engine, ids[AINO])
+    months = json.loads(client.get("/my-data.json").text)["sections"]["money"]
+    with Session(engine) as session:  # counted here: the days staff marked Aino present
+        marks = session.exec(select(AttendanceMark)).all()
+    own = sorted(m.on_date.isoformat() for m in marks if m.person_id == ids[AINO] and m.present)
+    others = {m.on_date.isoformat() for m in marks if m.person_id != ids[AINO] and m.present} - set(own)
+    days = [day for month in months for day in month["days"]]
+    # A closed month shows its days as they stood when it was closed; a day corrected later is paid
+    # as a correction in the month the correction was made.
+    corrected = {row["date"] for month in months for row in month["corrections"]}
+    assert sorted({day["date"] for day in days} | corrected) == own and others  # all her days, only hers
+    assert not ({day["date"] for day in days} | corrected) & others
+    assert {day["service"] for day in days} == {"work_activity"} and {day["kind"] for day in days} == {"work_share"}
+    for month in months:
+        assert all(re.fullmatch(r"-?\d+\.\d{2}", row["amount"]) for row in month["days"] + month["corrections"])
+        assert {day["date"][:7] for day in month["days"]} <= {month["month"]}
+        # The statement's total is the sum of its lines.
+        assert Decimal(month["total"]) == sum(Decimal(row["amount"]) for row in month["days"] + month["corrections"])
+    assert any(month["corrections"] for month in months)  # the demo's corrected day, paid in a later month
+    page = client.get("/my-data")
+    assert "Rahasi päivittäin" in page.text and "Työosuusraha" in page.text and "work_share" not in page.text
 
 
 def test_page_shows_every_section_and_is_logged(client, engine, ids) -> None:

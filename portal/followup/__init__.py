@@ -1,5 +1,5 @@
 """The unit's follow-up (seuranta): what the service achieves, per unit and
-month, from the data that exists today (active clients, feedback, outcomes
-of ended periods). Any figure about fewer than five persons is suppressed so
-that no one can be recognised. Attendance and self-assessment figures join
-when those areas are merged."""
+month: active clients, feedback, attendance rate, self-assessments on time,
+the change in each self-assessment area, and outcomes of ended periods. Any
+figure about fewer than five persons is hidden, and so is any figure that
+would let a hidden one be worked out (portal/followup/suppression.py)."""

@@ -1,4 +1,5 @@
-"""Follow-up figures of one unit over a range of months."""
+"""Follow-up figures of one unit over a range of months, with small groups
+hidden by the one rule in portal.followup.suppression."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from portal.models import ClientFeedback, ClientPeriod, PeriodOutcome
+from portal.assessment.content import Library
+from portal.followup.assessments import AreaChange, area_changes, monthly_on_time
+from portal.followup.attendance import AttendanceCounts, monthly_attendance
+from portal.followup.suppression import SMALLEST_GROUP, breakdown, shown
+from portal.models import ClientFeedback, ClientPeriod, NextStep, PeriodOutcome
 
-SMALLEST_GROUP = 5  # fewer persons than this: the figure is not shown
+__all__ = ["SMALLEST_GROUP", "Followup", "Month", "month_end", "month_starts", "unit_followup"]
+
 MAX_MONTHS = 36
+FACES = (5, 4, 3, 2, 1)
+TENTH = Decimal("0.1")
 
 
 def month_starts(first: date, last: date) -> list[date]:
@@ -29,9 +37,27 @@ def month_end(month: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def shown(count: int) -> int | None:
-    """The count, or None when it is about too few persons."""
-    return count if count >= SMALLEST_GROUP else None
+def percent(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * 100 / whole).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """None everywhere when the counted days are about fewer than five persons."""
+
+    rate: Decimal | None = None  # percent of counted days present
+    present: int | None = None  # days
+    not_present: int | None = None  # days
+    not_marked: int | None = None  # days left out of the rate
+    persons: int | None = None
+
+
+@dataclass(frozen=True)
+class OnTime:
+    rate: Decimal | None = None  # percent of counted occasions done on time
+    on_time: int | None = None
+    late: int | None = None
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,8 @@ class Month:
     feedback_count: int | None
     moods: dict[int, int | None]  # face 1-5: how many
     average_mood: Decimal | None
+    attendance: Attendance = Attendance()
+    on_time: OnTime = OnTime()
 
 
 @dataclass(frozen=True)
@@ -49,6 +77,35 @@ class Followup:
     months: list[Month]
     outcomes: dict[str, int | None] = field(default_factory=dict)  # next step: how many periods ended so
     ended_periods: int | None = None
+    areas: list[AreaChange] = field(default_factory=list)
+
+
+def attendance_figure(counts: AttendanceCounts | None) -> Attendance:
+    # The day counts are about the persons whose days are counted: hidden with them.
+    if counts is None or counts.persons < SMALLEST_GROUP or counts.present + counts.not_present == 0:
+        return Attendance()
+    return Attendance(percent(counts.present, counts.present + counts.not_present), counts.present,
+                      counts.not_present, counts.not_marked, counts.persons)
+
+
+def on_time_figure(on_time: int, late: int, persons: int) -> OnTime:
+    if persons < SMALLEST_GROUP:
+        return OnTime()
+    total, cells = breakdown({"on_time": on_time, "late": late})
+    if total is None:
+        return OnTime()
+    # The rate with the total gives both cells back: shown only when they are.
+    rate = percent(on_time, total) if None not in cells.values() else None
+    return OnTime(rate, cells["on_time"], cells["late"], total)
+
+
+def feedback_figures(moods: Counter[int]) -> tuple[int | None, dict[int, int | None], Decimal | None]:
+    total, cells = breakdown({mood: moods[mood] for mood in FACES})
+    # The average with the total gives two hidden faces back (two equations): shown only with every face.
+    average = None
+    if total is not None and None not in cells.values():
+        average = (Decimal(sum(mood * n for mood, n in moods.items())) / total).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return total, cells, average
 
 
 def _active_clients(session: Session, unit_id: int, month: date) -> int:
@@ -59,7 +116,8 @@ def _active_clients(session: Session, unit_id: int, month: date) -> int:
     ).one()
 
 
-def unit_followup(session: Session, *, unit_id: int, first: date, last: date) -> Followup:
+def unit_followup(session: Session, *, unit_id: int, first: date, last: date, today: date,
+                  library: Library | None = None) -> Followup:
     months = month_starts(first, last)
     if not months:
         return Followup(unit_id, [])
@@ -72,21 +130,21 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date) ->
     by_month: dict[date, Counter[int]] = {month: Counter() for month in months}
     for given_on, mood in feedback:
         by_month[given_on.replace(day=1)][mood] += 1
+    attendance = monthly_attendance(session, unit_id=unit_id, first=start, last=min(end, today))
+    on_time = monthly_on_time(session, unit_id=unit_id, first=start, last=end, today=today)
     rows = []
     for month in months:
-        moods = by_month[month]
-        total = sum(moods.values())
-        # A month with fewer than five answers shows nothing of them, not even the split.
-        visible = total >= SMALLEST_GROUP
-        average = (Decimal(sum(mood * n for mood, n in moods.items())) / total).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP) if visible else None
-        rows.append(Month(month, shown(_active_clients(session, unit_id, month)), total if visible else None,
-                          {mood: shown(moods[mood]) if visible else None for mood in (5, 4, 3, 2, 1)}, average))
+        total, moods, average = feedback_figures(by_month[month])
+        counts = on_time.get(month)
+        rows.append(Month(month, shown(_active_clients(session, unit_id, month)), total, moods, average,
+                          attendance_figure(attendance.get(month)),
+                          on_time_figure(counts.on_time, counts.late, counts.persons) if counts else OnTime()))
     ended = session.exec(
         select(PeriodOutcome.next_step).join(ClientPeriod, col(ClientPeriod.id) == col(PeriodOutcome.period_id))
         .where(ClientPeriod.unit_id == unit_id, col(PeriodOutcome.ended_on) >= start, col(PeriodOutcome.ended_on) <= end)
     ).all()
     steps = Counter(ended)
-    total_ended = len(ended)
-    return Followup(unit_id, rows, {step: shown(n) for step, n in steps.items()} if total_ended >= SMALLEST_GROUP
-                    else {}, shown(total_ended))
+    total_ended, outcomes = breakdown({step.value: steps[step.value] for step in NextStep})
+    areas = area_changes(session, library=library, unit_id=unit_id, first=start, last=end,
+                         smallest=SMALLEST_GROUP) if library is not None else []
+    return Followup(unit_id, rows, outcomes if total_ended is not None else {}, total_ended, areas)

@@ -30,6 +30,7 @@ class DayRow:
     present: bool
     hours: Decimal | None
     line: Line | None  # None: attended but not paid (day activity, over the week limit, no rate)
+    service: str = ""  # the service of the client's period that day
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,8 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
     ) if first <= today and with_unconfirmed else ()
     return MonthStatement(
         month=first, services=tuple(sorted({period.service for period, _unit in money.periods})),
-        days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date)) for day in attended),
+        days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date), day.service)
+                   for day in attended),
         earnings=result, unconfirmed=unconfirmed, closed=closed is not None,
         corrections=_carried(session, person_id=person_id, unit_ids=unit_ids, first=first, last=last),
     )

@@ -1,11 +1,12 @@
-"""Today's areas of "Omat tietoni", one function each. The self-assessment
-and money areas add theirs here with one line each when they are merged."""
+"""The areas of "Omat tietoni", one function each, registered with one line each."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from portal import access_log
@@ -25,7 +26,9 @@ from portal.models import (
     Plan,
     Unit,
 )
+from portal.money.statements import month_bounds, month_statement
 from portal.mydata import Request, register
+from portal.schedule.calendar_days import today
 from portal.plans import outcomes
 
 
@@ -151,6 +154,32 @@ def attendance(session: Session, asked: Request) -> list[dict[str, Any]]:
                                      .order_by(col(AttendanceMark.on_date)))]
 
 
+def money(session: Session, asked: Request) -> list[dict[str, Any]]:
+    """Each month's statement as "Rahani" shows it, from the first marked day to this month: every
+    attended day with its money (0.00 when the day earns none), corrections paid in the month to
+    earlier closed months, and the total, which is the sum of both."""
+    first_day = session.exec(select(func.min(AttendanceMark.on_date)).where(
+        AttendanceMark.person_id == asked.person_id)).one()
+    if first_day is None:
+        return []
+    day = today()
+    months = []
+    month = first_day.replace(day=1)
+    while month <= day:
+        found = month_statement(session, person_id=asked.person_id, month=month, today=day)
+        if found.days or found.corrections:
+            months.append({
+                "month": month.strftime("%Y-%m"),
+                "days": [{"date": row.on_date, "service": row.service, "kind": row.line.kind if row.line else None,
+                          "amount": row.line.amount if row.line else Decimal("0.00")} for row in found.days],
+                "corrections": [{"date": line.on_date, "kind": line.kind, "amount": line.amount}
+                                for line in found.corrections],
+                "total": found.total,
+            })
+        month = month_bounds(month)[1] + timedelta(days=1)
+    return months
+
+
 register("person", _l("Henkilö\u00adtiedot"), person)
 register("periods", _l("Jaksot"), periods)
 register("plans", _l("Suunnitelmat ja tavoitteet"), plans)
@@ -160,4 +189,5 @@ register("mandates", _l("Valtuutukset"), mandates)
 register("feedback", _l("Palautteesi"), feedback)
 register("assessments", _l("Omat arviot"), assessments)
 register("attendance", _l("Päivät, joina olit paikalla"), attendance)
+register("money", _l("Rahasi päivittäin"), money)
 register("access_log", _l("Kuka on katsonut tietojani"), access_events, own_only=True)

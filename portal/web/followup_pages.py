@@ -11,9 +11,12 @@ from starlette.routing import Route
 
 from portal import db
 from portal.auth.permissions import Action, may_follow_unit
+from portal.assessment.content import Library
+from portal.followup import charts
+from portal.followup.assessments import GRACE_DAYS
 from portal.followup.csv_export import as_csv
 from portal.followup.figures import SMALLEST_GROUP, Followup, month_starts, unit_followup
-from portal.forms.client_feedback import face_label
+from portal.forms.client_feedback import FACES, face_label
 from portal.forms.outcome import NEXT_STEP_NAMES
 from portal import organisation
 from portal.models import Unit
@@ -39,12 +42,12 @@ def _parse_month(raw: str | None, default: date, offered: list[date]) -> date | 
     return None
 
 
-def _figures(session: Session, *, viewer: Viewer, meta: dict[str, str], unit_id: int, first: date,
-             last: date) -> Followup:
+def _figures(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Library, unit_id: int,
+             first: date, last: date) -> Followup:
     # Figures of groups, never of one client: no client is the subject here.
     log_event(session, viewer.actor, meta, action="read", object_type="followup", subject_id=None,
               object_id=str(unit_id))
-    return unit_followup(session, unit_id=unit_id, first=first, last=last)
+    return unit_followup(session, unit_id=unit_id, first=first, last=last, today=today(), library=library)
 
 
 async def _asked(request: Request) -> tuple[int, date, date, list[Unit], list[date]] | Response:
@@ -66,29 +69,35 @@ async def _asked(request: Request) -> tuple[int, date, date, list[Unit], list[da
     return unit_id, first, last, units, offered
 
 
-@staff_route(Action.STAFF_VIEW_FOLLOWUP)
-async def followup(request: Request) -> Response:
+async def _asked_figures(request: Request) -> tuple[Followup, list[Unit], list[date], date, date, int] | Response:
     asked = await _asked(request)
     if isinstance(asked, Response):
         return asked
     unit_id, first, last, units, offered = asked
     figures = await db.run(request, _figures, viewer=request.state.viewer, meta=request_meta(request),
-                           unit_id=unit_id, first=first, last=last)
+                           library=request.app.state.assessment_library, unit_id=unit_id, first=first, last=last)
+    return figures, units, offered, first, last, unit_id
+
+
+@staff_route(Action.STAFF_VIEW_FOLLOWUP)
+async def followup(request: Request) -> Response:
+    found = await _asked_figures(request)
+    if isinstance(found, Response):
+        return found
+    figures, units, offered, first, last, unit_id = found
     return render(request, "staff/followup.html", {
         "figures": figures, "units": units, "offered": offered, "first": first, "last": last, "unit_id": unit_id,
-        "face_label": face_label, "next_step_names": NEXT_STEP_NAMES, "smallest": SMALLEST_GROUP,
+        "face_label": face_label, "face_words": {mood: words for mood, (_face, words) in FACES.items()}, "next_step_names": NEXT_STEP_NAMES, "smallest": SMALLEST_GROUP, "grace_days": GRACE_DAYS,
+        "attendance_chart": charts.attendance_chart(figures.months), "mood_chart": charts.mood_chart(figures.months),
         "query": request.url.query})
 
 
 @staff_route(Action.STAFF_VIEW_FOLLOWUP)
 async def followup_csv(request: Request) -> Response:
-    asked = await _asked(request)
-    if isinstance(asked, Response):
-        return asked
-    unit_id, first, last, _units_, _offered = asked
-    figures = await db.run(request, _figures, viewer=request.state.viewer, meta=request_meta(request),
-                           unit_id=unit_id, first=first, last=last)
-    return Response(as_csv(figures), media_type="text/csv; charset=utf-8", headers={
+    found = await _asked_figures(request)
+    if isinstance(found, Response):
+        return found
+    return Response(as_csv(found[0]), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="seuranta.csv"', "Cache-Control": "no-store"})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlmodel import Session
@@ -40,15 +41,18 @@ FIELD_NAMES = {
     "valid_until": _l("Voimassa asti"), "revoked_at": _l("Peruttu"), "given_on": _l("Päivä"),
     "mood": _l("Kasvo (1–5)"), "about": _l("Mistä"), "answer": _l("Vastaus"), "answered_at": _l("Vastattu"),
     "occurred_at": _l("Aika"), "who": _l("Kuka"), "role": _l("Rooli"), "action": _l("Mitä teki"),
-    "what": _l("Mitä tietoa"),
+    "what": _l("Mitä tietoa"), "month": _l("Kuukausi"), "days": _l("Päivät"), "date": _l("Päivä"),
+    "kind": _l("Mikä raha"), "amount": _l("Summa"), "corrections": _l("Korjaukset aiempiin kuukausiin"),
+    "total": _l("Yhteensä"),
 }
+MONEY_KEYS = frozenset({"amount", "total"})
 
 
 # Codes shown in words on the page (the JSON keeps the codes).
 CODE_NAMES: dict[str, dict[str, Any]] = {
     "service": labels.SERVICE_NAMES, "status": STATUS_NAMES, "reason": labels.ABSENCE_REASONS,
     "ending": ENDING_NAMES, "next_step": NEXT_STEP_NAMES, "role": labels.ROLE_NAMES,
-    "action": labels.ACTION_NAMES, "what": labels.OBJECT_NAMES,
+    "action": labels.ACTION_NAMES, "what": labels.OBJECT_NAMES, "kind": labels.MONEY_KINDS,
 }
 
 
@@ -60,11 +64,15 @@ def shown(value: Any, key: str = "") -> str:
         return str(CODE_NAMES[key][value])
     if isinstance(value, str):
         try:
+            if key in MONEY_KEYS:
+                return i18n.format_money(Decimal(value))
+            if key == "month" and len(value) == 7:
+                return i18n.format_month(date.fromisoformat(f"{value}-01"))
             if len(value) == 10:
                 return i18n.format_full_date(date.fromisoformat(value))
             if len(value) > 18 and value[10] == "T":
                 return i18n.format_timestamp(datetime.fromisoformat(value))
-        except ValueError:
+        except (ValueError, InvalidOperation):
             pass
     return str(value)
 

@@ -65,6 +65,8 @@ def make_environment() -> Environment:
         clock=i18n.format_clock,
         time_range=i18n.format_time_range,
         number=i18n.format_number,
+        tenths=i18n.format_tenths,
+        percent=i18n.format_percent,
         month=i18n.format_month,
     )
     return env

@@ -1,0 +1,92 @@
+"""Attendance of a unit per month, counted in the database.
+
+The expected days are those of portal.schedule.week.expected_clients, as
+one set-based query: a client is expected on a day when a group of the unit
+has a slot on that weekday, the slot is not cancelled that day, the client
+is a member of the group that day, and the day is not a public holiday.
+A client in two groups (or two slots) on one day is one expected day.
+
+What counts, for each expected day up to today:
+- present: a mark that says present, also a day attended in part;
+- not present: a mark that says absent, or no mark and an absence notice;
+- not yet marked: no mark and no notice. These days are left out of the
+  rate (staff may still mark them) and shown as their own count.
+A mark on a day the client was not expected is not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Date, Integer, and_, case, column, exists, func, or_, values
+from sqlmodel import Session, col, select
+
+from portal.models import AbsenceNotice, AttendanceMark, Group, GroupMember, GroupSlot, SlotChange
+from portal.schedule.calendar_days import days_between, public_holidays
+
+
+PRESENT, NOT_PRESENT, NOT_MARKED = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class AttendanceCounts:
+    present: int = 0  # days
+    not_present: int = 0  # days
+    not_marked: int = 0  # days, left out of the rate
+    persons: int = 0  # clients whose present or not-present days are counted
+
+
+def _days(first: date, last: date) -> list[tuple[date, int, date]]:
+    holidays = public_holidays(first, last)
+    return [(day, day.weekday(), day.replace(day=1)) for day in days_between(first, last) if day not in holidays]
+
+
+def monthly_attendance(session: Session, *, unit_id: int, first: date, last: date) -> dict[date, AttendanceCounts]:
+    """Counts per month (keyed by its first day) from `first` to `last`: one statement, grouped by month."""
+    calendar = _days(first, last)
+    if not calendar:
+        return {}
+    days = values(column("day", Date), column("weekday", Integer), column("month", Date), name="days").data(
+        calendar).cte("days")
+    cancelled = exists().where(SlotChange.slot_id == GroupSlot.id, SlotChange.on_date == days.c.day,
+                               col(SlotChange.cancelled).is_(True))
+    expected = (
+        select(GroupMember.person_id.label("person_id"), days.c.day.label("day"),  # type: ignore[attr-defined]
+               days.c.month.label("month"))
+        .select_from(days)
+        .join(GroupSlot, col(GroupSlot.weekday) == days.c.weekday)
+        .join(Group, and_(col(Group.id) == col(GroupSlot.group_id), Group.unit_id == unit_id))
+        .join(GroupMember, and_(col(GroupMember.group_id) == col(GroupSlot.group_id),
+                                col(GroupMember.starts_on) <= days.c.day,
+                                or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= days.c.day)))
+        .where(~cancelled)
+        .distinct()
+        .subquery("expected")
+    )
+    noticed = exists().where(AbsenceNotice.person_id == expected.c.person_id, col(AbsenceNotice.cancelled_at).is_(None),
+                             col(AbsenceNotice.starts_on) <= expected.c.day, col(AbsenceNotice.ends_on) >= expected.c.day)
+    # Each expected day once: 1 present, 2 not present, 3 not yet marked (the notice is looked up only
+    # for a day without a mark).
+    state = case((col(AttendanceMark.id).is_(None), case((noticed, NOT_PRESENT), else_=NOT_MARKED)),
+                 (col(AttendanceMark.present).is_(True), PRESENT), else_=NOT_PRESENT)
+    classified = (
+        select(expected.c.person_id, expected.c.month, state.label("state"))
+        .select_from(expected)
+        .join(AttendanceMark, and_(col(AttendanceMark.person_id) == expected.c.person_id,
+                                   col(AttendanceMark.on_date) == expected.c.day), isouter=True)
+        .subquery("classified")
+    )
+    rows = session.exec(
+        select(classified.c.month,
+               *(func.sum(case((classified.c.state == value, 1), else_=0)) for value in (PRESENT, NOT_PRESENT, NOT_MARKED)),
+               func.count(func.distinct(case((classified.c.state != NOT_MARKED, classified.c.person_id), else_=None))))
+        .group_by(classified.c.month)
+    ).all()
+    return {_as_date(month): AttendanceCounts(int(p or 0), int(n or 0), int(u or 0), int(persons or 0))
+            for month, p, n, u, persons in rows}
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite hands a grouped VALUES column back as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
