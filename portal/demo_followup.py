@@ -6,6 +6,8 @@ clients with marked days, and self-assessments to compare.
   two days ago; every seventh is an absence, every eleventh a part day; the
   last two days wait for a mark. With Aino's and Mikko's days the attendance
   of each month is about at least five persons, so it is shown.
+- Anonymous feedback in the five months before this one, 14 to 15 a month:
+  the two best faces are shown, the three others are hidden together.
 - Six clients sent their first assessment on time and a second one two weeks
   ago. Two of them skipped the daily-life questions both times, so that
   area is about four persons and is hidden; the others are shown.
@@ -21,10 +23,12 @@ from sqlmodel import Session
 
 from portal.assessment.content import load_library
 from portal.assessment.demo import AINO_START, add_sent
-from portal.models import AttendanceMark, Group, GroupMember, GroupSlot, Occasion
+from portal.models import AttendanceMark, ClientFeedback, Group, GroupMember, GroupSlot, Occasion
 from portal.schedule.calendar_days import days_between, public_holidays, today
 
 FIRST_MEMBERS, MEMBERS, ASSESSED = 4, 12, 6
+FEEDBACK_A_MONTH = ((5, 6), (4, 5), (3, 2), (2, 1))  # (face, how many); one more 5 every other month
+FEEDBACK_MONTHS = 5
 WEEKDAYS = (1, 3)  # Tuesday, Thursday
 DAILY_LIFE = ("home_chores", "money_matters", "on_time")
 LATER = {**AINO_START, "work_ability_now": "7", "feel_good": "4", "belong": "4", "someone_to_talk": "5",
@@ -67,3 +71,8 @@ def load(session: Session, *, unit_id: int, clients: list[int], guide: int, peri
                  sent_at=first_sent, answers={**AINO_START, **skipped})
         add_sent(session, loaded=loaded, person_id=person, occasion=Occasion.EXTRA, due_on=None,
                  sent_at=datetime.combine(now - timedelta(days=14), time(10), UTC), answers={**LATER, **skipped})
+    for back in range(1, FEEDBACK_MONTHS + 1):
+        month = now.replace(day=1) - relativedelta(months=back)
+        faces = [face for face, count in FEEDBACK_A_MONTH for _ in range(count)] + [5] * (back % 2)
+        for number, face in enumerate(faces):
+            session.add(ClientFeedback(unit_id=unit_id, given_on=month + timedelta(days=number % 20), mood=face))

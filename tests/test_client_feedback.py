@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from portal.models import AccessEvent, ClientFeedback, MandateScope
 from tests import factories
@@ -22,16 +22,19 @@ def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]
     found = {code: factories.person_id(engine, app.state.vault, code)
              for code in (AINO, MIKKO, LIISA, HELENA, SANNA_VERSTAS, MARIA_TUPA)}
     found["verstas"] = factories.unit_id(engine, "Toimintakeskus Verstas")
+    with Session(engine) as session:
+        DEMO["last_feedback_id"] = session.exec(select(func.max(ClientFeedback.id))).one() or 0
     return found
 
 
-DEMO_FEEDBACK = 6
-
-
 def stored(engine) -> list[ClientFeedback]:  # type: ignore[no-untyped-def]
-    """The feedback given in the test (after the demo's)."""
+    """The feedback given in the test (after the demo's, counted by the ids fixture)."""
     with Session(engine) as session:
-        return list(session.exec(select(ClientFeedback).order_by(ClientFeedback.id)).all())[DEMO_FEEDBACK:]
+        return list(session.exec(select(ClientFeedback).where(col(ClientFeedback.id) > DEMO["last_feedback_id"])
+                                 .order_by(ClientFeedback.id)).all())
+
+
+DEMO = {"last_feedback_id": 0}
 
 
 def events(engine, object_type: str = "client_feedback") -> list[AccessEvent]:  # type: ignore[no-untyped-def]
