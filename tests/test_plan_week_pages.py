@@ -426,8 +426,9 @@ def test_ending_a_weekly_time_of_another_group_or_unit_is_not_found(client, engi
     for target in (f"/staff/groups/{mikko_group}/slots/{slot}", f"/staff/groups/{group}/slots/999999",
                    f"/staff/groups/{liisa_group}/slots/{slot}"):
         prefix = f"slot_ends-{target.rsplit('/', 1)[1]}-"
-        refused = client.post(target + "/slot_ends", data={prefix + "csrf_token": token, prefix + "ends_on": day["ends_on"]})
-        assert refused.status_code == 404, target
+        for ends_on in (day["ends_on"], ""):  # a valid day, and one that fails the form's own check
+            refused = client.post(target + "/slot_ends", data={prefix + "csrf_token": token, prefix + "ends_on": ends_on})
+            assert refused.status_code == 404, (target, ends_on)
     with Session(engine) as session:
         assert session.get(GroupSlot, slot).valid_until is None  # type: ignore[union-attr]
     # A time that has already ended is listed as ended, and ending it again is refused at its field.

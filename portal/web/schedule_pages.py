@@ -26,11 +26,11 @@ from portal.web.templating import render
 FORMS = {"slots": SlotForm, "members": MemberForm, "member_ends": MemberEndForm, "changes": ChangeForm,
          "slot_ends": SlotEndForm}
 PER_SLOT = {"slot_ends"}  # one form for each weekly time: posted to .../slots/{slot_id}/{kind}
+WEEKDAY_NAMES = {int(choice.value): choice.label for choice in WEEKDAYS}
 
 
 def _prefix(kind: str, slot_id: int | None) -> str:
     return f"{kind}-{slot_id}-" if slot_id is not None else f"{kind}-"
-WEEKDAY_NAMES = {int(choice.value): choice.label for choice in WEEKDAYS}
 
 
 def _log_members(session: Session, viewer: Viewer, meta: dict[str, str], groups: list[editing.GroupView]) -> None:
@@ -177,7 +177,8 @@ def _poster(kind: str):  # type: ignore[no-untyped-def]
                 return RedirectResponse(f"/staff/groups/{group_id}?saved=1", status_code=303)
             apply_problems(form, problems)
         data = await db.run(request, _group, viewer=viewer, meta=request_meta(request), group_id=group_id)
-        if data is None:
+        if data is None or (slot_id is not None and slot_id not in {
+                slot.id for slot in data["group"].slots + data["group"].ended_slots}):
             return render(request, "errors/404.html", status_code=404)
         return _page(request, data, (kind, slot_id, form), status_code=400)
 
