@@ -96,6 +96,16 @@ def _plans(session: Session, *, client: str, service: Service, unit: Unit, peopl
                                         text="Hiominen sujuu jo. Haluan oppia myös porakoneen."))
 
 
+def _move_friday_to_thursday(session: Session, *, friday: GroupSlot, next_monday: date) -> None:
+    """A weekly time that ends soon, and its successor from a future day: the group's Friday
+    ends on the Friday of the week after next, and from the Monday after it meets on Thursdays."""
+    assert friday.weekday == 4
+    friday.valid_until = next_monday + timedelta(days=7 + 4)
+    session.add(GroupSlot(group_id=friday.group_id, weekday=3, starts_at=friday.starts_at, ends_at=friday.ends_at,
+                          activity=friday.activity, place=friday.place, guide_person_id=friday.guide_person_id,
+                          valid_from=friday.valid_until + timedelta(days=3)))
+
+
 def load(session: Session, *, people: dict[str, int], units: dict[str, Unit]) -> None:
     now = today()
     next_monday = monday_of(now) + timedelta(days=7)
@@ -110,6 +120,8 @@ def load(session: Session, *, people: dict[str, int], units: dict[str, Unit]) ->
                              activity=activity, place=place, guide_person_id=people[guide])
             session.add(slot)
             slots.append(slot)
+        if client == LIISA:
+            _move_friday_to_thursday(session, friday=slots[-1], next_monday=next_monday)
         session.flush()
         hours = Decimal(end.hour - start.hour) + Decimal(end.minute - start.minute) / 60
         _plans(session, client=client, service=service, unit=unit, people=people, guide=guide,

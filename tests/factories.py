@@ -99,6 +99,23 @@ def group_id(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
         return session.exec(select(GroupMember.group_id).where(GroupMember.person_id == person)).first()  # type: ignore[return-value]
 
 
+def add_slot(engine, *, group: int, weekday: int, activity: str, valid_from: date | None = None,  # type: ignore[no-untyped-def]
+             valid_until: date | None = None) -> int:
+    """A weekly time 16.00-18.00 in the group; by default in effect since always, for now."""
+    from datetime import time
+
+    from portal.models import GroupSlot
+
+    with transaction(engine) as session:
+        slot = GroupSlot(group_id=group, weekday=weekday, starts_at=time(16), ends_at=time(18), activity=activity,
+                         place="Verstas", valid_until=valid_until)
+        if valid_from is not None:
+            slot.valid_from = valid_from
+        session.add(slot)
+        session.flush()
+        return slot.id  # type: ignore[return-value]
+
+
 def aino_assessment(engine, person: int) -> int:  # type: ignore[no-untyped-def]
     """A sent self-assessment with one answer, on the shipped content."""
     from portal.assessment.content import load_library

@@ -111,6 +111,26 @@ def test_staff_schedule_pages(driver, portal) -> None:
     assert driver.title.startswith("Error: ") and "/member_ends" in driver.current_url
 
 
+def test_staff_group_page_with_weekly_times_that_end_start_and_have_ended(driver, portal) -> None:
+    """Liisa's group (demo): its Friday ends soon and a Thursday starts later; one time has ended."""
+    sign_in(driver, portal, MARIA, staff=True)
+    driver.get(f"{portal.url}/staff/groups")
+    path = driver.find_element(By.PARTIAL_LINK_TEXT, "Taide ja musiikki").get_attribute("href").removeprefix(portal.url)
+    group = int(path.rsplit("/", 1)[1])
+    factories.add_slot(portal.engine, group=group, weekday=1, activity="Kesäryhmä",
+                       valid_until=today() - timedelta(days=1))
+    check_everywhere(driver, portal, path)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "Päättyneet ajat" in text or "Times that have ended" in text or "Tider som har slutat" in text
+
+    def end_empty(d) -> None:  # type: ignore[no-untyped-def]
+        wait_for_new_page(d, lambda: d.find_element(
+            By.CSS_SELECTOR, "main form[action$='/slot_ends'] button[type=submit]").click())
+
+    check_everywhere(driver, portal, path, end_empty)  # ending a weekly time, no last day written
+    assert driver.title.startswith("Error: ") and "/slot_ends" in driver.current_url
+
+
 def press_tab_until(driver, text: str, limit: int = 40) -> None:  # type: ignore[no-untyped-def]
     """Move focus with Tab only until the focused element has this text."""
     for _ in range(limit):

@@ -62,6 +62,10 @@ def build_unit(app, engine, *, name: str, clients: int, recorder: int) -> Built:
         session.flush()
         slots = [GroupSlot(group_id=group.id, weekday=weekday, starts_at=time(9), ends_at=time(14),  # type: ignore[arg-type]
                            activity="Testi", place="Sali") for weekday in (0, 2, 4)]
+        # Weekly times that change in the middle of the month: Fridays end on the 15th, Tuesdays begin on the 16th.
+        slots[2].valid_until = LAST_MONTH.replace(day=15)
+        slots.append(GroupSlot(group_id=group.id, weekday=1, starts_at=time(9), ends_at=time(14),  # type: ignore[arg-type]
+                               activity="Testi", place="Sali", valid_from=LAST_MONTH.replace(day=16)))
         session.add_all(slots)
         session.flush()
         mondays = [day for day in days_between(LAST_MONTH, MONTH_END) if day.weekday() == 0]

@@ -341,3 +341,105 @@ def test_staff_end_a_clients_time_in_a_group_and_the_row_stays(client, engine, i
         assert refused.status_code == 404
     with Session(engine) as session:
         assert session.exec(select(GroupMember.ends_on).where(GroupMember.person_id == ids[AINO])).one() == last
+
+
+def test_staff_end_a_weekly_time_and_the_clients_week_follows(client, engine, ids) -> None:
+    group = factories.group_id(engine, person=ids[AINO])
+    slot = factories.add_slot(engine, group=group, weekday=today().weekday(), activity="Iltaryhmä")
+    as_client(client, engine, ids[AINO])
+    assert client.get("/week").text.count("Iltaryhmä") == 2  # today and the same day next week
+    client.cookies.clear()
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    assert "Iltaryhmä" in client.get("/staff").text  # today's groups
+    path = f"/staff/groups/{group}"
+    end_path = f"{path}/slots/{slot}/slot_ends"
+    page = soup(client.get(path))
+    assert page.find("form", action=end_path) is not None and "Jatkuu toistaiseksi." in page.get_text(" ")
+    data = {f"slot_ends-{slot}-csrf_token": csrf_token(client.get(path))}
+
+    def stored() -> object:
+        with Session(engine) as session:
+            return session.get(GroupSlot, slot).valid_until  # type: ignore[union-attr]
+
+    for typed, message in [("", "Kirjoita päivämäärä muodossa 31.12.2027."),
+                           ((today() - timedelta(days=1)).strftime("%d.%m.%Y"), "Viimeinen päivä ei voi olla mennyt päivä."),
+                           ("31.2.2027", "Kirjoita päivämäärä muodossa 31.12.2027.")]:
+        bad = client.post(end_path, data={**data, f"slot_ends-{slot}-ends_on": typed})
+        assert bad.status_code == 400 and message in bad.text, typed
+        error = soup(bad).find(id=f"slot_ends-{slot}-ends_on-error")
+        assert error is not None and message in error.get_text()
+        assert stored() is None
+    with Session(engine) as session:
+        events_before = session.exec(select(func.count()).select_from(AccessEvent)
+                                     .where(AccessEvent.object_type == "group_slot")).one()
+    ended = client.post(end_path, data={**data, f"slot_ends-{slot}-ends_on": today().strftime("%d.%m.%Y")},
+                        follow_redirects=False)
+    assert ended.status_code == 303 and ended.headers["location"] == f"{path}?saved=1"
+    assert stored() == today()
+    with Session(engine) as session:
+        event = session.exec(select(AccessEvent).where(AccessEvent.object_type == "group_slot")
+                             .order_by(col(AccessEvent.id).desc())).first()
+        assert event is not None and (event.action, event.object_id) == ("change", str(slot))
+        assert session.exec(select(func.count()).select_from(AccessEvent)
+                            .where(AccessEvent.object_type == "group_slot")).one() == events_before + 1
+    assert "Päättyy" in client.get(path).text
+    client.cookies.clear()
+    as_client(client, engine, ids[AINO])
+    assert client.get("/week").text.count("Iltaryhmä") == 1  # today, its last day; not next week
+
+
+def test_a_weekly_time_from_a_future_day_and_a_past_first_day(client, engine, ids) -> None:
+    group = factories.group_id(engine, person=ids[AINO])
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    path = f"/staff/groups/{group}"
+    data = {**group_form(client, path, "slots"), "slots-weekday": str(today().weekday()), "slots-starts_at": "16",
+            "slots-ends_at": "18", "slots-activity": "Iltaryhmä", "slots-place": "Verstas"}
+    with Session(engine) as session:
+        before = session.exec(select(func.count()).select_from(GroupSlot)).one()
+    past = client.post(path + "/slots", data={**data, "slots-valid_from": (today() - timedelta(days=1)).strftime("%d.%m.%Y")})
+    assert past.status_code == 400 and "Ensimmäinen päivä ei voi olla mennyt päivä." in past.text
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(GroupSlot)).one() == before
+    first_day = today() + timedelta(days=1)
+    added = client.post(path + "/slots", data={**data, "slots-valid_from": first_day.strftime("%d.%m.%Y")},
+                        follow_redirects=False)
+    assert added.status_code == 303
+    with Session(engine) as session:
+        slot = session.exec(select(GroupSlot).where(GroupSlot.activity == "Iltaryhmä")).one()
+        assert (slot.valid_from, slot.valid_until) == (first_day, None)
+    assert "Alkaen" in client.get(path).text
+    assert "Iltaryhmä" not in client.get("/staff").text  # not today: it starts tomorrow
+    client.cookies.clear()
+    as_client(client, engine, ids[AINO])
+    assert client.get("/week").text.count("Iltaryhmä") == 1  # next week's day, not today's
+    assert "Iltaryhmä" not in soup(client.get("/home")).main.find("section").get_text(" ")  # today's card
+
+
+def test_ending_a_weekly_time_of_another_group_or_unit_is_not_found(client, engine, ids) -> None:
+    group = factories.group_id(engine, person=ids[AINO])
+    liisa_group = factories.group_id(engine, person=ids[LIISA])  # Tupa
+    mikko_group = factories.group_id(engine, person=ids[MIKKO])  # Verstas, another group
+    slot = factories.add_slot(engine, group=group, weekday=4, activity="Iltaryhmä")
+    day = {"ends_on": today().strftime("%d.%m.%Y")}
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    token = csrf_token(client.get(f"/staff/groups/{group}"))
+    for target in (f"/staff/groups/{mikko_group}/slots/{slot}", f"/staff/groups/{group}/slots/999999",
+                   f"/staff/groups/{liisa_group}/slots/{slot}"):
+        prefix = f"slot_ends-{target.rsplit('/', 1)[1]}-"
+        for ends_on in (day["ends_on"], ""):  # a valid day, and one that fails the form's own check
+            refused = client.post(target + "/slot_ends", data={prefix + "csrf_token": token, prefix + "ends_on": ends_on})
+            assert refused.status_code == 404, (target, ends_on)
+    with Session(engine) as session:
+        assert session.get(GroupSlot, slot).valid_until is None  # type: ignore[union-attr]
+    # A time that has already ended is listed as ended, and ending it again is refused at its field.
+    yesterday = today() - timedelta(days=1)
+    old = factories.add_slot(engine, group=group, weekday=2, activity="Kesäryhmä", valid_until=yesterday)
+    page = client.get(f"/staff/groups/{group}")
+    assert "Päättyneet ajat" in page.text and f"/slots/{old}/slot_ends" not in page.text
+    prefix = f"slot_ends-{old}-"
+    again = client.post(f"/staff/groups/{group}/slots/{old}/slot_ends",
+                        data={prefix + "csrf_token": token, prefix + "ends_on": day["ends_on"]})
+    assert again.status_code == 400
+    assert "Tämä aika on jo päättynyt." in soup(again).find(id=f"{prefix}ends_on-error").get_text()
+    with Session(engine) as session:
+        assert session.get(GroupSlot, old).valid_until == yesterday  # type: ignore[union-attr]

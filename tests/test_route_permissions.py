@@ -48,6 +48,7 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     ids["aino_notice"] = factories.add_absence(engine, person=ids[AINO])
     ids["aino_goal"] = factories.goal_id(engine, person=ids[AINO])
     ids["aino_group"] = factories.group_id(engine, person=ids[AINO])
+    ids["aino_slot"] = factories.add_slot(engine, group=ids["aino_group"], weekday=4, activity="Iltaryhmä")
     # Aino's sent assessment: the target of the assessment routes.
     ids["aino_assessment"] = factories.aino_assessment(engine, ids[AINO])
     ids["aino_feedback"] = factories.add_client_feedback(
@@ -67,6 +68,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{notice_id:id}", str(people["aino_notice"]))
             .replace("{goal_id:id}", str(people["aino_goal"]))
             .replace("{group_id:id}", str(people["aino_group"]))
+            .replace("{slot_id:id}", str(people["aino_slot"]))
             .replace("{assessment_id:id}", str(people["aino_assessment"]))
             .replace("{question_id:key}", "sleep")
             .replace("{feedback_id:id}", str(people["aino_feedback"]))

@@ -3,7 +3,7 @@ holidays, and the calendar feed (times in Europe/Helsinki across DST, 404 after 
 
 from __future__ import annotations
 
-from datetime import UTC, date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import icalendar
@@ -368,3 +368,146 @@ def test_save_new_plan_holds_only_a_clients_first_rehabilitative_agreement_to_3_
                                   hours_per_day=Decimal(5), goals=[records.GoalDraft("Jatko")])
         assert isinstance(records.save_new_plan(session, person_id=ids[JARI], setting=setting, draft=later,
                                                 by_person_id=ids[SANNA], replaces_id=None), Plan)
+
+
+# A weekly time's first and last day ----------------------------------------------------
+
+
+def _puutyot_monday(session: Session) -> tuple[Group, GroupSlot]:
+    group = session.exec(select(Group).where(Group.name == "Puutyöt")).one()
+    return group, session.exec(select(GroupSlot).where(GroupSlot.group_id == group.id, GroupSlot.weekday == 0)).one()
+
+
+def _activities(days: list[week.Day]) -> dict[date, list[str]]:
+    return {day.day: [occurrence.activity for occurrence in day.activities] for day in days}
+
+
+def test_an_ended_weekly_time_is_there_on_its_last_day_and_not_the_next_week(engine, ids, settings) -> None:
+    from portal.schedule import editing, start_page
+
+    monday = date(2027, 1, 11)  # Aino's Puutyöt meets on Mondays
+    next_monday = monday + timedelta(days=7)
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    with transaction(engine) as session:
+        group, slot = _puutyot_monday(session)
+        ended = editing.end_slot(session, group=group, slot_id=slot.id, ends_on=monday,  # type: ignore[arg-type]
+                                 today=monday - timedelta(days=7))
+        assert isinstance(ended, GroupSlot) and ended.valid_until == monday
+        days = _activities(week.client_days(session, person_id=ids[AINO], first=monday, last=next_monday + timedelta(days=1)))
+        assert days[monday] == ["Puutyöt"] and days[next_monday] == []
+        assert days[next_monday + timedelta(days=1)] == ["Puutyöt"]  # the Tuesday time goes on
+        assert [c.name for c in week.expected_clients(session, unit_id=verstas, day=monday)] == ["Aino Virtanen"]
+        assert week.expected_clients(session, unit_id=verstas, day=next_monday) == []
+        assert week.unit_day(session, unit_ids=[verstas], day=next_monday) == []
+        staff_day = start_page.for_staff(session, unit_ids=[verstas], today=next_monday,
+                                         now=datetime.combine(next_monday, time(8), UTC))
+        assert staff_day.groups == []
+        made = feed.create(session, person_id=ids[AINO], secret_key=settings.secret_key)
+        body = feed.calendar(session, token=feed.token_for(settings.secret_key, made.salt), today=monday,
+                             base_url=settings.base_url)
+    mondays = sorted(event.decoded("dtstart").date() for event in icalendar.Calendar.from_ical(body).walk("VEVENT")
+                     if event.decoded("dtstart").weekday() == 0)
+    assert mondays[-1] == monday and mondays == [monday - timedelta(days=7), monday]
+
+
+def test_a_weekly_time_from_a_future_day_is_not_there_before_it(engine, ids, settings) -> None:
+    from portal.schedule import editing, start_page
+
+    first_friday = date(2027, 1, 22)
+    friday_before = first_friday - timedelta(days=7)
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    with transaction(engine) as session:
+        group, _ = _puutyot_monday(session)
+        added = editing.add_slot(session, group=group, weekday=4, starts_at=time(9), ends_at=time(12),
+                                 activity="Siivous", place="Verstas", guide_person_id=None, valid_from=first_friday,
+                                 today=date(2027, 1, 4))
+        assert isinstance(added, GroupSlot) and (added.valid_from, added.valid_until) == (first_friday, None)
+        days = _activities(week.client_days(session, person_id=ids[AINO], first=friday_before, last=first_friday))
+        assert days[friday_before] == [] and days[first_friday] == ["Siivous"]
+        assert week.expected_clients(session, unit_id=verstas, day=friday_before) == []
+        assert [c.name for c in week.expected_clients(session, unit_id=verstas, day=first_friday)] == ["Aino Virtanen"]
+        before = start_page.for_staff(session, unit_ids=[verstas], today=friday_before,
+                                      now=datetime.combine(friday_before, time(8), UTC))
+        on_the_day = start_page.for_staff(session, unit_ids=[verstas], today=first_friday,
+                                          now=datetime.combine(first_friday, time(8), UTC))
+        assert before.groups == [] and [g.occurrence.activity for g in on_the_day.groups] == ["Siivous"]
+        # A change for one day finds the time only where it is in effect.
+        early = editing.change(session, group=group, on_date=friday_before, whole_week=False, cancelled=True,
+                               starts_at=None, ends_at=None, activity="", place="", note="Ei", by_person_id=ids[SANNA],
+                               today=date(2027, 1, 4))
+        assert early == [rules.Problem("on_date", "change_no_slot")]
+        made = feed.create(session, person_id=ids[AINO], secret_key=settings.secret_key)
+        body = feed.calendar(session, token=feed.token_for(settings.secret_key, made.salt), today=friday_before,
+                             base_url=settings.base_url)
+    fridays = sorted(event.decoded("dtstart").date() for event in icalendar.Calendar.from_ical(body).walk("VEVENT")
+                     if event.decoded("dtstart").weekday() == 4)
+    assert fridays[0] == first_friday
+
+
+def test_ending_a_weekly_time_refuses_bad_days_and_stores_nothing(engine, ids) -> None:
+    from portal.schedule import editing
+
+    today_ = date(2027, 1, 13)
+    with transaction(engine) as session:
+        group, slot = _puutyot_monday(session)
+        other_group = session.exec(select(Group).where(Group.name == "Keittiö")).one()
+        future = editing.add_slot(session, group=group, weekday=4, starts_at=time(9), ends_at=time(12),
+                                  activity="Siivous", place="Verstas", guide_person_id=None,
+                                  valid_from=date(2027, 2, 5), today=today_)
+        assert isinstance(future, GroupSlot)
+
+        def end(slot_id: int, ends_on: date, on: date = today_, in_group: Group = group) -> object:
+            outcome = editing.end_slot(session, group=in_group, slot_id=slot_id, ends_on=ends_on, today=on)
+            return [problem.code for problem in outcome] if isinstance(outcome, list) else outcome
+
+        assert end(slot.id, today_ - timedelta(days=1)) == ["slot_end_past"]  # type: ignore[arg-type]
+        assert end(future.id, date(2027, 2, 4)) == ["slot_end_before_start"]  # type: ignore[arg-type]
+        assert end(slot.id, today_, in_group=other_group) is None  # type: ignore[arg-type]
+        assert end(999999, today_) is None
+        assert session.get(GroupSlot, slot.id).valid_until is None  # type: ignore[union-attr]
+        assert isinstance(end(slot.id, today_ + timedelta(days=10)), GroupSlot)  # type: ignore[arg-type]
+        assert isinstance(end(slot.id, today_ + timedelta(days=5)), GroupSlot)  # moved while still ahead  # type: ignore[arg-type]
+        later = today_ + timedelta(days=6)
+        assert end(slot.id, later + timedelta(days=30), on=later) == ["slot_ended"]  # type: ignore[arg-type]
+        assert session.get(GroupSlot, slot.id).valid_until == today_ + timedelta(days=5)  # type: ignore[union-attr]
+        past_start = editing.add_slot(session, group=group, weekday=4, starts_at=time(9), ends_at=time(12),
+                                      activity="Siivous", place="Verstas", guide_person_id=None,
+                                      valid_from=today_ - timedelta(days=1), today=today_)
+        assert past_start == [rules.Problem("valid_from", "slot_start_past")]
+
+
+def test_migration_0011_gives_old_weekly_times_an_early_first_day_and_goes_back(tmp_path) -> None:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from portal.db import make_engine
+    from portal.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+
+    def migrate(action, revision: str) -> None:  # type: ignore[no-untyped-def]
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            action(config, revision)
+
+    migrate(command.upgrade, "0010")
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO organisation (id, name, phone, email, address) VALUES (1, 'Alue', '', '', '')",
+            "INSERT INTO unit (id, organisation_id, name, phone, email, address) VALUES (1, 1, 'Verstas', '', '', '')",
+            'INSERT INTO "group" (id, unit_id, name) VALUES (1, 1, \'Puutyöt\')',
+            "INSERT INTO groupslot (id, group_id, weekday, starts_at, ends_at, activity, place)"
+            " VALUES (1, 1, 0, '09:00:00', '14:00:00', 'Puutyöt', 'Verstas')",
+        ):
+            connection.execute(text(statement))
+    migrate(command.upgrade, "head")
+    columns = {column["name"]: column for column in inspect(engine).get_columns("groupslot")}
+    assert columns["valid_from"]["nullable"] is False and columns["valid_until"]["nullable"] is True
+    with Session(engine) as session:
+        old = session.get(GroupSlot, 1)
+        assert old is not None and (old.valid_from, old.valid_until) == (date(2000, 1, 1), None)
+    migrate(command.downgrade, "0010")
+    assert {"valid_from", "valid_until"}.isdisjoint(column["name"] for column in inspect(engine).get_columns("groupslot"))
+    migrate(command.upgrade, "head")
+    engine.dispose()

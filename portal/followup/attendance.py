@@ -2,7 +2,7 @@
 
 The expected days are those of portal.schedule.week.expected_clients, as
 one set-based query: a client is expected on a day when a group of the unit
-has a slot on that weekday, the slot is not cancelled that day, the client
+has a weekly time in effect on that weekday, the slot is not cancelled that day, the client
 is a member of the group that day, and the day is not a public holiday.
 A client in two groups (or two slots) on one day is one expected day.
 
@@ -19,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Integer, and_, case, column, exists, func, or_, values
+from sqlalchemy import Date, Integer, and_, case, column, exists, func, values
 from sqlmodel import Session, col, select
 
 from portal.models import AbsenceNotice, AttendanceMark, Group, GroupMember, GroupSlot, SlotChange
 from portal.schedule.calendar_days import days_between, public_holidays
+from portal.schedule.week import in_effect_between
 
 
 PRESENT, NOT_PRESENT, NOT_MARKED = 1, 2, 3
@@ -55,11 +56,11 @@ def monthly_attendance(session: Session, *, unit_id: int, first: date, last: dat
         select(GroupMember.person_id.label("person_id"), days.c.day.label("day"),  # type: ignore[attr-defined]
                days.c.month.label("month"))
         .select_from(days)
-        .join(GroupSlot, col(GroupSlot.weekday) == days.c.weekday)
+        .join(GroupSlot, and_(col(GroupSlot.weekday) == days.c.weekday,
+                              in_effect_between(GroupSlot.valid_from, GroupSlot.valid_until, days.c.day, days.c.day)))
         .join(Group, and_(col(Group.id) == col(GroupSlot.group_id), Group.unit_id == unit_id))
         .join(GroupMember, and_(col(GroupMember.group_id) == col(GroupSlot.group_id),
-                                col(GroupMember.starts_on) <= days.c.day,
-                                or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= days.c.day)))
+                                in_effect_between(GroupMember.starts_on, GroupMember.ends_on, days.c.day, days.c.day)))
         .where(~cancelled)
         .distinct()
         .subquery("expected")

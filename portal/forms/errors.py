@@ -63,6 +63,9 @@ CHANGE_NO_SLOT = _l("Ryhmällä ei ole toimintaa sinä päivänä. Valitse toine
 WRITE_CHANGE_NOTE = _l("Kerro muutos sanoin.")
 MEMBER_END_PAST = _l("Viimeinen päivä ei voi olla mennyt päivä. Valitse tämä päivä tai myöhempi.")
 CHOOSE_GROUP_MEMBER = _l("Valitse asiakas, joka on nyt ryhmässä.")
+SLOT_START_PAST = _l("Ensimmäinen päivä ei voi olla mennyt päivä. Valitse tämä päivä tai myöhempi.")
+SLOT_END_BEFORE_START = _l("Viimeinen päivä on ennen ensimmäistä päivää. Valitse myöhempi päivä.")
+SLOT_ENDED = _l("Tämä aika on jo päättynyt. Lataa sivu uudelleen.")
 
 # Problem codes from the domain (portal.plans.rules.Problem) to messages.
 PROBLEMS = {
@@ -98,6 +101,10 @@ PROBLEMS.update({
     "change_no_slot": CHANGE_NO_SLOT,
     "member_end_past": MEMBER_END_PAST,
     "member": CHOOSE_GROUP_MEMBER,
+    "slot_start_past": SLOT_START_PAST,
+    "slot_end_past": MEMBER_END_PAST,  # the same words fit a weekly time's last day
+    "slot_end_before_start": SLOT_END_BEFORE_START,
+    "slot_ended": SLOT_ENDED,
 })
 # The self-assessment.
 CHOOSE_ONE = _l("Valitse yksi vaihtoehto. Voit myös valita: En halua vastata.")

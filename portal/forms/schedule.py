@@ -62,6 +62,9 @@ class SlotForm(PortalForm):
     place = StringField(_l("Paikka"), filters=[_strip], validators=[
         DataRequired(message=errors.WRITE_PLACE), Length(max=100, message=errors.TEXT_TOO_LONG)])
     guide_person_id = SelectField(_l("Ohjaaja"), coerce=_int_or_zero, validate_choice=False)
+    valid_from = FinnishDateField(_l("Ensimmäinen päivä (vapaaehtoinen)"),
+                                  description=_l("Jätä tyhjäksi, jos aika alkaa tänään."),
+                                  validators=[Optional()], render_kw=DATE_KW)
 
     def validate_weekday(self, field: Field) -> None:
         if field.data not in {choice.value for choice in WEEKDAYS}:
@@ -81,6 +84,13 @@ class MemberEndForm(PortalForm):
     person_id = SelectField(_l("Asiakas"), coerce=_int_or_zero, validate_choice=False,
                             validators=[DataRequired(message=errors.CHOOSE_GROUP_MEMBER)])
     ends_on = FinnishDateField(_l("Viimeinen päivä ryhmässä"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
+                               validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
+
+
+class SlotEndForm(PortalForm):
+    """Ends one weekly time of a group. The row stays, so the history stays."""
+
+    ends_on = FinnishDateField(_l("Viimeinen päivä"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
                                validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
 
 

@@ -23,8 +23,15 @@ class Group(SQLModel, table=True):
     name: str = Field(max_length=100)
 
 
+VALID_SINCE_ALWAYS = date(2000, 1, 1)  # a weekly time whose first day is not known (made before migration 0011)
+
+
 class GroupSlot(SQLModel, table=True):
-    """One weekly recurring time of a group: the group's weekly template."""
+    """One weekly recurring time of a group: the group's weekly template.
+
+    It takes place from valid_from to valid_until (None: for now); the rule is
+    portal.schedule.week.slot_covers / slots_between.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="group.id", index=True)
@@ -34,6 +41,8 @@ class GroupSlot(SQLModel, table=True):
     activity: str = Field(max_length=100)
     place: str = Field(max_length=100)
     guide_person_id: int | None = Field(default=None, foreign_key="person.id")
+    valid_from: date = VALID_SINCE_ALWAYS  # the first day; staff choose it (default today) when they add a time
+    valid_until: date | None = None  # the last day; None = goes on
 
 
 class GroupMember(SQLModel, table=True):

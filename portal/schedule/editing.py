@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from portal.auth.permissions import Actor, may_edit_unit_schedule
+from portal.models.schedule import VALID_SINCE_ALWAYS
 from portal.models import ClientPeriod, Group, GroupMember, GroupSlot, Person, SlotChange, StaffMembership, Unit
 from portal.plans.rules import Problem
 from portal.schedule.calendar_days import monday_of
+from portal.schedule.week import not_ended, slot_covers
+
+ENDED_SLOTS_SHOWN = 10  # a group's ended weekly times on its page, the latest first
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class SlotRow:
     activity: str
     place: str
     guide_name: str
+    valid_from: date | None  # None: not known (the time is older than its first-day field)
+    valid_until: date | None
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,9 @@ class GroupView:
     name: str
     unit_id: int
     unit_name: str
-    slots: list[SlotRow]
+    slots: list[SlotRow]  # in effect today or later
     members: list[MemberRow]
+    ended_slots: list[SlotRow]  # the last day has passed; the latest first, at most ENDED_SLOTS_SHOWN
 
 
 def group_for(session: Session, *, actor: Actor, group_id: int) -> Group | None:
@@ -58,23 +64,28 @@ def views(session: Session, *, groups: list[Group], today: date) -> list[GroupVi
         return []
     units = {unit.id: unit.name for unit in session.exec(select(Unit).where(col(Unit.id).in_({g.unit_id for g in groups})))}
     slots: dict[int, list[SlotRow]] = {}
+    ended: dict[int, list[SlotRow]] = {}
     for slot, guide in session.exec(
         select(GroupSlot, Person).join(Person, col(Person.id) == col(GroupSlot.guide_person_id), isouter=True)
         .where(col(GroupSlot.group_id).in_(ids)).order_by(GroupSlot.weekday, GroupSlot.starts_at)
     ).all():
-        slots.setdefault(slot.group_id, []).append(SlotRow(
-            slot.id, slot.weekday, slot.starts_at, slot.ends_at, slot.activity, slot.place,  # type: ignore[arg-type]
-            f"{guide.given_name} {guide.family_name}" if guide else ""))
+        row = SlotRow(slot.id, slot.weekday, slot.starts_at, slot.ends_at, slot.activity, slot.place,  # type: ignore[arg-type]
+                      f"{guide.given_name} {guide.family_name}" if guide else "",
+                      None if slot.valid_from == VALID_SINCE_ALWAYS else slot.valid_from, slot.valid_until)
+        (ended if slot.valid_until is not None and slot.valid_until < today else slots).setdefault(
+            slot.group_id, []).append(row)
     members: dict[int, list[MemberRow]] = {}
     for member, person in session.exec(
         select(GroupMember, Person).join(Person, col(Person.id) == col(GroupMember.person_id))
-        .where(col(GroupMember.group_id).in_(ids), or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= today))
+        .where(col(GroupMember.group_id).in_(ids), not_ended(GroupMember.ends_on, today))
         .order_by(Person.family_name, Person.given_name)
     ).all():
         members.setdefault(member.group_id, []).append(
             MemberRow(person.id, f"{person.given_name} {person.family_name}", member.starts_on, member.ends_on))  # type: ignore[arg-type]
     return [GroupView(group.id, group.name, group.unit_id, units[group.unit_id], slots.get(group.id, []),  # type: ignore[arg-type]
-                      members.get(group.id, [])) for group in groups]
+                      members.get(group.id, []),
+                      sorted(ended.get(group.id, []), key=lambda row: row.valid_until, reverse=True)[:ENDED_SLOTS_SHOWN])  # type: ignore[arg-type, return-value]
+            for group in groups]
 
 
 def groups_of(session: Session, *, actor: Actor, today: date) -> list[GroupView]:
@@ -103,8 +114,12 @@ def clients(session: Session, *, unit_id: int, today: date) -> list[tuple[int, s
 
 
 def add_slot(session: Session, *, group: Group, weekday: int, starts_at: time, ends_at: time, activity: str,
-             place: str, guide_person_id: int | None) -> GroupSlot | list[Problem]:
+             place: str, guide_person_id: int | None, valid_from: date, today: date) -> GroupSlot | list[Problem]:
+    """A new weekly time from its first day on. A past first day is refused: it would add
+    the time to days whose attendance and money were already kept without it."""
     problems = []
+    if valid_from < today:
+        problems.append(Problem("valid_from", "slot_start_past"))
     if ends_at <= starts_at:
         problems.append(Problem("ends_at", "time_order"))
     if guide_person_id is not None and guide_person_id not in dict(guides(session, unit_id=group.unit_id)):
@@ -112,7 +127,29 @@ def add_slot(session: Session, *, group: Group, weekday: int, starts_at: time, e
     if problems:
         return problems
     slot = GroupSlot(group_id=group.id, weekday=weekday, starts_at=starts_at, ends_at=ends_at,  # type: ignore[arg-type]
-                     activity=activity, place=place, guide_person_id=guide_person_id)
+                     activity=activity, place=place, guide_person_id=guide_person_id, valid_from=valid_from)
+    session.add(slot)
+    session.flush()
+    return slot
+
+
+def end_slot(session: Session, *, group: Group, slot_id: int, ends_on: date, today: date) -> GroupSlot | list[Problem] | None:
+    """Set the last day of a weekly time; None when the time is not this group's.
+
+    The row stays, so the days before it keep their history. A last day already set
+    may be moved while it is still ahead; a time whose last day has passed is ended.
+    A past last day is refused: attendance kept for those days must not lose its time.
+    """
+    slot = session.get(GroupSlot, slot_id)
+    if slot is None or slot.group_id != group.id:
+        return None
+    if slot.valid_until is not None and slot.valid_until < today:
+        return [Problem("ends_on", "slot_ended")]
+    if ends_on < today:
+        return [Problem("ends_on", "slot_end_past")]
+    if ends_on < slot.valid_from:
+        return [Problem("ends_on", "slot_end_before_start")]
+    slot.valid_until = ends_on
     session.add(slot)
     session.flush()
     return slot
@@ -135,7 +172,7 @@ def end_membership(session: Session, *, group: Group, person_id: int, ends_on: d
     """
     member = session.exec(
         select(GroupMember).where(GroupMember.group_id == group.id, GroupMember.person_id == person_id,
-                                  or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= today))
+                                  not_ended(GroupMember.ends_on, today))
         .order_by(col(GroupMember.starts_on).desc())
     ).first()
     if member is None:
@@ -163,7 +200,7 @@ def change(session: Session, *, group: Group, on_date: date, whole_week: bool, c
         return [Problem("ends_at", "time_order")]
     days = [monday_of(on_date) + timedelta(days=offset) for offset in range(7)] if whole_week else [on_date]
     slots = session.exec(select(GroupSlot).where(GroupSlot.group_id == group.id)).all()
-    targets = [(slot, day) for day in days if day >= today for slot in slots if slot.weekday == day.weekday()]
+    targets = [(slot, day) for day in days if day >= today for slot in slots if slot_covers(slot, day)]
     if not targets:
         return [Problem("on_date", "change_no_slot")]
     existing = {(row.slot_id, row.on_date): row for row in session.exec(

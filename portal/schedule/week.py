@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from portal.models import AbsenceNotice, Group, GroupMember, GroupSlot, Person, SlotChange, Unit
@@ -67,11 +67,40 @@ class GroupDay:
     expected: list[ExpectedClient] = field(default_factory=list)
 
 
-def _active_on(member: GroupMember, day: date) -> bool:
-    return member.starts_on <= day and (member.ends_on is None or day <= member.ends_on)
+# The one rule for anything that runs from a first day to a last day (None: it goes on):
+# a client's time in a group and a group's weekly time. In Python for one day, in SQL for a range.
+
+def in_effect(first_day: date, last_day: date | None, day: date) -> bool:
+    return first_day <= day and (last_day is None or day <= last_day)
 
 
-def _slots(session: Session, group_ids: Iterable[int]) -> list[tuple[GroupSlot, Group, Unit, Person | None]]:
+def in_effect_between(first_day: object, last_day: object, first: date, last: date) -> ColumnElement[bool]:
+    """SQL: the row's days (columns first_day..last_day) meet the days first..last."""
+    return and_(col(first_day) <= last, not_ended(last_day, first))
+
+
+def not_ended(last_day: object, today: date) -> ColumnElement[bool]:
+    """SQL: the row's last day (a column; None: it goes on) is today or later."""
+    return or_(col(last_day).is_(None), col(last_day) >= today)
+
+
+def slot_covers(slot: GroupSlot, day: date) -> bool:
+    """A weekly time takes place on this day: its weekday, and from its first day to its last."""
+    return slot.weekday == day.weekday() and in_effect(slot.valid_from, slot.valid_until, day)
+
+
+def slots_between(first: date, last: date) -> ColumnElement[bool]:
+    """SQL: the weekly times in effect on some day from first to last."""
+    return in_effect_between(GroupSlot.valid_from, GroupSlot.valid_until, first, last)
+
+
+def members_between(first: date, last: date) -> ColumnElement[bool]:
+    """SQL: the clients' times in a group that meet the days first..last."""
+    return in_effect_between(GroupMember.starts_on, GroupMember.ends_on, first, last)
+
+
+def _slots(session: Session, group_ids: Iterable[int], first: date,
+           last: date) -> list[tuple[GroupSlot, Group, Unit, Person | None]]:
     ids = list(group_ids)
     if not ids:
         return []
@@ -80,7 +109,7 @@ def _slots(session: Session, group_ids: Iterable[int]) -> list[tuple[GroupSlot, 
         .join(Group, col(Group.id) == col(GroupSlot.group_id))
         .join(Unit, col(Unit.id) == col(Group.unit_id))
         .join(Person, col(Person.id) == col(GroupSlot.guide_person_id), isouter=True)
-        .where(col(GroupSlot.group_id).in_(ids))
+        .where(col(GroupSlot.group_id).in_(ids), slots_between(first, last))
         .order_by(GroupSlot.starts_at, Group.name)
     ).all())
 
@@ -128,20 +157,19 @@ def absences_between(session: Session, person_ids: Iterable[int], first: date, l
 def client_days(session: Session, *, person_id: int, first: date, last: date) -> list[Day]:
     """Every day from first to last: holiday, the client's group times, their absence."""
     members = session.exec(
-        select(GroupMember).where(GroupMember.person_id == person_id, col(GroupMember.starts_on) <= last,
-                                  or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= first))
+        select(GroupMember).where(GroupMember.person_id == person_id, members_between(first, last))
     ).all()
-    slots = _slots(session, {member.group_id for member in members})
+    slots = _slots(session, {member.group_id for member in members}, first, last)
     changes = _changes(session, [slot.id for slot, *_ in slots], first, last)  # type: ignore[misc]
     holidays = public_holidays(first, last)
     absences = absences_between(session, [person_id], first, last)
     days = []
     for day in days_between(first, last):
-        groups_today = {member.group_id for member in members if _active_on(member, day)}
+        groups_today = {member.group_id for member in members if in_effect(member.starts_on, member.ends_on, day)}
         occurrences = [
             _occurrence(slot, group, unit, guide, day, changes.get((slot.id, day)))  # type: ignore[arg-type]
             for slot, group, unit, guide in slots
-            if slot.weekday == day.weekday() and slot.group_id in groups_today
+            if slot_covers(slot, day) and slot.group_id in groups_today
         ]
         days.append(Day(day, holidays.get(day), occurrences, absences.get((person_id, day))))
     return days
@@ -152,13 +180,11 @@ def unit_day(session: Session, *, unit_ids: Iterable[int], day: date) -> list[Gr
     if public_holidays(day, day):
         return []
     groups = session.exec(select(Group.id).where(col(Group.unit_id).in_(list(unit_ids)))).all()
-    slots = [row for row in _slots(session, groups) if row[0].weekday == day.weekday()]
+    slots = [row for row in _slots(session, groups, day, day) if slot_covers(row[0], day)]
     changes = _changes(session, [slot.id for slot, *_ in slots], day, day)  # type: ignore[misc]
     members = session.exec(
         select(GroupMember, Person).join(Person, col(Person.id) == col(GroupMember.person_id))
-        .where(col(GroupMember.group_id).in_([slot.group_id for slot, *_ in slots]),
-               col(GroupMember.starts_on) <= day,
-               or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= day))
+        .where(col(GroupMember.group_id).in_([slot.group_id for slot, *_ in slots]), members_between(day, day))
         .order_by(Person.family_name, Person.given_name)
     ).all() if slots else []
     absences = absences_between(session, {member.person_id for member, _ in members}, day, day)

@@ -39,6 +39,7 @@ OBJECT_NAMES = {
     "calendar_feed": _l("kalenteri puhelimessa"),
     "staff_start_page": _l("päivän ryhmät"),
     "group_members": _l("ryhmän asiakkaat"),
+    "group_slot": _l("ryhmän viikoittainen aika"),
     "assessment": _l("oma arvio"),
     "assessment_list": _l("arviolista"),
     "assessment_queue": _l("arviolista"),

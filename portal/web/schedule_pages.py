@@ -1,5 +1,6 @@
-"""Staff schedule editor: the groups of one's units, a group's weekly times,
-its clients, and changes for one day or one week."""
+"""Staff schedule editor: the groups of one's units, a group's weekly times
+(added from a first day, ended on a last day), its clients, and changes for
+one day or one week."""
 
 from __future__ import annotations
 
@@ -15,15 +16,21 @@ from portal import access_log, db
 from portal.auth.permissions import Action
 from portal.forms import PortalForm
 from portal.forms.absence import apply_problems
-from portal.forms.schedule import WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, SlotForm
+from portal.forms.schedule import WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, SlotEndForm, SlotForm
 from portal.models import Group
 from portal.schedule import editing
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
 
-FORMS = {"slots": SlotForm, "members": MemberForm, "member_ends": MemberEndForm, "changes": ChangeForm}
+FORMS = {"slots": SlotForm, "members": MemberForm, "member_ends": MemberEndForm, "changes": ChangeForm,
+         "slot_ends": SlotEndForm}
+PER_SLOT = {"slot_ends"}  # one form for each weekly time: posted to .../slots/{slot_id}/{kind}
 WEEKDAY_NAMES = {int(choice.value): choice.label for choice in WEEKDAYS}
+
+
+def _prefix(kind: str, slot_id: int | None) -> str:
+    return f"{kind}-{slot_id}-" if slot_id is not None else f"{kind}-"
 
 
 def _log_members(session: Session, viewer: Viewer, meta: dict[str, str], groups: list[editing.GroupView]) -> None:
@@ -61,11 +68,23 @@ def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: 
     }
 
 
-def _forms(request: Request, data: dict[str, Any], posted: tuple[str, PortalForm] | None) -> dict[str, PortalForm]:
+Posted = tuple[str, int | None, PortalForm]  # the form's kind, its weekly time (PER_SLOT kinds) and the form
+
+
+def _forms(request: Request, data: dict[str, Any], posted: Posted | None) -> dict[str, Any]:
+    """Every form of the page; a PER_SLOT kind is a dict from the weekly time's id to its form."""
     context = (request.app.state.settings.secret_key, request.state.csrf_seed)
-    forms = {name: form_class(meta={"csrf_context": context}, prefix=f"{name}-") for name, form_class in FORMS.items()}
+    forms: dict[str, Any] = {name: form_class(meta={"csrf_context": context}, prefix=f"{name}-")
+                             for name, form_class in FORMS.items() if name not in PER_SLOT}
+    forms["slot_ends"] = {slot.id: SlotEndForm(meta={"csrf_context": context}, prefix=_prefix("slot_ends", slot.id),
+                                               data={"ends_on": slot.valid_until})
+                          for slot in data["group"].slots}
     if posted is not None:
-        forms[posted[0]] = posted[1]
+        kind, slot_id, form = posted
+        if kind in PER_SLOT:
+            forms[kind][slot_id] = form
+        else:
+            forms[kind] = form
     forms["slots"].guide_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
     forms["members"].person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["clients"]]
     forms["member_ends"].person_id.choices = [SelectChoice(0, "–")] + [
@@ -73,12 +92,11 @@ def _forms(request: Request, data: dict[str, Any], posted: tuple[str, PortalForm
     return forms
 
 
-def _page(request: Request, data: dict[str, Any], posted: tuple[str, PortalForm] | None = None,
-          status_code: int = 200) -> Response:
+def _page(request: Request, data: dict[str, Any], posted: Posted | None = None, status_code: int = 200) -> Response:
     forms = _forms(request, data, posted)
     return render(request, "staff/group.html", {
         "viewer": request.state.viewer, **data, "forms": forms, "weekday_names": WEEKDAY_NAMES,
-        "errors": posted[1].error_list if posted else [], "saved": request.query_params.get("saved") == "1",
+        "errors": posted[2].error_list if posted else [], "saved": request.query_params.get("saved") == "1",
     }, status_code=status_code)
 
 
@@ -91,9 +109,9 @@ async def group_page(request: Request) -> Response:
     return _page(request, data)
 
 
-def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int, kind: str,
+def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int, kind: str, slot_id: int | None,
           form: Any) -> list[editing.Problem] | None:
-    """Save one form's change; None when the group is not this person's to edit."""
+    """Save one form's change; None when the group (or the weekly time) is not this person's to edit."""
     group: Group | None = editing.group_for(session, actor=viewer.actor, group_id=group_id)
     if group is None:
         log_event(session, viewer.actor, meta, action="refused", object_type="group", subject_id=None,
@@ -103,7 +121,16 @@ def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: i
         outcome: Any = editing.add_slot(
             session, group=group, weekday=int(form.weekday.data), starts_at=form.starts_at.data,
             ends_at=form.ends_at.data, activity=form.activity.data, place=form.place.data,
-            guide_person_id=form.guide_person_id.data or None)
+            guide_person_id=form.guide_person_id.data or None, valid_from=form.valid_from.data or today(), today=today())
+        _log_slot(session, viewer, meta, outcome)
+    elif kind == "slot_ends":
+        outcome = editing.end_slot(session, group=group, slot_id=slot_id, ends_on=form.ends_on.data,  # type: ignore[arg-type]
+                                   today=today())
+        if outcome is None:
+            log_event(session, viewer.actor, meta, action="refused", object_type="group_slot", subject_id=None,
+                      object_id=str(slot_id))
+            return None
+        _log_slot(session, viewer, meta, outcome)
     elif kind == "members":
         outcome = editing.assign(session, group=group, person_id=form.person_id.data, starts_on=form.starts_on.data,
                                  today=today())
@@ -127,24 +154,33 @@ def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: i
     return []
 
 
+def _log_slot(session: Session, viewer: Viewer, meta: dict[str, str], outcome: Any) -> None:
+    """A weekly time added or ended: who did it and when, as the rates are (no client is its subject)."""
+    if not isinstance(outcome, list):
+        log_event(session, viewer.actor, meta, action="change", object_type="group_slot", subject_id=None,
+                  object_id=str(outcome.id))
+
+
 def _poster(kind: str):  # type: ignore[no-untyped-def]
     @staff_route(Action.STAFF_EDIT_SCHEDULE)
     async def post(request: Request) -> Response:
         viewer = request.state.viewer
         group_id = int(request.path_params["group_id"])
-        form = await FORMS[kind].load(request, prefix=f"{kind}-")
+        slot_id = int(request.path_params["slot_id"]) if kind in PER_SLOT else None
+        form = await FORMS[kind].load(request, prefix=_prefix(kind, slot_id))
         if form.validate_submission():
             problems = await db.run(request, _save, viewer=viewer, meta=request_meta(request), group_id=group_id,
-                                    kind=kind, form=form)
+                                    kind=kind, slot_id=slot_id, form=form)
             if problems is None:
                 return render(request, "errors/404.html", status_code=404)
             if not problems:
                 return RedirectResponse(f"/staff/groups/{group_id}?saved=1", status_code=303)
             apply_problems(form, problems)
         data = await db.run(request, _group, viewer=viewer, meta=request_meta(request), group_id=group_id)
-        if data is None:
+        if data is None or (slot_id is not None and slot_id not in {
+                slot.id for slot in data["group"].slots + data["group"].ended_slots}):
             return render(request, "errors/404.html", status_code=404)
-        return _page(request, data, (kind, form), status_code=400)
+        return _page(request, data, (kind, slot_id, form), status_code=400)
 
     post.__name__ = f"group_{kind}"
     return post
@@ -154,5 +190,7 @@ routes = [
     Route("/staff/groups", group_list, name="staff_groups"),
     Route("/staff/groups/{group_id:id}", group_page, name="staff_group"),
     *[Route(f"/staff/groups/{{group_id:id}}/{kind}", _poster(kind), methods=["POST"], name=f"staff_group_{kind}")
-      for kind in FORMS],
+      for kind in FORMS if kind not in PER_SLOT],
+    *[Route(f"/staff/groups/{{group_id:id}}/slots/{{slot_id:id}}/{kind}", _poster(kind), methods=["POST"],
+            name=f"staff_group_{kind}") for kind in PER_SLOT],
 ]
