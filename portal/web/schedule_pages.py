@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from wtforms import SelectChoice
 
-from portal import access_log, db
+from portal import access_log, db, i18n
 from portal.auth.permissions import Action
 from portal.forms import PortalForm
 from portal.forms.absence import apply_problems
@@ -85,6 +85,14 @@ def _forms(request: Request, data: dict[str, Any], posted: Posted | None) -> dic
             forms[kind][slot_id] = form
         else:
             forms[kind] = form
+    # Each weekly time's field says which time it ends, also to a screen reader moving from field to field.
+    slots = {slot.id: slot for slot in data["group"].slots + data["group"].ended_slots}
+    for slot_id, form in forms["slot_ends"].items():
+        if slot_id in slots:
+            slot = slots[slot_id]
+            form.ends_on.label.text = i18n.gettext(
+                "Viimeinen päivä: %(time)s",
+                time=f"{WEEKDAY_NAMES[slot.weekday]} {i18n.format_time_range(slot.starts_at, slot.ends_at)}")
     forms["slots"].guide_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
     forms["members"].person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["clients"]]
     forms["member_ends"].person_id.choices = [SelectChoice(0, "–")] + [
