@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -179,6 +179,12 @@ def history(session: Session, *, person_id: int) -> list[Assessment]:
         .where(Assessment.person_id == person_id, col(Assessment.status) != AssessmentStatus.DRAFT.value)
         .order_by(col(Assessment.sent_at).desc(), col(Assessment.id).desc())
     ).all())
+
+
+def history_of(assessments: list[Assessment]) -> list[Assessment]:
+    """Pure: the same as history() from the client's rows already read."""
+    sent = [a for a in assessments if a.status != AssessmentStatus.DRAFT.value]
+    return sorted(sent, key=lambda a: (a.sent_at is not None, a.sent_at or datetime.min, a.id or 0), reverse=True)
 
 
 def previous(session: Session, *, assessment: Assessment) -> Assessment | None:

@@ -72,11 +72,26 @@ def status_from(*, periods: list[ClientPeriod], assessments: list[Assessment],
     )
 
 
-def client_status(session: Session, *, person_id: int, today: date) -> ClientStatus:
-    periods = list(session.exec(select(ClientPeriod).where(ClientPeriod.person_id == person_id)).all())
+@dataclass(frozen=True)
+class ClientRows:
+    """Everything a client's assessment state is worked out from, read once."""
+    periods: list[ClientPeriod]
+    assessments: list[Assessment]
+    requests: list[AssessmentRequest]
+
+
+def client_rows(session: Session, *, person_id: int, periods: list[ClientPeriod] | None = None) -> ClientRows:
+    """The client's rows; `periods` when the page has already read all of the client's periods."""
+    if periods is None:
+        periods = list(session.exec(select(ClientPeriod).where(ClientPeriod.person_id == person_id)).all())
     assessments = list(session.exec(select(Assessment).where(Assessment.person_id == person_id)).all())
     requests = list(session.exec(select(AssessmentRequest).where(AssessmentRequest.person_id == person_id)).all())
-    return status_from(periods=periods, assessments=assessments, requests=requests, today=today)
+    return ClientRows(periods, assessments, requests)
+
+
+def client_status(session: Session, *, person_id: int, today: date) -> ClientStatus:
+    rows = client_rows(session, person_id=person_id)
+    return status_from(periods=rows.periods, assessments=rows.assessments, requests=rows.requests, today=today)
 
 
 @dataclass(frozen=True)

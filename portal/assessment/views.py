@@ -11,7 +11,7 @@ from portal.assessment import answers as answer_rules
 from portal.assessment import overview, results
 from portal.assessment.answers import Answer
 from portal.assessment.content import Library, Question, Questionnaire
-from portal.models import Assessment, Person
+from portal.models import Assessment, ClientPeriod, Person
 
 
 def questionnaire_of(library: Library, assessment: Assessment) -> Questionnaire | None:
@@ -128,8 +128,12 @@ class Overview:
     first_unanswered_id: str | None
 
 
-def client_overview(session: Session, *, library: Library, person_id: int, today: date) -> Overview:
-    status = overview.client_status(session, person_id=person_id, today=today)
+def client_overview(session: Session, *, library: Library, person_id: int, today: date,
+                    periods: list[ClientPeriod] | None = None) -> Overview:
+    """The client's assessments; `periods` when the page has already read all of the client's periods."""
+    rows = overview.client_rows(session, person_id=person_id, periods=periods)
+    status = overview.status_from(periods=rows.periods, assessments=rows.assessments, requests=rows.requests,
+                                  today=today)
     questionnaire = library.current().questionnaire
     first = None
     if status.draft is not None:
@@ -140,4 +144,4 @@ def client_overview(session: Session, *, library: Library, person_id: int, today
             stored = answer_rules.answers(session, assessment_id=status.draft.id)
             question = answer_rules.first_unanswered(draft_content, stored)
             first = question.id if question else None
-    return Overview(status, answer_rules.history(session, person_id=person_id), questionnaire, first)
+    return Overview(status, answer_rules.history_of(rows.assessments), questionnaire, first)

@@ -5,7 +5,7 @@ hands plain values to the pure functions in earnings.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -109,11 +109,17 @@ def _days_as_of(marks: list[AttendanceMark], corrections: dict[int, list[Attenda
 class _Money:
     """Everything one person's money in one span of days depends on, read once."""
 
-    def __init__(self, session: Session, *, person_id: int, first: date, last: date) -> None:
-        self.periods = session.exec(
+    def __init__(self, session: Session, *, person_id: int, first: date, last: date,
+                 periods: Sequence[tuple[ClientPeriod, Unit]] | None = None) -> None:
+        # `periods`: all of the person's periods with their units, when the page has read them already.
+        # In id order either way: the first period covering a day gives its service.
+        self.periods = sorted(((period, unit) for period, unit in periods
+                               if period.starts_on <= last and period.ends_on >= first),
+                              key=lambda row: row[0].id or 0) if periods is not None else session.exec(
             select(ClientPeriod, Unit).join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
             .where(ClientPeriod.person_id == person_id, col(ClientPeriod.starts_on) <= last,
                    col(ClientPeriod.ends_on) >= first)
+            .order_by(ClientPeriod.id)
         ).all()
         self.marks = list(session.exec(
             select(AttendanceMark).where(AttendanceMark.person_id == person_id, col(AttendanceMark.on_date) >= first,
@@ -176,13 +182,13 @@ def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: da
 
 
 def statement(session: Session, *, person_id: int, first: date, last: date, today: date,
-              with_unconfirmed: bool = True) -> MonthStatement:
+              with_unconfirmed: bool = True, periods: Sequence[tuple[ClientPeriod, Unit]] | None = None) -> MonthStatement:
     """Money from `first` to `last` (a month, or a year for the yearly view).
 
     A closed month shows its days as they stood when it was closed. The days
     staff have not yet marked come from the client's schedule; a summary that
     does not show them (the start page card) leaves them out."""
-    money = _Money(session, person_id=person_id, first=first, last=last)
+    money = _Money(session, person_id=person_id, first=first, last=last, periods=periods)
     unit_ids = sorted({period.unit_id for period, _unit in money.periods})
     closed = session.exec(select(MonthClosing.closed_at).where(
         col(MonthClosing.unit_id).in_(unit_ids), MonthClosing.month == first)).first() if unit_ids else None
@@ -207,8 +213,10 @@ def month_statement(session: Session, *, person_id: int, month: date, today: dat
     return statement(session, person_id=person_id, first=first, last=last, today=today)
 
 
-def this_month(session: Session, *, person_id: int, today: date) -> MonthStatement:
+def this_month(session: Session, *, person_id: int, today: date,
+               periods: Sequence[tuple[ClientPeriod, Unit]] | None = None) -> MonthStatement:
     """The start page card: this month's days and money so far (read as part of
     the logged start page; the card does not list the days not yet marked)."""
     first, last = month_bounds(today)
-    return statement(session, person_id=person_id, first=first, last=last, today=today, with_unconfirmed=False)
+    return statement(session, person_id=person_id, first=first, last=last, today=today, with_unconfirmed=False,
+                     periods=periods)

@@ -25,12 +25,14 @@ class ClientStart:
 
 
 def for_client(session: Session, *, person_id: int, today: date) -> ClientStart:
-    days = week.client_days(session, person_id=person_id, first=today, last=today + timedelta(days=LOOK_AHEAD_DAYS))
+    notices = absences.upcoming(session, person_id=person_id, today=today)
+    days = week.client_days(session, person_id=person_id, first=today, last=today + timedelta(days=LOOK_AHEAD_DAYS),
+                            notices=notices)
     plan = records.current_plan(session, person_id=person_id, today=today)
     return ClientStart(
         days[0],
         [day for day in days[1:] if day.activities][:NEXT_DAYS_SHOWN],
-        absences.upcoming(session, person_id=person_id, today=today),
+        notices,
         plan.next_review_on if plan else None,
     )
 

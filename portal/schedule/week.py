@@ -144,25 +144,38 @@ def absences_between(session: Session, person_ids: Iterable[int], first: date, l
     ids = list(person_ids)
     if not ids:
         return {}
-    marks: dict[tuple[int, date], AbsenceMark] = {}
-    for notice in session.exec(
+    return absence_marks(session.exec(
         select(AbsenceNotice).where(col(AbsenceNotice.person_id).in_(ids), col(AbsenceNotice.cancelled_at).is_(None),
                                     col(AbsenceNotice.starts_on) <= last, col(AbsenceNotice.ends_on) >= first)
-    ).all():
+    ).all(), first, last)
+
+
+def absence_marks(notices: Iterable[AbsenceNotice], first: date, last: date) -> dict[tuple[int, date], AbsenceMark]:
+    """Pure: each day from first to last that a notice (not cancelled) covers; where
+    notices overlap, the later one (by id) is the day's."""
+    marks: dict[tuple[int, date], AbsenceMark] = {}
+    for notice in sorted(notices, key=lambda notice: notice.id or 0):
+        if notice.cancelled_at is not None:
+            continue
         for day in days_between(max(first, notice.starts_on), min(last, notice.ends_on)):
             marks[(notice.person_id, day)] = AbsenceMark(notice.id, notice.reason)  # type: ignore[arg-type]
     return marks
 
 
-def client_days(session: Session, *, person_id: int, first: date, last: date) -> list[Day]:
-    """Every day from first to last: holiday, the client's group times, their absence."""
+def client_days(session: Session, *, person_id: int, first: date, last: date,
+                notices: Iterable[AbsenceNotice] | None = None) -> list[Day]:
+    """Every day from first to last: holiday, the client's group times, their absence.
+
+    `notices`: the client's notices when the page has already read every one
+    that is not cancelled and ends on `first` or later."""
     members = session.exec(
         select(GroupMember).where(GroupMember.person_id == person_id, members_between(first, last))
     ).all()
     slots = _slots(session, {member.group_id for member in members}, first, last)
     changes = _changes(session, [slot.id for slot, *_ in slots], first, last)  # type: ignore[misc]
     holidays = public_holidays(first, last)
-    absences = absences_between(session, [person_id], first, last)
+    absences = absence_marks(notices, first, last) if notices is not None else absences_between(
+        session, [person_id], first, last)
     days = []
     for day in days_between(first, last):
         groups_today = {member.group_id for member in members if in_effect(member.starts_on, member.ends_on, day)}

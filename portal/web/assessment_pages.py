@@ -18,6 +18,7 @@ from portal.assessment import views
 from portal.assessment.content import Library
 from portal.auth.permissions import Action, Subject, can
 from portal.forms import CsrfRefused
+from portal.models import ClientPeriod
 from portal.forms.assessment import SendForm, StartForm, option_hints, option_images, question_form_class
 from portal.schedule import calendar_days
 from portal.web.assessment_labels import LABELS
@@ -73,9 +74,10 @@ def _see_other(path: str) -> RedirectResponse:
 
 # The start page card and the intro page ------------------------------------------
 
-def overview(session: Session, *, library: Library, person_id: int, today: date) -> views.Overview:
+def overview(session: Session, *, library: Library, person_id: int, today: date,
+             periods: list[ClientPeriod] | None = None) -> views.Overview:
     """The client's assessments as the start page card and the intro page show them."""
-    return views.client_overview(session, library=library, person_id=person_id, today=today)
+    return views.client_overview(session, library=library, person_id=person_id, today=today, periods=periods)
 
 
 def _overview(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str]) -> views.Overview:

@@ -56,9 +56,10 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Li
     today = calendar_days.today()
     person_id = viewer.subject.id
     start = start_page.for_client(session, person_id=person_id, today=today)
-    rows = organisation.client_periods(session, person_id=person_id)
-    money = statements.this_month(session, person_id=person_id, today=today)
-    overview = assessment_pages.overview(session, library=library, person_id=person_id, today=today)
+    rows = organisation.client_periods(session, person_id=person_id)  # read once, for all three cards
+    money = statements.this_month(session, person_id=person_id, today=today, periods=rows)
+    overview = assessment_pages.overview(session, library=library, person_id=person_id, today=today,
+                                         periods=[period for period, _unit in rows])
     _log(session, viewer, meta, action="read", object_type="client_start_page")
     return Home([PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows],
                 start, money, overview)
