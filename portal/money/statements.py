@@ -147,7 +147,8 @@ class _Money:
         return days, earnings(days, self.rates, self.benefits)
 
 
-def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: date, last: date) -> tuple[Line, ...]:
+def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: date, last: date,
+             periods: Sequence[tuple[ClientPeriod, Unit]] | None) -> tuple[Line, ...]:
     """Changes made in this month to days of earlier, closed months: paid (or
     taken back) now, as correction lines, never by changing a closed month."""
     start, end = _moment(first), _moment(last + timedelta(days=1))
@@ -167,7 +168,7 @@ def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: da
     lines: list[Line] = []
     for month in sorted({closing.month for closing in closings}):
         closed_at = _aware(min(c.closed_at for c in closings if c.month == month))
-        money = _Money(session, person_id=person_id, first=month, last=month_bounds(month)[1])
+        money = _Money(session, person_id=person_id, first=month, last=month_bounds(month)[1], periods=periods)
         _before_days, before = money.earnings(max(closed_at, start))
         _after_days, after = money.earnings(max(closed_at, end))
         amounts: dict[tuple[date, str], Decimal] = {}
@@ -204,7 +205,7 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
         days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date), day.service)
                    for day in attended),
         earnings=result, unconfirmed=unconfirmed, closed=closed is not None,
-        corrections=_carried(session, person_id=person_id, unit_ids=unit_ids, first=first, last=last),
+        corrections=_carried(session, person_id=person_id, unit_ids=unit_ids, first=first, last=last, periods=periods),
     )
 
 
