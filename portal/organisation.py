@@ -41,3 +41,8 @@ def client_periods(session: Session, *, person_id: int) -> list[tuple[ClientPeri
 def is_client(session: Session, *, person_id: int) -> bool:
     """True when the person has (or had) a service period."""
     return session.exec(select(ClientPeriod.id).where(ClientPeriod.person_id == person_id).limit(1)).first() is not None
+
+
+def unit_ids_of_client(session: Session, person_id: int) -> frozenset[int]:
+    """The units where the person is, or was, a client."""
+    return frozenset(session.exec(select(ClientPeriod.unit_id).where(ClientPeriod.person_id == person_id)).all())

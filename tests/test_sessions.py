@@ -171,7 +171,7 @@ def test_an_expired_session_keeps_no_draft_without_this_browsers_token(idp_clien
 
 
 def test_drafts_are_few_and_small(idp_client, idp_app) -> None:
-    from portal.web.guard import DRAFT_MAX_CHARS, DRAFTS_PER_PERSON
+    from portal.auth.drafts import DRAFT_MAX_CHARS, DRAFTS_PER_PERSON
 
     login(idp_client, AINO)
     token = soup(idp_client.get("/settings/mandates")).find("input", attrs={"name": "csrf_token"})["value"]

@@ -9,25 +9,23 @@ portal.auth.permissions, and log refusals. The endpoint then gets a
 from __future__ import annotations
 
 import ipaddress
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any
 
-from sqlalchemy import exists
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from portal import access_log, db
+from portal import access_log, db, organisation
 from portal.schedule import calendar_days
-from portal.auth import sessions
+from portal.auth import actors, drafts, sessions
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.permissions import Action, Actor, Subject, can
 from portal.forms import csrf
-from portal.models import ClientPeriod, FormDraft, LoginSession, Person, StaffMembership
+from portal.models import LoginSession, Person
 from portal.web.templating import render
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -218,14 +216,7 @@ def _decide(
     meta: dict[str, str],
 ) -> Viewer | Refusal:
     # One query: the session, its person, and whether a form was kept for this page.
-    found = None
-    if token:
-        kept = exists().where(col(FormDraft.person_id) == col(LoginSession.person_id), col(FormDraft.path) == path)
-        found = session.exec(
-            select(LoginSession, Person, kept)
-            .join(Person, col(Person.id) == col(LoginSession.person_id))
-            .where(LoginSession.token_hash == sessions.token_hash(token))
-        ).first()
+    found = drafts.session_person_and_kept_form(session, token_hash=sessions.token_hash(token), path=path) if token else None
     lookup = sessions.classify(found[0] if found else None, audience=access.audience)
     if lookup.state is sessions.SessionState.MISSING:
         access_log.record(session, action="refused", object_type="route_without_session", **meta)
@@ -241,7 +232,7 @@ def _decide(
             actor_role=record.audience,
             **meta,
         )
-        if lookup.state is sessions.SessionState.EXPIRED and form_data and _keep_draft(
+        if lookup.state is sessions.SessionState.EXPIRED and form_data and drafts.keep(
             session, vault=vault, person_id=record.person_id, path=path, form_data=form_data
         ):
             return Refusal("draft_saved")
@@ -253,17 +244,13 @@ def _decide(
     else:
         outcome = _client_viewer(session, access=access, record=record, person=person, mandates=mandates, meta=meta)
     if isinstance(outcome, Viewer) and form_data is None and has_draft:
-        draft = take_draft(session, vault=vault, person_id=person.id, path=path)  # type: ignore[arg-type]
+        draft = drafts.take(session, vault=vault, person_id=person.id, path=path)  # type: ignore[arg-type]
         if draft is not None:
             outcome = replace(outcome, draft=draft)
     # Last, so the (rare) write is flushed by the page's own transaction step
     # rather than by one of the queries above; every TOUCH_INTERVAL at most.
     sessions.touch(record)
     return outcome
-
-
-def unit_ids_of_client(session: Session, person_id: int) -> frozenset[int]:
-    return frozenset(session.exec(select(ClientPeriod.unit_id).where(ClientPeriod.person_id == person_id)).all())
 
 
 def _client_viewer(
@@ -321,14 +308,14 @@ def _staff_viewer(
     path_params: dict[str, Any],
     meta: dict[str, str],
 ) -> Viewer | Refusal:
-    actor = staff_actor(session, person.id)  # type: ignore[arg-type]
+    actor = actors.staff_actor(session, person.id)  # type: ignore[arg-type]
     subject = None
     subject_person = None
     if "client_id" in path_params:
         subject_person = session.get(Person, int(path_params["client_id"]))
         if subject_person is None:
             return Refusal("not_found", 404)
-        subject = Subject(subject_person.id, unit_ids_of_client(session, subject_person.id))  # type: ignore[arg-type]
+        subject = Subject(subject_person.id, organisation.unit_ids_of_client(session, subject_person.id))  # type: ignore[arg-type]
     assert access.action is not None
     if not can(actor, access.action, subject):
         log_event(session, actor, meta, action="refused", object_type=access.action.value,
@@ -336,18 +323,6 @@ def _staff_viewer(
         # Not revealing whether a client exists in another unit.
         return Refusal("not_found", 404) if subject is not None else Refusal("forbidden")
     return Viewer(actor, person, subject_person, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
-
-
-def staff_actor(session: Session, person_id: int) -> Actor:
-    memberships = session.exec(select(StaffMembership).where(StaffMembership.person_id == person_id)).all()
-    roles: dict[int, set[str]] = {}
-    for membership in memberships:
-        roles.setdefault(membership.unit_id, set()).add(membership.role)
-    return Actor(
-        person_id=person_id,
-        audience="staff",
-        staff_roles={unit: frozenset(names) for unit, names in roles.items()},
-    )
 
 
 def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates: MandateSource) -> Viewer | None:
@@ -362,7 +337,7 @@ def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates:
         if person is None:
             continue
         if audience == "staff":
-            actor = staff_actor(session, person.id)  # type: ignore[arg-type]
+            actor = actors.staff_actor(session, person.id)  # type: ignore[arg-type]
             return Viewer(actor, person, None, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
         subject_id, footing = record.acting_for_person_id, None
         if subject_id == person.id:
@@ -378,39 +353,3 @@ def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates:
         subject = session.get(Person, subject_id) if subject_id is not None else None
         return Viewer(actor, person, subject, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
     return None
-
-
-# A kept form is one person's unsent answers, not storage: a few, and small.
-DRAFTS_PER_PERSON = 5
-DRAFT_MAX_CHARS = 50_000
-
-
-def _keep_draft(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> bool:
-    """Keep the form for after the next login; False when it is too big to keep."""
-    fields = [(key, value) for key, value in form_data if key != "csrf_token"]
-    data = json.dumps(fields)
-    if len(data) > DRAFT_MAX_CHARS:
-        return False
-    existing = session.exec(
-        select(FormDraft).where(FormDraft.person_id == person_id)
-        .order_by(col(FormDraft.created_at).desc(), col(FormDraft.id).desc())
-    ).all()
-    others = [draft for draft in existing if draft.path != path]
-    for old in [draft for draft in existing if draft.path == path] + others[DRAFTS_PER_PERSON - 1:]:
-        session.delete(old)
-    session.add(FormDraft(person_id=person_id, path=path, data_cipher=vault.seal(data, purpose=b"form-draft")))
-    return True
-
-
-def take_draft(session: Session, *, vault: Any, person_id: int, path: str) -> list[tuple[str, str]] | None:
-    """The kept form for this page, once; None when there is none."""
-    draft = session.exec(
-        select(FormDraft)
-        .where(FormDraft.person_id == person_id, FormDraft.path == path)
-        .order_by(col(FormDraft.created_at).desc())
-    ).first()
-    if draft is None:
-        return None
-    data = json.loads(vault.unseal(draft.data_cipher, purpose=b"form-draft"))
-    session.delete(draft)
-    return [(key, value) for key, value in data]

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal import access_log, db
+from portal import access_log, db, organisation
 from portal import client_list
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action, Subject, can
@@ -20,7 +20,7 @@ from portal.models import MandateBasis, MandateScope
 from portal.auth.sessions import now_utc
 from portal.schedule import calendar_days, start_page
 from portal.web import kiosk, paging
-from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route, unit_ids_of_client
+from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
 
 
@@ -78,7 +78,7 @@ def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  #
             before: int | None = None) -> ClientView:
     assert viewer.subject is not None and viewer.subject.id is not None
     log_event(session, viewer.actor, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
-    subject = Subject(viewer.subject.id, unit_ids_of_client(session, viewer.subject.id))
+    subject = Subject(viewer.subject.id, organisation.unit_ids_of_client(session, viewer.subject.id))
     return ClientView(
         page=mandate_rules.page_for_principal(session, principal_person_id=viewer.subject.id, vault=vault,
                                               before_id=before),

@@ -1,0 +1,63 @@
+"""Kept forms: a form posted after the session ended is kept, sealed, for
+after the next login, and given back once to the same page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import exists
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from portal.models import FormDraft, LoginSession, Person
+
+
+def session_person_and_kept_form(session: Session, *, token_hash: str, path: str) -> Any:
+    """One query: the login session, its person, and whether a form was kept
+    for this page (a row of the three, or None)."""
+    return session.exec(
+        select(LoginSession, Person, _kept(path))
+        .join(Person, col(Person.id) == col(LoginSession.person_id))
+        .where(LoginSession.token_hash == token_hash)
+    ).first()
+
+
+def _kept(path: str) -> ColumnElement[bool]:
+    return exists().where(col(FormDraft.person_id) == col(LoginSession.person_id), col(FormDraft.path) == path)
+
+
+# A kept form is one person's unsent answers, not storage: a few, and small.
+DRAFTS_PER_PERSON = 5
+DRAFT_MAX_CHARS = 50_000
+
+
+def keep(session: Session, *, vault: Any, person_id: int, path: str, form_data: list[tuple[str, str]]) -> bool:
+    """Keep the form for after the next login; False when it is too big to keep."""
+    fields = [(key, value) for key, value in form_data if key != "csrf_token"]
+    data = json.dumps(fields)
+    if len(data) > DRAFT_MAX_CHARS:
+        return False
+    existing = session.exec(
+        select(FormDraft).where(FormDraft.person_id == person_id)
+        .order_by(col(FormDraft.created_at).desc(), col(FormDraft.id).desc())
+    ).all()
+    others = [draft for draft in existing if draft.path != path]
+    for old in [draft for draft in existing if draft.path == path] + others[DRAFTS_PER_PERSON - 1:]:
+        session.delete(old)
+    session.add(FormDraft(person_id=person_id, path=path, data_cipher=vault.seal(data, purpose=b"form-draft")))
+    return True
+
+
+def take(session: Session, *, vault: Any, person_id: int, path: str) -> list[tuple[str, str]] | None:
+    """The kept form for this page, once; None when there is none."""
+    draft = session.exec(
+        select(FormDraft)
+        .where(FormDraft.person_id == person_id, FormDraft.path == path)
+        .order_by(col(FormDraft.created_at).desc())
+    ).first()
+    if draft is None:
+        return None
+    data = json.loads(vault.unseal(draft.data_cipher, purpose=b"form-draft"))
+    session.delete(draft)
+    return [(key, value) for key, value in data]
