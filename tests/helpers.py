@@ -19,3 +19,20 @@ def csrf_token(response) -> str:  # type: ignore[no-untyped-def]
 
 def h1(response) -> str:  # type: ignore[no-untyped-def]
     return soup(response).h1.get_text(" ", strip=True)
+
+
+def old_sqlite_database(path):  # type: ignore[no-untyped-def]
+    """A SQLite engine at `path` and a `migrate(command, revision)` that runs an
+    Alembic command (upgrade or downgrade) on it: for testing one migration."""
+    from portal.db import make_engine
+    from portal.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{path}")
+
+    def migrate(action, revision: str) -> None:  # type: ignore[no-untyped-def]
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            action(config, revision)
+
+    return engine, migrate

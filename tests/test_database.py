@@ -8,6 +8,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from portal.db import transaction
 from tests.conftest import POSTGRES_URL
+from tests.helpers import old_sqlite_database
 from portal.demo import DEMO_PEOPLE, load_demo_data
 from portal.demo_lists import EXTRA_CLIENTS
 from portal.identity_code import IdentityCodeVault
@@ -69,16 +70,8 @@ def test_migration_0005_keys_existing_events_and_goes_back(tmp_path) -> None:
     from sqlalchemy import inspect, text
 
     from portal.access_log import verify_chain
-    from portal.db import make_engine
-    from portal.migrate import alembic_config
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-
-    def migrate(action, revision: str) -> None:  # type: ignore[no-untyped-def]
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            action(config, revision)
+    engine, migrate = old_sqlite_database(tmp_path / "old.sqlite3")
 
     migrate(command.upgrade, "0004")
     with engine.begin() as connection:

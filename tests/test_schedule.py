@@ -28,7 +28,7 @@ from portal.plans import records, rules
 from portal.schedule import absences, feed, week
 from portal.schedule.calendar_days import public_holidays, today
 from tests import factories
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, old_sqlite_database
 
 AINO, LIISA, JARI, SANNA = "010280-952L", "230495-936S", "071188-955W", "300883-9617"
 
@@ -480,16 +480,8 @@ def test_migration_0011_gives_old_weekly_times_an_early_first_day_and_goes_back(
     from alembic import command
     from sqlalchemy import inspect, text
 
-    from portal.db import make_engine
-    from portal.migrate import alembic_config
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-
-    def migrate(action, revision: str) -> None:  # type: ignore[no-untyped-def]
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            action(config, revision)
+    engine, migrate = old_sqlite_database(tmp_path / "old.sqlite3")
 
     migrate(command.upgrade, "0010")
     with engine.begin() as connection:
