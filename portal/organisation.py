@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from portal.models import ClientPeriod, Organisation, Unit
+from portal.identity_code import IdentityCodeVault, masked
+from portal.models import ClientPeriod, Organisation, Person, Unit
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,13 @@ def is_client(session: Session, *, person_id: int) -> bool:
 def unit_ids_of_client(session: Session, person_id: int) -> frozenset[int]:
     """The units where the person is, or was, a client."""
     return frozenset(session.exec(select(ClientPeriod.unit_id).where(ClientPeriod.person_id == person_id)).all())
+
+
+def birth_marks(session: Session, *, vault: IdentityCodeVault, person_ids: Iterable[int]) -> dict[int, str]:
+    """The birth-date part of each person's identity code ('010280-****'), the
+    usual way to tell namesakes apart; the rest of the code is never shown."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    rows = session.exec(select(Person.id, Person.identity_code_cipher).where(col(Person.id).in_(ids))).all()
+    return {person_id: masked(vault.decrypt(cipher)) for person_id, cipher in rows}

@@ -443,3 +443,26 @@ def test_ending_a_weekly_time_of_another_group_or_unit_is_not_found(client, engi
     assert "Tämä aika on jo päättynyt." in soup(again).find(id=f"{prefix}ends_on-error").get_text()
     with Session(engine) as session:
         assert session.get(GroupSlot, old).valid_until == yesterday  # type: ignore[union-attr]
+
+
+def test_namesakes_in_the_group_page_lists_carry_their_birth_date(client, engine, ids) -> None:
+    """The demo's extra clients repeat names (two Eero Ylikoskis): each namesake
+    gets the birth-date part of their code, a name of its own gets nothing."""
+    from collections import Counter
+
+    from portal.identity_code import masked
+    from portal.models import Person
+
+    group = factories.group_id(engine, person=ids[AINO])
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    options = [option.get_text() for option in soup(client.get(f"/staff/groups/{group}")).select(
+        "select[name='members-person_id'] option")][1:]
+    with Session(engine) as session:
+        people = session.exec(select(Person)).all()
+    names = Counter(f"{person.given_name} {person.family_name}" for person in people)
+    codes = {f"{person.given_name} {person.family_name}, {masked(client.app.state.vault.decrypt(person.identity_code_cipher))}"
+             for person in people}
+    namesakes = [option for option in options if ", " in option]
+    assert namesakes and all(option in codes for option in namesakes)
+    assert len(set(options)) == len(options)  # no two choices read the same
+    assert all(names[option] == 1 for option in options if ", " not in option)

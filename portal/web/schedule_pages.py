@@ -4,6 +4,7 @@ one day or one week."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlmodel import Session
@@ -12,7 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from wtforms import SelectChoice
 
-from portal import access_log, db, i18n
+from portal import access_log, db, i18n, organisation
+from portal.identity_code import IdentityCodeVault
 from portal.auth.permissions import Action
 from portal.forms import PortalForm
 from portal.forms.absence import apply_problems
@@ -52,7 +54,8 @@ async def group_list(request: Request) -> Response:
     return render(request, "staff/groups.html", {"viewer": viewer, "groups": groups, "weekday_names": WEEKDAY_NAMES})
 
 
-def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int) -> dict[str, Any] | None:
+def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int,
+           vault: IdentityCodeVault) -> dict[str, Any] | None:
     group = editing.group_for(session, actor=viewer.actor, group_id=group_id)
     if group is None:
         log_event(session, viewer.actor, meta, action="refused", object_type="group", subject_id=None,
@@ -61,11 +64,25 @@ def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: 
     [view] = editing.views(session, groups=[group], today=today())
     _log_members(session, viewer, meta, [view])
     members = {member.person_id for member in view.members}
+    clients = [row for row in editing.clients(session, unit_id=group.unit_id, today=today()) if row[0] not in members]
     return {
         "group": view,
         "guides": editing.guides(session, unit_id=group.unit_id),
-        "clients": [row for row in editing.clients(session, unit_id=group.unit_id, today=today()) if row[0] not in members],
+        "clients": clients,
+        "namesakes": organisation.birth_marks(session, vault=vault, person_ids=_namesakes(
+            clients + [(member.person_id, member.name) for member in view.members])),
     }
+
+
+def _namesakes(people: list[tuple[int, str]]) -> list[int]:
+    """The people whose name is not the only one of its kind in these lists."""
+    counts = Counter(name for _person_id, name in people)
+    return [person_id for person_id, name in people if counts[name] > 1]
+
+
+def _person_choice(person_id: int, name: str, namesakes: dict[int, str]) -> SelectChoice:
+    """A person in a list to choose from: a namesake with their birth date, so staff pick the right one."""
+    return SelectChoice(person_id, f"{name}, {namesakes[person_id]}" if person_id in namesakes else name)
 
 
 Posted = tuple[str, int | None, PortalForm]  # the form's kind, its weekly time (PER_SLOT kinds) and the form
@@ -94,9 +111,11 @@ def _forms(request: Request, data: dict[str, Any], posted: Posted | None) -> dic
                 "Viimeinen päivä: %(time)s",
                 time=f"{WEEKDAY_NAMES[slot.weekday]} {i18n.format_time_range(slot.starts_at, slot.ends_at)}")
     forms["slots"].guide_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
-    forms["members"].person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["clients"]]
+    namesakes = data["namesakes"]
+    forms["members"].person_id.choices = [SelectChoice(0, "–")] + [
+        _person_choice(person_id, name, namesakes) for person_id, name in data["clients"]]
     forms["member_ends"].person_id.choices = [SelectChoice(0, "–")] + [
-        SelectChoice(member.person_id, member.name) for member in data["group"].members]
+        _person_choice(member.person_id, member.name, namesakes) for member in data["group"].members]
     return forms
 
 
@@ -111,6 +130,7 @@ def _page(request: Request, data: dict[str, Any], posted: Posted | None = None, 
 @staff_route(Action.STAFF_EDIT_SCHEDULE)
 async def group_page(request: Request) -> Response:
     data = await db.run(request, _group, viewer=request.state.viewer, meta=request_meta(request),
+                        vault=request.app.state.vault,
                         group_id=int(request.path_params["group_id"]))
     if data is None:
         return render(request, "errors/404.html", status_code=404)
@@ -184,7 +204,8 @@ def _poster(kind: str):  # type: ignore[no-untyped-def]
             if not problems:
                 return RedirectResponse(f"/staff/groups/{group_id}?saved=1", status_code=303)
             apply_problems(form, problems)
-        data = await db.run(request, _group, viewer=viewer, meta=request_meta(request), group_id=group_id)
+        data = await db.run(request, _group, viewer=viewer, meta=request_meta(request), group_id=group_id,
+                            vault=request.app.state.vault)
         if data is None or (slot_id is not None and slot_id not in {
                 slot.id for slot in data["group"].slots + data["group"].ended_slots}):
             return render(request, "errors/404.html", status_code=404)
