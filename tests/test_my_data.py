@@ -115,3 +115,14 @@ def test_a_delegate_who_may_only_view_is_refused(client, engine, ids) -> None:
 def test_a_section_registers_with_one_line_and_only_once() -> None:
     with pytest.raises(ValueError):
         mydata.register("person", "again", lambda session, asked: None)
+
+
+def test_the_page_names_mandates_in_words_and_the_json_keeps_the_codes(client, engine, ids) -> None:
+    """Aino gave Helena a mandate in the demo: the page says so in words, not 'given', 'act', 'client_granted'."""
+    as_client(client, engine, ids[AINO])
+    section = soup(client.get("/my-data")).find("section", attrs={"aria-labelledby": "section-mandates"})
+    text = section.get_text(" ")
+    assert "Sinä annoit luvan" in text and "Annettu tässä palvelussa" in text
+    assert not {"given", "act", "view", "client_granted"} & set(text.split())
+    [given] = [row for row in client.get("/my-data.json").json()["sections"]["mandates"] if row["direction"] == "given"]
+    assert given["basis"] == "client_granted"

@@ -466,3 +466,12 @@ def test_namesakes_in_the_group_page_lists_carry_their_birth_date(client, engine
     assert namesakes and all(option in codes for option in namesakes)
     assert len(set(options)) == len(options)  # no two choices read the same
     assert all(names[option] == 1 for option in options if ", " not in option)
+
+
+def test_a_sentence_ending_in_a_date_has_one_full_stop(client, engine, ids) -> None:
+    """Finnish short dates end in a dot ('ti 15.12.'); the sentence adds none of its own."""
+    factories.add_absence(engine, person=ids[AINO])
+    as_client(client, engine, ids[AINO])
+    text = soup(client.get("/home")).main.get_text(" ")
+    assert "Seuraava arviointi on " in text and "Et pääse: " in text
+    assert ".." not in text

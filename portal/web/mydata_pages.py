@@ -48,8 +48,14 @@ FIELD_NAMES = {
 MONEY_KEYS = frozenset({"amount", "total"})
 
 
+MANDATE_DIRECTIONS = {"given": _l("Sinä annoit luvan"), "received": _l("Sinä sait luvan")}
+MANDATE_SCOPES = {"view": _l("Saa katsoa tietoja"), "act": _l("Saa katsoa tietoja ja hoitaa asioita")}
+MANDATE_BASES = {"client_granted": _l("Annettu tässä palvelussa"), "guardianship": _l("Edunvalvonta"),
+                 "suomifi": _l("Suomi.fi-valtuus")}
+
 # Codes shown in words on the page (the JSON keeps the codes).
 CODE_NAMES: dict[str, dict[str, Any]] = {
+    "direction": MANDATE_DIRECTIONS, "scope": MANDATE_SCOPES, "basis": MANDATE_BASES,
     "service": labels.SERVICE_NAMES, "status": STATUS_NAMES, "reason": labels.ABSENCE_REASONS,
     "ending": ENDING_NAMES, "next_step": NEXT_STEP_NAMES, "role": labels.ROLE_NAMES,
     "action": labels.ACTION_NAMES, "what": labels.OBJECT_NAMES, "kind": labels.MONEY_KINDS,

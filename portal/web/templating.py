@@ -68,8 +68,14 @@ def make_environment() -> Environment:
         tenths=i18n.format_tenths,
         percent=i18n.format_percent,
         month=i18n.format_month,
+        one_stop=one_full_stop,
     )
     return env
+
+
+def one_full_stop(sentence: str) -> str:
+    """A sentence that ends in a Finnish date ('ma 30.11.') ends in one full stop, not two."""
+    return sentence[:-1] if sentence.endswith("..") else sentence
 
 
 def here(request: Request) -> str:
