@@ -27,6 +27,28 @@ POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+@pytest.fixture(autouse=True)
+def rate_limit_clock_inside_one_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate limits count in fixed clock windows (10 to 60 minutes). A test
+    whose hits straddled a window's end saw the count start again (seen: six
+    failed logins at 18:45 UTC gave six 403s, not five and a 429). Each test
+    reads one moment for the limits: the middle of the hour it started in,
+    which is inside one window of every limit."""
+    from datetime import UTC, datetime
+
+    from portal import rate_limit
+
+    started = datetime.now(UTC)
+    moment = started.replace(minute=7, second=30, microsecond=0)
+
+    class Steady(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return moment if tz is not None else moment.replace(tzinfo=None)
+
+    monkeypatch.setattr(rate_limit, "datetime", Steady)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file; each test gets a copy (migrating once is faster)."""
