@@ -15,7 +15,7 @@ import random
 import secrets
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert
@@ -41,6 +41,7 @@ from portal.models import (  # noqa: E402
     Unit,
 )
 from portal.models.organisation import sort_name  # noqa: E402
+from portal.schedule import calendar_days  # noqa: E402
 from portal.settings import Settings  # noqa: E402
 
 UNIT_SIZE = 2500
@@ -84,7 +85,7 @@ def generate(engine: Engine, *, vault: IdentityCodeVault, clients: int, events: 
     cipher = vault.encrypt("010101-900R")  # the same sample ciphertext: it is never read here
     first_id = _max_id(engine, Person) + 1
     people, periods = [], []
-    today = date.today()
+    today = calendar_days.today()
     for number in range(clients):
         given, family = rng.choice(GIVEN), rng.choice(FAMILY)
         person_id = first_id + number

@@ -60,11 +60,11 @@ def free_port() -> int:
 class Server:
     """One server process on 127.0.0.1, stopped when the block ends."""
 
-    def __init__(self, which: str, env: dict[str, str]) -> None:
+    def __init__(self, which: str, env: dict[str, str], *, checkout: Path = HERE.parent) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "serve.py"), which, str(self.port)], env=env,
+            [sys.executable, str(checkout / "benchmarks" / "serve.py"), which, str(self.port)], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
 
@@ -79,6 +79,11 @@ class Server:
                     raise RuntimeError("the server stopped") from None
                 time.sleep(0.1)
         raise RuntimeError("the server did not start")
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the server process has used so far (all its threads)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *_exc: object) -> None:
         self.process.terminate()
@@ -98,6 +103,7 @@ def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
     if "Non-2xx or 3xx responses" in output:
         raise RuntimeError(f"{url} answered with errors:\n{output}")
     figures = {}
+    figures["requests"] = float(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     for key, pattern in (("rps", r"Requests/sec:\s+([\d.]+)"), ("p50", r"^\s+50%\s+(\S+)\s*$"), ("p99", r"^\s+99%\s+(\S+)\s*$")):
         found = re.search(pattern, output, re.MULTILINE)
         if found is None:
@@ -106,9 +112,17 @@ def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
     return figures
 
 
-def measure(url: str, *, seconds: int, rounds: int, cookie: str = "") -> dict[str, float]:
+def measure(server: Server, path: str, *, seconds: int, rounds: int, cookie: str = "") -> dict[str, float]:
+    """wrk's figures, medians of the rounds, and the server's CPU time per
+    request ("cpu_ms"): steadier than req/s on a machine shared with others."""
+    url = server.url + path
     wrk(url, seconds=2, cookie=cookie)  # warm-up: first requests compile queries and templates
-    runs = [wrk(url, seconds=seconds, cookie=cookie) for _ in range(rounds)]
+    runs = []
+    for _ in range(rounds):
+        before = server.cpu_seconds()
+        run = wrk(url, seconds=seconds, cookie=cookie)
+        run["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / run.pop("requests")
+        runs.append(run)
     return {key: round(statistics.median(run[key] for run in runs), 2) for key in runs[0]}
 
 
@@ -140,13 +154,13 @@ def run_scale(url: str, clients: int, *, seconds: int, rounds: int) -> dict[str,
     env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_DATA_DIR": str(folder)}
     results = {}
     with Server("hello", env) as server:
-        results["hello"] = measure(server.url + "/", seconds=seconds, rounds=rounds)
+        results["hello"] = measure(server, "/", seconds=seconds, rounds=rounds)
     with Server("portal", env) as server:
-        results["home"] = measure(server.url + "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
-        results["staff"] = measure(server.url + "/staff", seconds=seconds, rounds=rounds, cookie=cookies["staff"])
-        results["seen"] = measure(server.url + "/access-log", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+        results["home"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+        results["staff"] = measure(server, "/staff", seconds=seconds, rounds=rounds, cookie=cookies["staff"])
+        results["seen"] = measure(server, "/access-log", seconds=seconds, rounds=rounds, cookie=cookies["client"])
     with Server("portal-no-log", env) as server:
-        results["home-off"] = measure(server.url + "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+        results["home-off"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
     verified = subprocess.run([str(Path(sys.executable).parent / "portal"), "access-log", "verify"], env=env,
                               capture_output=True, text=True, timeout=600)
     print(f"  verify: {verified.stdout.strip()}", flush=True)
@@ -160,9 +174,10 @@ def report(database: str, by_scale: dict[int, dict[str, dict[str, float]]]) -> N
         print(f"{database}, {clients} clients:")
         for page, figures in results.items():
             print(f"  {page:9} {figures['rps']:8.1f} req/s  {figures['rps'] / hello:6.3f} × hello  "
-                  f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms")
+                  f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms  CPU {figures['cpu_ms']:6.2f} ms/request")
         cost = 1 - results["home"]["rps"] / results["home-off"]["rps"]
-        print(f"  logging costs {cost * 100:.1f} % of /home throughput")
+        cpu = results["home"]["cpu_ms"] / results["home-off"]["cpu_ms"] - 1
+        print(f"  logging costs {cost * 100:.1f} % of /home throughput ({cpu * 100:.1f} % more CPU per request)")
     if len(by_scale) == 2:
         small, large = (by_scale[key] for key in sorted(by_scale))
         for page in ("home", "staff", "seen"):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
-from sqlalchemy import event, text
+from sqlalchemy import Row, Select, Table, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 from starlette.concurrency import run_in_threadpool
@@ -183,6 +183,27 @@ async def run(request: Request, work: Callable[..., T], /, **kwargs: Any) -> T:
 
     async with transaction_slots(request.app):
         return await run_in_threadpool(call)
+
+
+def table(model: type) -> Table:
+    """A model's table, for reads built once with `rows`."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+def rows(session: Session, statement: Select[Any], /, **params: Any) -> list[Row[Any]]:
+    """Run a read built once, at import, over tables (`table(Model)`), with
+    its values as named bind parameters.
+
+    For the reads every page view makes: building a select on each call cost
+    more than running it (0.17 of 0.25 ms on SQLite), and loading ORM objects
+    more again. The rows carry the model's column names as attributes, are
+    read-only and are not tracked by the session; changes the session has not
+    written yet are written first, as an ORM query would. (A row is a tuple:
+    a column named `count` or `index` would read as the tuple's method; none
+    of the tables read this way has one.)"""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return list(session.connection().execute(statement, params).all())
 
 
 def is_reachable(engine: Engine) -> bool:

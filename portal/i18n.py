@@ -7,6 +7,8 @@ step to forget. The active locale lives in a context variable set per request.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -77,6 +79,26 @@ def get_locale() -> str:
     return _current_locale.get()
 
 
+@contextmanager
+def language(code: str) -> Iterator[None]:
+    """Texts in this language inside the block, as they were after it."""
+    token = _current_locale.set(supported(code))
+    try:
+        yield
+    finally:
+        _current_locale.reset(token)
+
+
+@cache
+def babel_locale(code: str) -> Locale:
+    """Babel's locale object, parsed once (Babel parses a code on every call)."""
+    return Locale.parse(code)
+
+
+def _locale() -> Locale:
+    return babel_locale(get_locale())
+
+
 @cache
 def translations(code: str) -> NullTranslations:
     po_path = LOCALE_DIR / code / "LC_MESSAGES" / "messages.po"
@@ -112,23 +134,23 @@ _ = gettext
 def format_day(value: date) -> str:
     """'maanantai 7.12.', 'måndag 7.12', 'Monday 7 December'."""
     patterns = {"fi": "cccc d.M.", "sv": "cccc d/M", "en": "cccc d MMMM"}
-    return format_date(value, patterns[get_locale()], locale=get_locale())
+    return format_date(value, patterns[get_locale()], locale=_locale())
 
 
 def format_month(value: date) -> str:
     """'marraskuu 2026', 'november 2026', 'November 2026'."""
-    return format_date(value, "LLLL yyyy", locale=get_locale())
+    return format_date(value, "LLLL yyyy", locale=_locale())
 
 
 def format_full_date(value: date) -> str:
-    return format_date(value, "long", locale=get_locale())
+    return format_date(value, "long", locale=_locale())
 
 
 @cache
 def _timestamp_pattern(code: str) -> tuple[Locale, Any]:
     """The locale's short date-and-time pattern, parsed once (a long list
     formats many timestamps; rebuilding the pattern per row was half its render)."""
-    locale = Locale.parse(code)
+    locale = babel_locale(code)
     combined = (
         get_datetime_format("short", locale=locale).replace("'", "")
         .replace("{0}", get_time_format("short", locale=locale).pattern)
@@ -149,7 +171,7 @@ def format_timestamp(value: datetime) -> str:
 
 def format_clock(value: datetime) -> str:
     """The time of day in Finland: '14.35', '14:35', '2:35 PM'."""
-    return format_time(value, "short", tzinfo=get_timezone(TIME_ZONE), locale=get_locale())
+    return format_time(value, "short", tzinfo=_FINLAND, locale=_locale())
 
 
 def format_time_range(start: time, end: time) -> str:
@@ -159,8 +181,8 @@ def format_time_range(start: time, end: time) -> str:
     breakable spaces around the dash, so a narrow line breaks there and not
     in the middle of a time.
     """
-    first = format_time(start, "short", locale=get_locale())
-    last = format_time(end, "short", locale=get_locale())
+    first = format_time(start, "short", locale=_locale())
+    last = format_time(end, "short", locale=_locale())
     # Otherwise word joiners (U+2060) keep '9.00–14.00' on one line: a browser
     # may break after an en dash.
     dash = " – " if any(not part.isascii() or " " in part for part in (first, last)) else "\u2060–\u2060"
@@ -168,22 +190,22 @@ def format_time_range(start: time, end: time) -> str:
 
 
 def format_money(amount: Decimal | int | float) -> str:
-    return format_currency(amount, "EUR", locale=get_locale())
+    return format_currency(amount, "EUR", locale=_locale())
 
 
 def format_number(value: Decimal | int | float) -> str:
-    return format_decimal(value, locale=get_locale())
+    return format_decimal(value, locale=_locale())
 
 
 def format_tenths(value: Decimal | int | float) -> str:
     """A number with exactly one decimal: 2,0 and -0,5 (the follow-up's averages)."""
-    return format_decimal(value, format="#,##0.0", locale=get_locale())
+    return format_decimal(value, format="#,##0.0", locale=_locale())
 
 
 def format_percent(value: Decimal | int | float) -> str:
     """A share given in percent (87.5) with one decimal, as the language writes it."""
-    return format_percent_(Decimal(str(value)) / 100, format="#,##0.0 %", locale=get_locale())
+    return format_percent_(Decimal(str(value)) / 100, format="#,##0.0 %", locale=_locale())
 
 
 def locale_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(code) or code
+    return babel_locale(code).get_display_name(code) or code

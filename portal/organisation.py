@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from portal.identity_code import IdentityCodeVault, masked
@@ -30,14 +31,17 @@ def units_by_name(session: Session, *, unit_ids: list[int]) -> list[Unit]:
     return list(session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)).order_by(Unit.name)).all())
 
 
+_CLIENT_PERIODS = (  # built once: the start page reads it on every view
+    select(ClientPeriod, Unit)
+    .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
+    .where(ClientPeriod.person_id == bindparam("person_id"))
+    .order_by(col(ClientPeriod.starts_on).desc())
+)
+
+
 def client_periods(session: Session, *, person_id: int) -> list[tuple[ClientPeriod, Unit]]:
     """The person's service periods with their units, newest first."""
-    return list(session.exec(
-        select(ClientPeriod, Unit)
-        .join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
-        .where(ClientPeriod.person_id == person_id)
-        .order_by(col(ClientPeriod.starts_on).desc())
-    ).all())
+    return list(session.exec(_CLIENT_PERIODS, params={"person_id": person_id}).all())  # type: ignore[call-overload]
 
 
 def is_client(session: Session, *, person_id: int) -> bool:

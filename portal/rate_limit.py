@@ -3,6 +3,12 @@
 Counters live in the database so that every portal instance sees the same
 counts. Keys (IP addresses, identity codes) are personal data: only a keyed
 hash of them is stored.
+
+Hits are counted in fixed clock windows, and a limit reads them as a sliding
+window: this window's count plus the previous window's count, weighted by the
+part of the previous window still inside the last `window_seconds`. A burst
+at a window's end thus still counts just after it (fixed windows alone let up
+to twice max_hits through across the boundary).
 """
 
 from __future__ import annotations
@@ -10,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
+from portal.db import table
 from portal.models import RateLimitHit
 
 
@@ -35,6 +42,8 @@ FAILED_LOGIN_PER_IDENTITY = Limit("failed_login_per_identity", max_hits=5, windo
 FEEDBACK_PER_ADDRESS = Limit("accessibility_feedback_per_address", max_hits=10, window_seconds=60 * 60)
 MANDATE_GRANTS_PER_CLIENT = Limit("mandate_grants_per_client", max_hits=10, window_seconds=60 * 60)
 
+MICROSECOND = timedelta(microseconds=1)
+
 
 def key_hash(*, limit: Limit, key: str, secret: str) -> str:
     # A key derived for this purpose only, so these hashes match no other
@@ -48,29 +57,55 @@ def window_start(*, limit: Limit, now: datetime) -> datetime:
     return datetime.fromtimestamp(seconds - seconds % limit.window_seconds, UTC)
 
 
-def allow(session: Session, *, limit: Limit, key: str, secret: str, now: datetime | None = None) -> bool:
-    """Count one hit; False once this window has seen more than max_hits.
+def room(*, limit: Limit, previous: int, now: datetime) -> int:
+    """How many hits the window holding `now` may have counted by then:
+    max_hits less the previous window's count weighted by the part of the
+    previous window still inside the last window_seconds, rounded down."""
+    # In whole microseconds, so that no float rounding lets a hit through.
+    length = timedelta(seconds=limit.window_seconds) // MICROSECOND
+    elapsed = (now - window_start(limit=limit, now=now)) // MICROSECOND
+    return (limit.max_hits * length - previous * (length - elapsed)) // length
 
-    Call it in a transaction of its own that commits even when the login
-    then fails, or the failures it should count would roll back with it.
+
+def allow(session: Session, *, limit: Limit, key: str, secret: str, now: datetime | None = None) -> bool:
+    """Count one hit unless it would take the sliding-window estimate over
+    max_hits; True when counted.
+
+    A refused hit is not counted, so someone who keeps trying waits no longer
+    for it, and steady traffic over the limit still gets through at about the
+    limit's rate. Call it in a transaction of its own that commits even when
+    the login then fails, or the failures it should count would roll back
+    with it.
     """
-    values = {
-        "key_hash": key_hash(limit=limit, key=key, secret=secret),
-        "window_start": window_start(limit=limit, now=now or datetime.now(UTC)),
-        "count": 1,
-    }
-    # One statement, so concurrent hits from several instances all count.
+    now = now or datetime.now(UTC)
+    hashed = key_hash(limit=limit, key=key, secret=secret)
+    start = window_start(limit=limit, now=now)
+    previous = session.exec(
+        select(RateLimitHit.count).where(
+            RateLimitHit.key_hash == hashed,
+            RateLimitHit.window_start == start - timedelta(seconds=limit.window_seconds),
+        )
+    ).first()
+    most = room(limit=limit, previous=previous or 0, now=now)
+    if most < 1:
+        return False
+    # One statement that counts the hit only while there is room, so that
+    # concurrent hits from several instances neither get lost nor all slip
+    # past the limit: the database checks the count it increments.
+    count = table(RateLimitHit).c["count"]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(RateLimitHit).values(**values)
+    statement = insert(RateLimitHit).values(key_hash=hashed, window_start=start, count=1)
     statement = statement.on_conflict_do_update(
-        index_elements=["key_hash", "window_start"],
-        set_={"count": RateLimitHit.__table__.c["count"] + 1},  # type: ignore[attr-defined]
+        index_elements=["key_hash", "window_start"], set_={"count": count + 1}, where=count < most,
     ).returning(col(RateLimitHit.count))
-    count = session.exec(statement).scalar_one()
-    return count <= limit.max_hits
+    return session.exec(statement).first() is not None
 
 
 def prune(session: Session, *, older_than: datetime) -> int:
-    """Remove windows that started before `older_than`; returns how many."""
+    """Remove windows that started before `older_than`; returns how many.
+
+    Keep at least the last two windows of every limit: allow() reads the
+    previous window's count (`portal prune` keeps a day, the longest window
+    is an hour)."""
     result = session.exec(delete(RateLimitHit).where(col(RateLimitHit.window_start) < older_than))
     return result.rowcount

@@ -29,11 +29,14 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 @pytest.fixture(autouse=True)
 def rate_limit_clock_inside_one_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rate limits count in fixed clock windows (10 to 60 minutes). A test
-    whose hits straddled a window's end saw the count start again (seen: six
-    failed logins at 18:45 UTC gave six 403s, not five and a 429). Each test
-    reads one moment for the limits: the middle of the hour it started in,
-    which is inside one window of every limit."""
+    """Rate limits count in clock windows (10 to 60 minutes) and weigh the
+    previous window by the part of it still inside the sliding window, a
+    part that shrinks as the clock runs: a test whose hits straddled a
+    window's end could get one hit more through than the same hits at one
+    moment. (Before the sliding estimate, the count started again there:
+    six failed logins at 18:45 UTC gave six 403s, not five and a 429.) Each
+    test reads one moment for the limits, 7 min 30 s past the hour it started
+    in, which is inside one window of every limit."""
     from datetime import UTC, datetime
 
     from portal import rate_limit

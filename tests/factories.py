@@ -21,6 +21,7 @@ from portal.models import (
     Plan,
     Unit,
 )
+from portal.schedule import calendar_days
 
 
 def person_id(engine, vault: IdentityCodeVault, identity_code: str) -> int:  # type: ignore[no-untyped-def]
@@ -52,7 +53,7 @@ def add_mandate(  # type: ignore[no-untyped-def]
             agent_person_id=agent,
             scope=scope.value,
             basis=basis.value,
-            valid_from=valid_from or date.today() - timedelta(days=1),
+            valid_from=valid_from or calendar_days.today() - timedelta(days=1),
             valid_until=valid_until,
             revoked_at=sessions.now_utc() if revoked else None,
             created_by_person_id=principal,
@@ -75,7 +76,7 @@ def start_session(engine, *, audience: str, person: int, acting_for: int | None 
 def add_absence(engine, *, person: int, starts_on: date | None = None, ends_on: date | None = None,  # type: ignore[no-untyped-def]
                 reason: str = "ill") -> int:
     """A notice stored as the client would leave it (the rules are tested through the domain)."""
-    starts_on = starts_on or date.today() + timedelta(days=2)
+    starts_on = starts_on or calendar_days.today() + timedelta(days=2)
     with transaction(engine) as session:
         notice = AbsenceNotice(person_id=person, starts_on=starts_on, ends_on=ends_on or starts_on, reason=reason,
                                created_by_person_id=person)
@@ -138,7 +139,7 @@ def aino_assessment(engine, person: int) -> int:  # type: ignore[no-untyped-def]
 def add_client_feedback(engine, *, person: int | None, unit: int, mood: int = 4, text: str = "") -> int:  # type: ignore[no-untyped-def]
     """Feedback as a client would leave it (None: anonymous)."""
     with transaction(engine) as session:
-        feedback = ClientFeedback(unit_id=unit, person_id=person, mood=mood, text=text, given_on=date.today())
+        feedback = ClientFeedback(unit_id=unit, person_id=person, mood=mood, text=text, given_on=calendar_days.today())
         session.add(feedback)
         session.flush()
         assert feedback.id is not None

@@ -25,9 +25,14 @@ def old_sqlite_database(path):  # type: ignore[no-untyped-def]
     """A SQLite engine at `path` and a `migrate(command, revision)` that runs an
     Alembic command (upgrade or downgrade) on it: for testing one migration."""
     from portal.db import make_engine
-    from portal.migrate import alembic_config
 
     engine = make_engine(f"sqlite:///{path}")
+    return engine, migrator(engine)
+
+
+def migrator(engine):  # type: ignore[no-untyped-def]
+    """A `migrate(command, revision)` that runs an Alembic command on the engine's database."""
+    from portal.migrate import alembic_config
 
     def migrate(action, revision: str) -> None:  # type: ignore[no-untyped-def]
         with engine.begin() as connection:
@@ -35,4 +40,4 @@ def old_sqlite_database(path):  # type: ignore[no-untyped-def]
             config.attributes["connection"] = connection
             action(config, revision)
 
-    return engine, migrate
+    return migrate

@@ -5,7 +5,7 @@ that every client on it sees. Every query they run uses an index."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -18,6 +18,7 @@ from portal.client_list import client_page
 from portal.db import transaction
 from portal.models import AccessEvent, AccessEventSubject, ClientPeriod, MandateScope, Person
 from portal.models.organisation import sort_name
+from portal.schedule import calendar_days
 from tests import factories
 from tests.helpers import soup
 
@@ -26,7 +27,7 @@ AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 
 def add_clients(engine, unit_id: int, count: int, *, ended: bool = False, family: str = "Testinen",  # type: ignore[no-untyped-def]
                 cipher: str = "") -> list[int]:
-    today = date.today()
+    today = calendar_days.today()
     ids = []
     with transaction(engine) as session:
         for number in range(count):
@@ -65,7 +66,7 @@ def walk(client, path: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 def expected_names(engine, unit_id: int, *, ended: bool) -> list[str]:  # type: ignore[no-untyped-def]
-    today = date.today()
+    today = calendar_days.today()
     with Session(engine) as session:
         rows = session.exec(
             select(Person.given_name, Person.family_name)
@@ -180,7 +181,7 @@ def test_mandates_and_choices_page_through_everything(engine, app, demo_data) ->
     with Session(engine) as session:
         seen, after = [], None
         while True:
-            page = choices_page(DatabaseMandates(), session, agent_person_id=helena, today=date.today(),
+            page = choices_page(DatabaseMandates(), session, agent_person_id=helena, today=calendar_days.today(),
                                 after_principal_id=after, page_size=2)
             seen += [mandate.principal_person_id for mandate in page.mandates]
             if page.next_after is None:
@@ -246,17 +247,17 @@ def test_every_list_query_uses_an_index(engine, app, demo_data) -> None:
     helena = factories.person_id(engine, vault, HELENA)
     verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
     work = {
-        "staff list": lambda s: client_page(s, unit_ids=[verstas], today=date.today(), log_fields={
+        "staff list": lambda s: client_page(s, unit_ids=[verstas], today=calendar_days.today(), log_fields={
             "action": "read", "object_type": "client_list", "actor_role": "instructor"}),
         "staff list, search, next page": lambda s: client_page(
-            s, unit_ids=[verstas], today=date.today(), name_start="Virt", after_period_id=1,
+            s, unit_ids=[verstas], today=calendar_days.today(), name_start="Virt", after_period_id=1,
             log_fields={"action": "read", "object_type": "client_list", "actor_role": "instructor"}),
-        "staff list, ended": lambda s: client_page(s, unit_ids=[verstas], today=date.today(), ended=True,
+        "staff list, ended": lambda s: client_page(s, unit_ids=[verstas], today=calendar_days.today(), ended=True,
                                                    log_fields={"action": "read", "object_type": "client_list",
                                                                "actor_role": "instructor"}),
         "who has seen": lambda s: processed_by_others(s, subject_person_id=aino, since=two_years_before(), before_id=10**9),
         "mandates": lambda s: page_for_principal(s, principal_person_id=aino, vault=vault, before_id=10**9),
-        "choose": lambda s: choices_page(DatabaseMandates(), s, agent_person_id=helena, today=date.today(),
+        "choose": lambda s: choices_page(DatabaseMandates(), s, agent_person_id=helena, today=calendar_days.today(),
                                          after_principal_id=0),
     }
     problems = {name: full_scans(engine, captured_selects(engine, run)) for name, run in work.items()}

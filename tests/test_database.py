@@ -6,7 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import Session, SQLModel, func, select
 
-from portal.db import transaction
+from sqlalchemy import bindparam
+
+from portal.db import rows, table, transaction
 from tests.conftest import POSTGRES_URL
 from tests.helpers import old_sqlite_database
 from portal.demo import DEMO_PEOPLE, load_demo_data
@@ -198,3 +200,17 @@ if POSTGRES_URL:
         12 ms at 1,000,000 log rows. Every connection asks for a custom plan."""
         with postgres_engine.connect() as connection:
             assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+
+
+def test_a_read_built_once_sees_what_the_transaction_has_not_written_yet(engine) -> None:
+    """db.rows runs a Core statement on the connection, past the ORM's
+    autoflush: it writes the session's pending changes first itself."""
+    people = table(Person)
+    by_name = select(people.c.given_name).where(people.c.family_name == bindparam("family_name"))
+    with transaction(engine) as session:
+        session.add(Person(given_name="Veera", family_name="Vasta-Lisätty", identity_code_hash="h" * 64,
+                           identity_code_cipher="c"))
+        assert [row.given_name for row in rows(session, by_name, family_name="Vasta-Lisätty")] == ["Veera"]
+        session.rollback()
+    with transaction(engine) as session:
+        assert rows(session, by_name, family_name="Vasta-Lisätty") == []

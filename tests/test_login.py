@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from portal.auth import sessions
 from portal.models import AccessEvent, LoginSession
+from portal.schedule import calendar_days
 from portal.settings import LOA_HIGH, LOA_LOW
 from tests.helpers import h1, soup
 from tests.login_flow import authenticate, login
@@ -144,7 +145,7 @@ def test_someone_without_a_finnish_identity_code_gets_a_page_of_their_own(idp_cl
 def test_logging_out_as_staff_ends_the_same_persons_client_session_too(idp_client, idp_app) -> None:
     """Single logout: the test provider tells every client the person signed
     in to (back-channel logout), like a real identity service."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from portal.db import transaction
     from portal.models import ClientPeriod
@@ -154,8 +155,8 @@ def test_logging_out_as_staff_ends_the_same_persons_client_session_too(idp_clien
     sanna = factories.person_id(engine, idp_app.state.vault, SANNA)
     with transaction(engine) as session:  # Sanna is also a client here, in another unit
         session.add(ClientPeriod(person_id=sanna, unit_id=factories.unit_id(engine, "Toimintakeskus Tupa"),
-                                 service="day_activity", starts_on=date.today() - timedelta(days=1),
-                                 ends_on=date.today() + timedelta(days=30)))
+                                 service="day_activity", starts_on=calendar_days.today() - timedelta(days=1),
+                                 ends_on=calendar_days.today() + timedelta(days=30)))
     login(idp_client, SANNA)
     login(idp_client, SANNA, audience="staff")
     assert idp_client.get("/home").status_code == 200

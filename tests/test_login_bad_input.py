@@ -15,6 +15,7 @@ from joserfc.jwk import RSAKey
 from sqlmodel import Session, func, select
 
 from portal.models import AccessEvent, LoginSession
+from portal.schedule import calendar_days
 from portal.test_idp.keys import SigningKey
 from tests.helpers import soup
 from tests.login_flow import authenticate, callback_query, login
@@ -233,7 +234,7 @@ def test_too_many_failed_callbacks_from_one_address_are_slowed_down(idp_client, 
 
 
 def test_expired_mandate_and_revoked_mandate_are_refused(idp_client, idp_app) -> None:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests import factories
 
@@ -243,11 +244,11 @@ def test_expired_mandate_and_revoked_mandate_are_refused(idp_client, idp_app) ->
     engine, vault = idp_app.state.engine, idp_app.state.vault
     with transaction(engine) as session:  # the demo's mandate ends
         for mandate in session.exec(select(Mandate)).all():
-            mandate.valid_until = date.today() - timedelta(days=2)
+            mandate.valid_until = calendar_days.today() - timedelta(days=2)
             session.add(mandate)
     aino = factories.person_id(engine, vault, AINO)
     helena = factories.person_id(engine, vault, "120556-942L")
-    factories.add_mandate(engine, principal=aino, agent=helena, valid_until=date.today() - timedelta(days=1))
+    factories.add_mandate(engine, principal=aino, agent=helena, valid_until=calendar_days.today() - timedelta(days=1))
     factories.add_mandate(engine, principal=aino, agent=helena, revoked=True)
     response = login(idp_client, "120556-942L")
     assert response.status_code == 403  # no mandate in force: not a client of anyone

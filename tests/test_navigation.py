@@ -7,18 +7,22 @@ from __future__ import annotations
 import pytest
 
 from portal.auth.permissions import Action, Actor
+from portal.models import MandateScope
 from portal.web import navigation
+from tests import factories
 from tests.helpers import soup
 from tests.login_flow import login
+from tests.test_plan_week_pages import as_client
 
-AINO, HELENA, SANNA, MARIA = "010280-952L", "120556-942L", "300883-9617", "180679-9737"
+AINO, HELENA, SANNA, MARIA, LIISA = "010280-952L", "120556-942L", "300883-9617", "180679-9737", "230495-936S"
 
 
-def menu(page) -> list[tuple[str, str, bool]]:  # type: ignore[no-untyped-def]
+def menu(page) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+    """(href, label, aria-current) of each menu link."""
     nav = soup(page).find("nav", class_="menu")
     if nav is None:
         return []
-    return [(a["href"], a.get_text(strip=True), a.get("aria-current") == "page") for a in nav.find_all("a")]
+    return [(a["href"], a.get_text(strip=True), a.get("aria-current")) for a in nav.find_all("a")]
 
 
 def act_for_aino(client) -> None:  # type: ignore[no-untyped-def]
@@ -30,7 +34,7 @@ def act_for_aino(client) -> None:  # type: ignore[no-untyped-def]
 def test_every_menu_entry_names_a_guarded_route(app) -> None:
     endpoints = {route.name: route.endpoint for route in app.routes if hasattr(route, "endpoint")}
     for audience, entries in navigation.MENUS.items():
-        for entry in entries:
+        for entry in [*entries, *(sub for entry in entries for sub in entry.sub_pages)]:
             access = endpoints[entry.route_name].access
             assert access.audience == audience and access.action is not None, entry.route_name
             assert str(entry.label)
@@ -48,21 +52,35 @@ def test_the_menu_shows_only_what_the_actor_may_open() -> None:
     assert names(not_chosen) == []
 
 
-def test_client_menu_marks_the_current_page(idp_client) -> None:
+def test_a_sub_page_takes_the_place_of_a_parent_the_actor_may_not_open() -> None:
+    actions = {"home": Action.VIEW, "data": Action.VIEW_MY_DATA, "log": Action.VIEW, "secret": Action.MANAGE_MANDATES,
+               "last": Action.VIEW}
+    sub_pages = (navigation.MenuEntry("log", "log"), navigation.MenuEntry("secret", "secret"))
+    entries = [navigation.MenuEntry("home", "home"), navigation.MenuEntry("data", "data", sub_pages=sub_pages),
+               navigation.MenuEntry("last", "last")]
+    names = lambda footing: [  # noqa: E731
+        e.route_name for e in navigation.menu_entries(
+            Actor(person_id=2, audience="client", subject_person_id=1, footing=footing), entries, actions.get)]
+    assert names("own") == ["home", "data", "last"]  # the sub-pages are linked from "data"
+    assert names("act") == ["home", "data", "last"]
+    assert names("view") == ["home", "log", "last"]  # "data" refuses a viewer: "log" stays in the menu
+
+
+CLIENT_MENU = [
+    ("/home", "Oma sivu"),
+    ("/week", "Viikkoni"),
+    ("/plan", "Suunnitelmani"),
+    ("/assessment", "Oma arvio"),
+    ("/money", "Rahani"),
+    ("/feedback", "Anna palautetta"),
+    ("/my-data", "Omat tietoni"),
+]
+
+
+def test_client_menu_has_seven_entries_and_marks_the_current_page(idp_client) -> None:
     login(idp_client, AINO)
-    page = idp_client.get("/access-log")
-    assert menu(page) == [
-        ("/home", "Oma sivu", False),
-        ("/week", "Viikkoni", False),
-        ("/plan", "Suunnitelmani", False),
-        ("/assessment", "Oma arvio", False),
-        ("/money", "Rahani", False),
-        ("/feedback", "Anna palautetta", False),
-        ("/my-data", "Omat tietoni", False),
-        ("/access-log", "Kuka on katsonut tietojani", True),
-        ("/settings/mandates", "Kuka saa hoitaa asioitani", False),
-        ("/settings/calendar", "Kalenteri puhelimeen", False),
-    ]
+    page = idp_client.get("/my-data")
+    assert menu(page) == [(href, label, "page" if href == "/my-data" else None) for href, label in CLIENT_MENU]
     assert soup(page).find("nav", class_="menu")["aria-label"] == "Valikko"
     assert soup(page).find("nav", class_="menu").find("summary").get_text(strip=True) == "Valikko"
 
@@ -70,14 +88,14 @@ def test_client_menu_marks_the_current_page(idp_client) -> None:
 def test_staff_menu_is_their_own(idp_client) -> None:
     login(idp_client, SANNA, audience="staff")
     assert menu(idp_client.get("/staff/device")) == [
-        ("/staff", "Asiakkaat", False),
-        ("/staff/groups", "Ryhmät", False),
-        ("/staff/assessments", "Arviot", False),
-        ("/staff/money", "Rahat", False),
-        ("/staff/feedback", "Palautteet", False),
-        ("/staff/followup", "Seuranta", False),
-        ("/staff/accessibility-feedback", "Saavutettavuuspalaute", False),
-        ("/staff/device", "Yhteiskäyttöinen laite", True),
+        ("/staff", "Asiakkaat", None),
+        ("/staff/groups", "Ryhmät", None),
+        ("/staff/assessments", "Arviot", None),
+        ("/staff/money", "Rahat", None),
+        ("/staff/feedback", "Palautteet", None),
+        ("/staff/followup", "Seuranta", None),
+        ("/staff/accessibility-feedback", "Saavutettavuuspalaute", None),
+        ("/staff/device", "Yhteiskäyttöinen laite", "page"),
     ]
 
 
@@ -87,9 +105,9 @@ def test_a_delegate_sees_only_what_the_mandate_allows_and_no_empty_heading(idp_c
     assert page.status_code == 200
     # The plan, the week and the self-assessment, money and feedback are open to a delegate; the access log, the
     # mandates and the calendar address are the client's own.
-    assert menu(page) == [("/home", "Oma sivu", True), ("/week", "Viikkoni", False), ("/plan", "Suunnitelmani", False),
-                          ("/assessment", "Oma arvio", False), ("/money", "Rahani", False),
-                          ("/feedback", "Anna palautetta", False), ("/my-data", "Omat tietoni", False)]
+    assert menu(page) == [("/home", "Oma sivu", "page"), ("/week", "Viikkoni", None), ("/plan", "Suunnitelmani", None),
+                          ("/assessment", "Oma arvio", None), ("/money", "Rahani", None),
+                          ("/feedback", "Anna palautetta", None), ("/my-data", "Omat tietoni", None)]
     main = soup(page).find("main")
     assert all(ul.find("li") for ul in main.find_all("ul"))  # no empty list either
     for href, _label, _current in menu(page):
@@ -101,8 +119,67 @@ def test_own_start_page_links_to_the_other_menu_pages(idp_client) -> None:
     main = soup(idp_client.get("/home")).find("main")
     heading = main.find("h2", string="Tietosi")
     assert [a["href"] for a in heading.find_next_sibling("ul").find_all("a")] == [
-        "/week", "/plan", "/assessment", "/money", "/feedback", "/my-data", "/access-log", "/settings/mandates", "/settings/calendar"
+        "/week", "/plan", "/assessment", "/money", "/feedback", "/my-data"
     ]
+
+
+@pytest.mark.parametrize(("path", "section"), [
+    ("/access-log", "/my-data"), ("/settings/mandates", "/my-data"), ("/settings/calendar", "/week")])
+def test_a_page_outside_the_menu_marks_its_section(idp_client, path, section) -> None:
+    """The page itself is not in the menu: its parent entry says "you are in this part"."""
+    login(idp_client, AINO)
+    marked = [(href, current) for href, _label, current in menu(idp_client.get(path)) if current]
+    assert marked == [(section, "true")]
+
+
+# The client menu's ten entries before it was cut to seven: the last three are now linked from
+# "Omat tietoni" and "Viikkoni".
+OLD_CLIENT_MENU = ["/home", "/week", "/plan", "/assessment", "/money", "/feedback", "/my-data", "/access-log",
+                   "/settings/mandates", "/settings/calendar"]
+SUB_PAGES = ["/access-log", "/settings/mandates", "/settings/calendar"]
+
+
+@pytest.fixture
+def footings(app, engine, demo_data):  # type: ignore[no-untyped-def]
+    """Aino herself; Helena, who may act for her (the demo's mandate); Liisa, who may only view."""
+    ids = {code: factories.person_id(engine, app.state.vault, code) for code in (AINO, HELENA, LIISA)}
+    factories.add_mandate(engine, principal=ids[AINO], agent=ids[LIISA], scope=MandateScope.VIEW)
+    return {"own": (ids[AINO], None), "act": (ids[HELENA], ids[AINO]), "view": (ids[LIISA], ids[AINO])}
+
+
+def links_to_sub_pages(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [a["href"] for a in soup(page).find("main").find_all("a", href=True) if a["href"] in SUB_PAGES]
+
+
+@pytest.mark.parametrize(("footing", "on_my_data", "on_week"), [
+    ("own", ["/access-log", "/settings/mandates"], ["/settings/calendar"]),
+    ("act", [], []),
+    ("view", None, []),  # None: "Omat tietoni" itself refuses a delegate who may only view
+])
+def test_links_to_sub_pages_appear_exactly_for_those_who_may_open_them(  # type: ignore[no-untyped-def]
+        client, engine, footings, footing, on_my_data, on_week) -> None:
+    as_client(client, engine, *footings[footing])
+    my_data = client.get("/my-data")
+    if on_my_data is None:
+        assert my_data.status_code == 403
+    else:
+        assert my_data.status_code == 200 and links_to_sub_pages(my_data) == on_my_data
+    assert links_to_sub_pages(client.get("/week")) == on_week
+    linked = (on_my_data or []) + on_week
+    assert {href: client.get(href).status_code for href in SUB_PAGES} == {
+        href: 200 if href in linked else 403 for href in SUB_PAGES}
+
+
+@pytest.mark.parametrize(("footing", "may_open"), [("own", 10), ("act", 7), ("view", 5)])
+def test_every_page_the_old_menu_offered_is_at_most_two_clicks_away(  # type: ignore[no-untyped-def]
+        client, engine, footings, footing, may_open) -> None:
+    as_client(client, engine, *footings[footing])
+    opens = {path for path in OLD_CLIENT_MENU if client.get(path).status_code == 200}
+    assert len(opens) == may_open
+    first_click = {href for href, _label, _current in menu(client.get("/home"))}
+    second_click = {a["href"] for href in first_click for a in soup(client.get(href)).find("main").find_all("a", href=True)}
+    assert opens - first_click - second_click == set()
+    assert first_click <= opens  # and the menu offers nothing that refuses
 
 
 @pytest.mark.parametrize("path", ["/", "/accessibility", "/contact", "/accessibility/feedback"])

@@ -21,6 +21,7 @@ from portal.models import (
     GroupMember,
     GroupSlot,
     Person,
+    Plan,
     Service,
     SlotChange,
 )
@@ -28,7 +29,8 @@ from portal.plans import records, rules
 from portal.schedule import absences, feed, week
 from portal.schedule.calendar_days import public_holidays, today
 from tests import factories
-from tests.helpers import csrf_token, old_sqlite_database
+from tests.conftest import BACKENDS, _empty_postgres
+from tests.helpers import csrf_token, migrator, old_sqlite_database
 
 AINO, LIISA, JARI, SANNA = "010280-952L", "230495-936S", "071188-955W", "300883-9617"
 
@@ -78,7 +80,8 @@ def test_rehabilitative_work_days_and_hours(days, hours, codes) -> None:
 def test_a_second_plan_for_the_same_days_is_refused_and_nothing_is_stored(engine, ids) -> None:
     with transaction(engine) as session:
         setting = records.plan_setting(session, person_id=ids[JARI], unit_ids=[2, 1])
-        current = records.current_plan(session, person_id=ids[JARI], today=today())
+        current = session.exec(select(Plan).where(Plan.person_id == ids[JARI], col(Plan.replaced_at).is_(None),
+                                                  col(Plan.starts_on) <= today(), col(Plan.ends_on) >= today())).first()
         assert setting is not None and current is not None
         draft = records.PlanDraft(starts_on=current.starts_on + timedelta(days=10),
                                   ends_on=current.starts_on + timedelta(days=200), days_per_week=2,
@@ -476,14 +479,21 @@ def test_ending_a_weekly_time_refuses_bad_days_and_stores_nothing(engine, ids) -
         assert past_start == [rules.Problem("valid_from", "slot_start_past")]
 
 
-def test_migration_0011_gives_old_weekly_times_an_early_first_day_and_goes_back(tmp_path) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migration_0011_gives_old_weekly_times_an_early_first_day_and_goes_back(request, tmp_path, backend) -> None:
+    """On SQLite a file at 0010; on PostgreSQL the tests' database, taken down
+    to 0010 and left at the head again (each test empties its tables)."""
     from alembic import command
     from sqlalchemy import inspect, text
 
-
-    engine, migrate = old_sqlite_database(tmp_path / "old.sqlite3")
-
-    migrate(command.upgrade, "0010")
+    if backend == "sqlite":
+        engine, migrate = old_sqlite_database(tmp_path / "old.sqlite3")
+        migrate(command.upgrade, "0010")
+    else:
+        engine = request.getfixturevalue("postgres_engine")
+        _empty_postgres(engine)
+        migrate = migrator(engine)
+        migrate(command.downgrade, "0010")
     with engine.begin() as connection:
         for statement in (
             "INSERT INTO organisation (id, name, phone, email, address) VALUES (1, 'Alue', '', '', '')",
@@ -502,4 +512,5 @@ def test_migration_0011_gives_old_weekly_times_an_early_first_day_and_goes_back(
     migrate(command.downgrade, "0010")
     assert {"valid_from", "valid_until"}.isdisjoint(column["name"] for column in inspect(engine).get_columns("groupslot"))
     migrate(command.upgrade, "head")
-    engine.dispose()
+    if backend == "sqlite":
+        engine.dispose()

@@ -21,6 +21,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from portal.access_log.keys import current_keys, mac
+from portal.db import table
 from portal.identity_code import is_valid as is_identity_code
 from portal.models import AccessAction, AccessEvent, AccessEventSubject
 
@@ -143,9 +144,9 @@ class Appended:
     mac: str
 
 
-_EVENTS = AccessEvent.__table__  # type: ignore[attr-defined]
+_EVENTS = table(AccessEvent)
 _INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
-_INSERT_SUBJECT = insert(AccessEventSubject.__table__)  # type: ignore[attr-defined]
+_INSERT_SUBJECT = insert(table(AccessEventSubject))
 
 
 def record_many(session: Session, events: Sequence[Mapping[str, Any]], *, now: datetime | None = None) -> list[Appended]:

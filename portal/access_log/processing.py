@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import text, union_all
+from sqlalchemy import bindparam, text, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -59,45 +61,16 @@ def processed_by_others(
     showed them (AccessEventSubject's primary key). Only the ids are merged;
     the rows and names are read for one page.
     """
-    own = select(col(AccessEvent.id).label("id")).where(
-        col(AccessEvent.subject_person_id) == subject_person_id,
-        # Written out as the partial index's own condition: with bound
-        # parameters the planners cannot tell that the index covers the query.
-        text(PROCESSING_CONDITION),
-        # NULL != x is not true in SQL: keep events with no known actor
-        col(AccessEvent.actor_person_id).is_distinct_from(col(AccessEvent.subject_person_id)),
-        col(AccessEvent.occurred_at) >= since,
-    )
-    listed = (
-        select(col(AccessEventSubject.event_id).label("id"))
-        .join(AccessEvent, col(AccessEvent.id) == col(AccessEventSubject.event_id))
-        .where(col(AccessEventSubject.person_id) == subject_person_id, col(AccessEvent.occurred_at) >= since)
-    )
+    ids_query, rows_query = _queries(with_before=before_id is not None, page_size=page_size)
+    params = {"subject": subject_person_id, "since": since}
     if before_id is not None:
-        own = own.where(col(AccessEvent.id) < before_id)
-        listed = listed.where(col(AccessEventSubject.event_id) < before_id)
-    own = own.order_by(col(AccessEvent.id).desc()).limit(page_size + 1)
-    listed = listed.order_by(col(AccessEventSubject.event_id).desc()).limit(page_size + 1)
-    arms = union_all(own.subquery().select(), listed.subquery().select()).subquery()
-    ids = list(session.exec(select(arms.c.id).order_by(arms.c.id.desc()).limit(page_size + 1)).all())
+        params["before"] = before_id
+    ids = list(session.exec(ids_query, params=params).all())  # type: ignore[call-overload]
     more = len(ids) > page_size
     ids = ids[:page_size]
     if not ids:
         return ProcessingPage([], None)
-
-    actor = aliased(Person)
-    principal = aliased(Person)
-    rows = session.exec(
-        select(
-            AccessEvent.id, AccessEvent.occurred_at, AccessEvent.actor_role, AccessEvent.action,
-            AccessEvent.object_type, AccessEvent.on_behalf_of_person_id,
-            actor.given_name, actor.family_name, principal.given_name, principal.family_name,
-        )
-        .outerjoin(actor, col(actor.id) == col(AccessEvent.actor_person_id))
-        .outerjoin(principal, col(principal.id) == col(AccessEvent.on_behalf_of_person_id))
-        .where(col(AccessEvent.id).in_(ids))
-        .order_by(col(AccessEvent.id).desc())
-    ).all()
+    rows = session.exec(rows_query, params={"ids": ids}).all()  # type: ignore[call-overload]
     entries = [
         ProcessingEntry(
             event_id=event_id,  # type: ignore[arg-type]
@@ -113,6 +86,48 @@ def processed_by_others(
              actor_given, actor_family, principal_given, principal_family) in rows
     ]
     return ProcessingPage(entries, ids[-1] if more else None)
+
+
+@cache
+def _queries(*, with_before: bool, page_size: int) -> tuple[Any, Any]:
+    """The page's two queries, built once (see portal.db.rows on why)."""
+    subject, since = bindparam("subject"), bindparam("since")
+    own = select(col(AccessEvent.id).label("id")).where(
+        col(AccessEvent.subject_person_id) == subject,
+        # Written out as the partial index's own condition: with bound
+        # parameters the planners cannot tell that the index covers the query.
+        text(PROCESSING_CONDITION),
+        # NULL != x is not true in SQL: keep events with no known actor
+        col(AccessEvent.actor_person_id).is_distinct_from(col(AccessEvent.subject_person_id)),
+        col(AccessEvent.occurred_at) >= since,
+    )
+    listed = (
+        select(col(AccessEventSubject.event_id).label("id"))
+        .join(AccessEvent, col(AccessEvent.id) == col(AccessEventSubject.event_id))
+        .where(col(AccessEventSubject.person_id) == subject, col(AccessEvent.occurred_at) >= since)
+    )
+    if with_before:
+        own = own.where(col(AccessEvent.id) < bindparam("before"))
+        listed = listed.where(col(AccessEventSubject.event_id) < bindparam("before"))
+    own = own.order_by(col(AccessEvent.id).desc()).limit(page_size + 1)
+    listed = listed.order_by(col(AccessEventSubject.event_id).desc()).limit(page_size + 1)
+    arms = union_all(own.subquery().select(), listed.subquery().select()).subquery()
+    ids = select(arms.c.id).order_by(arms.c.id.desc()).limit(page_size + 1)
+
+    actor = aliased(Person)
+    principal = aliased(Person)
+    rows = (
+        select(
+            AccessEvent.id, AccessEvent.occurred_at, AccessEvent.actor_role, AccessEvent.action,
+            AccessEvent.object_type, AccessEvent.on_behalf_of_person_id,
+            actor.given_name, actor.family_name, principal.given_name, principal.family_name,
+        )
+        .outerjoin(actor, col(actor.id) == col(AccessEvent.actor_person_id))
+        .outerjoin(principal, col(principal.id) == col(AccessEvent.on_behalf_of_person_id))
+        .where(col(AccessEvent.id).in_(bindparam("ids", expanding=True)))
+        .order_by(col(AccessEvent.id).desc())
+    )
+    return ids, rows
 
 
 def _name(given: str | None, family: str | None) -> str:

@@ -7,7 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from typing import Any
+
+from sqlalchemy import Row, bindparam
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
+
+from portal.db import rows, table
 
 from portal.assessment import due
 from portal.models import Assessment, AssessmentRequest, AssessmentStatus, ClientPeriod, Occasion, Person
@@ -74,24 +80,30 @@ def status_from(*, periods: list[ClientPeriod], assessments: list[Assessment],
 
 @dataclass(frozen=True)
 class ClientRows:
-    """Everything a client's assessment state is worked out from, read once."""
-    periods: list[ClientPeriod]
-    assessments: list[Assessment]
-    requests: list[AssessmentRequest]
+    """Everything a client's assessment state is worked out from, read once
+    (periods, assessments and requests: the models or rows with their columns)."""
+    periods: list[Any]
+    assessments: list[Any]
+    requests: list[Any]
+
+
+_PERIOD, _ASSESSMENT, _REQUEST = table(ClientPeriod), table(Assessment), table(AssessmentRequest)
+_PERIODS = select_rows(_PERIOD).where(_PERIOD.c.person_id == bindparam("person_id"))
+_ASSESSMENTS = select_rows(_ASSESSMENT).where(_ASSESSMENT.c.person_id == bindparam("person_id"))
+_REQUESTS = select_rows(_REQUEST).where(_REQUEST.c.person_id == bindparam("person_id"))
 
 
 def client_rows(session: Session, *, person_id: int, periods: list[ClientPeriod] | None = None) -> ClientRows:
     """The client's rows; `periods` when the page has already read all of the client's periods."""
-    if periods is None:
-        periods = list(session.exec(select(ClientPeriod).where(ClientPeriod.person_id == person_id)).all())
-    assessments = list(session.exec(select(Assessment).where(Assessment.person_id == person_id)).all())
-    requests = list(session.exec(select(AssessmentRequest).where(AssessmentRequest.person_id == person_id)).all())
-    return ClientRows(periods, assessments, requests)
+    found: list[Row[Any]] | list[ClientPeriod] = (
+        periods if periods is not None else rows(session, _PERIODS, person_id=person_id))
+    return ClientRows(list(found), rows(session, _ASSESSMENTS, person_id=person_id),
+                      rows(session, _REQUESTS, person_id=person_id))
 
 
 def client_status(session: Session, *, person_id: int, today: date) -> ClientStatus:
-    rows = client_rows(session, person_id=person_id)
-    return status_from(periods=rows.periods, assessments=rows.assessments, requests=rows.requests, today=today)
+    found = client_rows(session, person_id=person_id)
+    return status_from(periods=found.periods, assessments=found.assessments, requests=found.requests, today=today)
 
 
 @dataclass(frozen=True)

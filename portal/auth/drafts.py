@@ -6,25 +6,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import exists
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from portal.models import FormDraft, LoginSession, Person
 
 
+# Built once: every page view after login runs it (see db.rows on why).
+_SESSION_PERSON_AND_KEPT_FORM = (
+    select(LoginSession, Person,
+           exists().where(col(FormDraft.person_id) == col(LoginSession.person_id),
+                          col(FormDraft.path) == bindparam("path")))
+    .join(Person, col(Person.id) == col(LoginSession.person_id))
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def session_person_and_kept_form(session: Session, *, token_hash: str, path: str) -> Any:
     """One query: the login session, its person, and whether a form was kept
-    for this page (a row of the three, or None)."""
-    return session.exec(
-        select(LoginSession, Person, _kept(path))
-        .join(Person, col(Person.id) == col(LoginSession.person_id))
-        .where(LoginSession.token_hash == token_hash)
-    ).first()
-
-
-def _kept(path: str) -> ColumnElement[bool]:
-    return exists().where(col(FormDraft.person_id) == col(LoginSession.person_id), col(FormDraft.path) == path)
+    for this page (a row of the three, or None). The session and the person
+    are the session's objects: the guard may touch the login session."""
+    return session.exec(_SESSION_PERSON_AND_KEPT_FORM, params={"token_hash": token_hash, "path": path}).first()  # type: ignore[call-overload]
 
 
 # A kept form is one person's unsent answers, not storage: a few, and small.

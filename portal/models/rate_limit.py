@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 
 class RateLimitHit(SQLModel, table=True):
-    """Hits for one key in one fixed window.
+    """Hits counted (the allowed ones) for one key in one fixed window.
 
     `key_hash` is a keyed hash of the limit's name and the key (an address or
     an identity code), never the key itself.

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from collections.abc import Callable, Sequence
+from typing import Any
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, bindparam, or_, select, union
+from sqlmodel import Session
 
+from portal.db import rows, table
 from portal.i18n import TIME_ZONE
 from portal.models import AttendanceCorrection, AttendanceMark, BenefitStatus, ClientPeriod, MonthClosing, Rate, Unit
 from portal.money.earnings import AttendedDay, BenefitPeriod, Earnings, Line, RateRow, earnings
-from portal.schedule import calendar_days, week
+from portal.schedule import week
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -57,24 +60,48 @@ class MonthStatement:
         return self.earnings.total + self.corrections_total
 
 
+_MARK, _CORRECTION, _RATE, _BENEFIT, _CLOSING, _PERIOD, _UNIT = (
+    table(AttendanceMark), table(AttendanceCorrection), table(Rate), table(BenefitStatus), table(MonthClosing),
+    table(ClientPeriod), table(Unit))
+_PERSON, _FIRST, _LAST = bindparam("person_id"), bindparam("first"), bindparam("last")
+
+# The reads of one person's money, built once (see db.rows).
+_RATES = select(_RATE).where(_RATE.c.organisation_id.in_(bindparam("organisation_ids", expanding=True)),
+                             _RATE.c.valid_from <= _LAST,
+                             or_(_RATE.c.valid_until.is_(None), _RATE.c.valid_until >= _FIRST))
+_BENEFITS = (select(_BENEFIT).where(_BENEFIT.c.person_id == _PERSON, _BENEFIT.c.starts_on <= _LAST,
+                                    or_(_BENEFIT.c.ends_on.is_(None), _BENEFIT.c.ends_on >= _FIRST))
+             .order_by(_BENEFIT.c.starts_on.desc(), _BENEFIT.c.id.desc()))
+_PERIODS = (select(_PERIOD, _UNIT.c.organisation_id).join(_UNIT, _UNIT.c.id == _PERIOD.c.unit_id)
+            .where(_PERIOD.c.person_id == _PERSON, _PERIOD.c.starts_on <= _LAST, _PERIOD.c.ends_on >= _FIRST)
+            .order_by(_PERIOD.c.id))
+_MARKS = (select(_MARK).where(_MARK.c.person_id == _PERSON, _MARK.c.on_date >= _FIRST, _MARK.c.on_date <= _LAST)
+          .order_by(_MARK.c.on_date))
+_CORRECTIONS = select(_CORRECTION).where(_CORRECTION.c.person_id == _PERSON, _CORRECTION.c.on_date >= _FIRST,
+                                         _CORRECTION.c.on_date <= _LAST)
+_UNIT_IDS = bindparam("unit_ids", expanding=True)
+_CLOSED_AT = select(_CLOSING.c.closed_at).where(_CLOSING.c.unit_id.in_(_UNIT_IDS), _CLOSING.c.month == _FIRST)
+_START, _END = bindparam("start"), bindparam("end")
+_TOUCHED = union(
+    select(_CORRECTION.c.on_date).where(_CORRECTION.c.person_id == _PERSON, _CORRECTION.c.on_date < _FIRST,
+                                        _CORRECTION.c.recorded_at >= _START, _CORRECTION.c.recorded_at < _END),
+    select(_MARK.c.on_date).where(_MARK.c.person_id == _PERSON, _MARK.c.on_date < _FIRST,
+                                  _MARK.c.recorded_at >= _START, _MARK.c.recorded_at < _END))
+_CLOSINGS = select(_CLOSING).where(_CLOSING.c.unit_id.in_(_UNIT_IDS),
+                                   _CLOSING.c.month.in_(bindparam("months", expanding=True)))
+
+
 def rates_of(session: Session, *, organisation_ids: list[int], first: date, last: date) -> list[RateRow]:
     if not organisation_ids:
         return []
-    rows = session.exec(
-        select(Rate).where(col(Rate.organisation_id).in_(organisation_ids), col(Rate.valid_from) <= last,
-                           (col(Rate.valid_until).is_(None)) | (col(Rate.valid_until) >= first))
-    ).all()
     return [RateRow(rate.kind, rate.service, Decimal(rate.amount), rate.valid_from, rate.valid_until,
-                    rate.part_day, Decimal(rate.full_day_hours)) for rate in rows]
+                    rate.part_day, Decimal(rate.full_day_hours))
+            for rate in rows(session, _RATES, organisation_ids=organisation_ids, first=first, last=last)]
 
 
 def benefits_of(session: Session, *, person_id: int, first: date, last: date) -> list[BenefitPeriod]:
-    rows = session.exec(
-        select(BenefitStatus).where(BenefitStatus.person_id == person_id, col(BenefitStatus.starts_on) <= last,
-                                    (col(BenefitStatus.ends_on).is_(None)) | (col(BenefitStatus.ends_on) >= first))
-        .order_by(col(BenefitStatus.starts_on).desc(), col(BenefitStatus.id).desc())
-    ).all()
-    return [BenefitPeriod(row.benefit, row.starts_on, row.ends_on) for row in rows]
+    return [BenefitPeriod(row.benefit, row.starts_on, row.ends_on)
+            for row in rows(session, _BENEFITS, person_id=person_id, first=first, last=last)]
 
 
 def _moment(day: date) -> datetime:
@@ -86,7 +113,7 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _days_as_of(marks: list[AttendanceMark], corrections: dict[int, list[AttendanceCorrection]],
+def _days_as_of(marks: Sequence[Row[Any]], corrections: dict[int, list[Row[Any]]],
                 moment: datetime | None, service_on: Callable[[date], str | None]) -> list[AttendedDay]:
     """The attended days as they stood at a moment (None: now): a correction made
     later is undone with its 'was' values; a mark recorded later did not exist yet."""
@@ -113,31 +140,22 @@ class _Money:
                  periods: Sequence[tuple[ClientPeriod, Unit]] | None = None) -> None:
         # `periods`: all of the person's periods with their units, when the page has read them already.
         # In id order either way: the first period covering a day gives its service.
-        self.periods = sorted(((period, unit) for period, unit in periods
-                               if period.starts_on <= last and period.ends_on >= first),
-                              key=lambda row: row[0].id or 0) if periods is not None else session.exec(
-            select(ClientPeriod, Unit).join(Unit, col(Unit.id) == col(ClientPeriod.unit_id))
-            .where(ClientPeriod.person_id == person_id, col(ClientPeriod.starts_on) <= last,
-                   col(ClientPeriod.ends_on) >= first)
-            .order_by(ClientPeriod.id)
-        ).all()
-        self.marks = list(session.exec(
-            select(AttendanceMark).where(AttendanceMark.person_id == person_id, col(AttendanceMark.on_date) >= first,
-                                         col(AttendanceMark.on_date) <= last)
-            .order_by(AttendanceMark.on_date)
-        ).all())
-        self.corrections: dict[int, list[AttendanceCorrection]] = {}
+        span = {"person_id": person_id, "first": first, "last": last}
+        self.periods: list[tuple[Any, int]] = sorted(
+            ((period, unit.organisation_id) for period, unit in periods
+             if period.starts_on <= last and period.ends_on >= first), key=lambda row: row[0].id or 0,
+        ) if periods is not None else [(row, row.organisation_id) for row in rows(session, _PERIODS, **span)]
+        self.marks = rows(session, _MARKS, **span)
+        self.corrections: dict[int, list[Row[Any]]] = {}
         if self.marks:
-            for correction in session.exec(select(AttendanceCorrection).where(
-                    AttendanceCorrection.person_id == person_id, col(AttendanceCorrection.on_date) >= first,
-                    col(AttendanceCorrection.on_date) <= last)).all():
+            for correction in rows(session, _CORRECTIONS, **span):
                 self.corrections.setdefault(correction.mark_id, []).append(correction)
-        self.rates = rates_of(session, organisation_ids=sorted({unit.organisation_id for _p, unit in self.periods}),
+        self.rates = rates_of(session, organisation_ids=sorted({organisation for _p, organisation in self.periods}),
                               first=first, last=last)
         self.benefits = benefits_of(session, person_id=person_id, first=first, last=last)
 
     def service_on(self, day: date) -> str | None:
-        for period, _unit in self.periods:
+        for period, _organisation in self.periods:
             if period.starts_on <= day <= period.ends_on:
                 return period.service
         return None
@@ -152,19 +170,11 @@ def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: da
     """Changes made in this month to days of earlier, closed months: paid (or
     taken back) now, as correction lines, never by changing a closed month."""
     start, end = _moment(first), _moment(last + timedelta(days=1))
-    touched = [row[0] for row in session.execute(
-        select(AttendanceCorrection.on_date).where(
-            AttendanceCorrection.person_id == person_id, col(AttendanceCorrection.on_date) < first,
-            col(AttendanceCorrection.recorded_at) >= start, col(AttendanceCorrection.recorded_at) < end)
-        .union(select(AttendanceMark.on_date).where(
-            AttendanceMark.person_id == person_id, col(AttendanceMark.on_date) < first,
-            col(AttendanceMark.recorded_at) >= start, col(AttendanceMark.recorded_at) < end))
-    ).all()]
+    touched = [row[0] for row in rows(session, _TOUCHED, person_id=person_id, first=first, start=start, end=end)]
     if not touched or not unit_ids:
         return ()
     months = {day.replace(day=1) for day in touched}
-    closings = session.exec(select(MonthClosing).where(col(MonthClosing.unit_id).in_(unit_ids),
-                                                       col(MonthClosing.month).in_(sorted(months)))).all()
+    closings = rows(session, _CLOSINGS, unit_ids=unit_ids, months=sorted(months))
     lines: list[Line] = []
     for month in sorted({closing.month for closing in closings}):
         closed_at = _aware(min(c.closed_at for c in closings if c.month == month))
@@ -190,9 +200,9 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
     staff have not yet marked come from the client's schedule; a summary that
     does not show them (the start page card) leaves them out."""
     money = _Money(session, person_id=person_id, first=first, last=last, periods=periods)
-    unit_ids = sorted({period.unit_id for period, _unit in money.periods})
-    closed = session.exec(select(MonthClosing.closed_at).where(
-        col(MonthClosing.unit_id).in_(unit_ids), MonthClosing.month == first)).first() if unit_ids else None
+    unit_ids = sorted({period.unit_id for period, _organisation in money.periods})
+    found = rows(session, _CLOSED_AT, unit_ids=unit_ids, first=first) if unit_ids else []
+    closed = found[0].closed_at if found else None
     attended, result = money.earnings(_aware(closed) if closed else None)
     by_day = {line.on_date: line for line in result.lines}
     marked = {mark.on_date for mark in money.marks}
@@ -201,7 +211,7 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
         if day.activities and day.absence is None and day.day not in marked and money.service_on(day.day)
     ) if first <= today and with_unconfirmed else ()
     return MonthStatement(
-        month=first, services=tuple(sorted({period.service for period, _unit in money.periods})),
+        month=first, services=tuple(sorted({period.service for period, _organisation in money.periods})),
         days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date), day.service)
                    for day in attended),
         earnings=result, unconfirmed=unconfirmed, closed=closed is not None,

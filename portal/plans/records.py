@@ -7,7 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
+
+from portal.db import rows, table
 
 from portal.models import ClientPeriod, Goal, GoalStatus, GoalThought, Person, Plan, StaffMembership, Unit
 from portal.models.feedback import utc_now
@@ -81,13 +85,17 @@ def _is_current(plan: Plan, today: date) -> bool:
     return plan.replaced_at is None and plan.starts_on <= today <= plan.ends_on
 
 
-def current_plan(session: Session, *, person_id: int, today: date) -> Plan | None:
-    return session.exec(
-        select(Plan)
-        .where(Plan.person_id == person_id, col(Plan.replaced_at).is_(None),
-               col(Plan.starts_on) <= today, col(Plan.ends_on) >= today)
-        .order_by(col(Plan.starts_on).desc())
-    ).first()
+_PLAN = table(Plan)
+_NEXT_REVIEW = (select_rows(_PLAN.c.next_review_on)
+                .where(_PLAN.c.person_id == bindparam("person_id"), _PLAN.c.replaced_at.is_(None),
+                       _PLAN.c.starts_on <= bindparam("today"), _PLAN.c.ends_on >= bindparam("today"))
+                .order_by(_PLAN.c.starts_on.desc()).limit(1))
+
+
+def next_review_on(session: Session, *, person_id: int, today: date) -> date | None:
+    """When the plan in force today is next reviewed (None: no plan, or no day set)."""
+    found = rows(session, _NEXT_REVIEW, person_id=person_id, today=today)
+    return found[0].next_review_on if found else None
 
 
 def plan_page(session: Session, *, person_id: int, today: date, with_thoughts: bool = True) -> PlanPage:

@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from typing import Any
+
+from sqlalchemy import Row, bindparam, update
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
+
+from portal.db import rows, table
 
 from portal.models import AbsenceNotice, AbsenceReason, AttendanceMark, ClientPeriod, Person
 from portal.models.feedback import utc_now
@@ -74,13 +79,15 @@ def cancel(session: Session, *, person_id: int, notice_id: int, today: date) -> 
     return notice
 
 
-def upcoming(session: Session, *, person_id: int, today: date) -> list[AbsenceNotice]:
-    """The client's notices that are not over yet, soonest first."""
-    return list(session.exec(
-        select(AbsenceNotice).where(AbsenceNotice.person_id == person_id, col(AbsenceNotice.cancelled_at).is_(None),
-                                    col(AbsenceNotice.ends_on) >= today)
-        .order_by(AbsenceNotice.starts_on)
-    ).all())
+_NOTICE = table(AbsenceNotice)
+_UPCOMING = (select_rows(_NOTICE).where(_NOTICE.c.person_id == bindparam("person_id"), _NOTICE.c.cancelled_at.is_(None),
+                                        _NOTICE.c.ends_on >= bindparam("today"))
+             .order_by(_NOTICE.c.starts_on))
+
+
+def upcoming(session: Session, *, person_id: int, today: date) -> list[Row[Any]]:
+    """The client's notices that are not over yet, soonest first (rows with a notice's columns)."""
+    return rows(session, _UPCOMING, person_id=person_id, today=today)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from typing import Any
+
+from sqlalchemy import Row
 from sqlmodel import Session
 
-from portal.models import AbsenceNotice
 from portal.plans import records
 from portal.schedule import absences, week
 
@@ -20,7 +22,7 @@ NEW_NOTICE_HOURS = 72
 class ClientStart:
     today: week.Day
     next_days: list[week.Day]  # the next days with activity, at most three
-    notices: list[AbsenceNotice]
+    notices: list[Row[Any]]  # the client's absence notices not over yet (a notice's columns)
     next_review_on: date | None
 
 
@@ -28,12 +30,11 @@ def for_client(session: Session, *, person_id: int, today: date) -> ClientStart:
     notices = absences.upcoming(session, person_id=person_id, today=today)
     days = week.client_days(session, person_id=person_id, first=today, last=today + timedelta(days=LOOK_AHEAD_DAYS),
                             notices=notices)
-    plan = records.current_plan(session, person_id=person_id, today=today)
     return ClientStart(
         days[0],
         [day for day in days[1:] if day.activities][:NEXT_DAYS_SHOWN],
         notices,
-        plan.next_review_on if plan else None,
+        records.next_review_on(session, person_id=person_id, today=today),
     )
 
 

@@ -7,9 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from sqlalchemy import ColumnElement, and_, or_
-from sqlmodel import Session, col, select
+from typing import Any
 
+from sqlalchemy import ColumnElement, Row, and_, bindparam, or_
+from sqlalchemy import select as select_rows
+from sqlmodel import Session, col
+
+from portal.db import rows, table
 from portal.models import AbsenceNotice, Group, GroupMember, GroupSlot, Person, SlotChange, Unit
 from portal.schedule.calendar_days import days_between, public_holidays
 
@@ -84,7 +88,7 @@ def not_ended(last_day: object, today: date) -> ColumnElement[bool]:
     return or_(col(last_day).is_(None), col(last_day) >= today)
 
 
-def slot_covers(slot: GroupSlot, day: date) -> bool:
+def slot_covers(slot: GroupSlot | Row[Any], day: date) -> bool:
     """A weekly time takes place on this day: its weekday, and from its first day to its last."""
     return slot.weekday == day.weekday() and in_effect(slot.valid_from, slot.valid_until, day)
 
@@ -99,36 +103,62 @@ def members_between(first: date, last: date) -> ColumnElement[bool]:
     return in_effect_between(GroupMember.starts_on, GroupMember.ends_on, first, last)
 
 
-def _slots(session: Session, group_ids: Iterable[int], first: date,
-           last: date) -> list[tuple[GroupSlot, Group, Unit, Person | None]]:
+_SLOT, _GROUP, _UNIT, _GUIDE, _CHANGE, _MEMBER = (
+    table(GroupSlot), table(Group), table(Unit), table(Person).alias("guide"), table(SlotChange), table(GroupMember))
+_FIRST, _LAST = bindparam("first"), bindparam("last")
+
+# The reads of a schedule, built once (see db.rows). A slot row carries the
+# weekly time's columns and the names shown with it.
+_SLOTS = (
+    select_rows(_SLOT, _GROUP.c.name.label("group_name"), _UNIT.c.name.label("unit_name"),
+                _GUIDE.c.given_name.label("guide_given_name"), _GUIDE.c.family_name.label("guide_family_name"))
+    .join(_GROUP, _GROUP.c.id == _SLOT.c.group_id)
+    .join(_UNIT, _UNIT.c.id == _GROUP.c.unit_id)
+    .join(_GUIDE, _GUIDE.c.id == _SLOT.c.guide_person_id, isouter=True)
+    .where(_SLOT.c.group_id.in_(bindparam("group_ids", expanding=True)),
+           in_effect_between(_SLOT.c.valid_from, _SLOT.c.valid_until, _FIRST, _LAST))  # type: ignore[arg-type]
+    .order_by(_SLOT.c.starts_at, _GROUP.c.name)
+)
+_CHANGES = select_rows(_CHANGE).where(_CHANGE.c.slot_id.in_(bindparam("slot_ids", expanding=True)),
+                                      _CHANGE.c.on_date >= _FIRST, _CHANGE.c.on_date <= _LAST)
+_MEMBERSHIPS = select_rows(_MEMBER).where(
+    _MEMBER.c.person_id == bindparam("person_id"),
+    in_effect_between(_MEMBER.c.starts_on, _MEMBER.c.ends_on, _FIRST, _LAST))  # type: ignore[arg-type]
+
+
+_PERSON, _NOTICE = table(Person), table(AbsenceNotice)
+_GROUPS_OF_UNITS = select_rows(_GROUP.c.id).where(_GROUP.c.unit_id.in_(bindparam("unit_ids", expanding=True)))
+_MEMBERS_OF_GROUPS = (
+    select_rows(_MEMBER.c.group_id, _MEMBER.c.person_id, _PERSON.c.given_name, _PERSON.c.family_name)
+    .join(_PERSON, _PERSON.c.id == _MEMBER.c.person_id)
+    .where(_MEMBER.c.group_id.in_(bindparam("group_ids", expanding=True)),
+           in_effect_between(_MEMBER.c.starts_on, _MEMBER.c.ends_on, _FIRST, _LAST))  # type: ignore[arg-type]
+    .order_by(_PERSON.c.family_name, _PERSON.c.given_name)
+)
+_NOTICES_BETWEEN = select_rows(_NOTICE).where(
+    _NOTICE.c.person_id.in_(bindparam("person_ids", expanding=True)), _NOTICE.c.cancelled_at.is_(None),
+    _NOTICE.c.starts_on <= _LAST, _NOTICE.c.ends_on >= _FIRST)
+
+
+def _slots(session: Session, group_ids: Iterable[int], first: date, last: date) -> list[Row[Any]]:
     ids = list(group_ids)
     if not ids:
         return []
-    return list(session.exec(
-        select(GroupSlot, Group, Unit, Person)
-        .join(Group, col(Group.id) == col(GroupSlot.group_id))
-        .join(Unit, col(Unit.id) == col(Group.unit_id))
-        .join(Person, col(Person.id) == col(GroupSlot.guide_person_id), isouter=True)
-        .where(col(GroupSlot.group_id).in_(ids), slots_between(first, last))
-        .order_by(GroupSlot.starts_at, Group.name)
-    ).all())
+    return rows(session, _SLOTS, group_ids=ids, first=first, last=last)
 
 
-def _changes(session: Session, slot_ids: list[int], first: date, last: date) -> dict[tuple[int, date], SlotChange]:
+def _changes(session: Session, slot_ids: list[int], first: date, last: date) -> dict[tuple[int, date], Row[Any]]:
     if not slot_ids:
         return {}
-    rows = session.exec(
-        select(SlotChange).where(col(SlotChange.slot_id).in_(slot_ids), col(SlotChange.on_date) >= first,
-                                 col(SlotChange.on_date) <= last)
-    ).all()
-    return {(change.slot_id, change.on_date): change for change in rows}
+    return {(change.slot_id, change.on_date): change
+            for change in rows(session, _CHANGES, slot_ids=slot_ids, first=first, last=last)}
 
 
-def _occurrence(slot: GroupSlot, group: Group, unit: Unit, guide: Person | None, day: date,
-                change: SlotChange | None) -> Occurrence:
+def _occurrence(slot: Row[Any], day: date, change: Row[Any] | None) -> Occurrence:
+    guide = f"{slot.guide_given_name} {slot.guide_family_name}" if slot.guide_given_name is not None else ""
     base = Occurrence(
-        slot.id, group.id, group.name, unit.name, day, slot.starts_at, slot.ends_at,  # type: ignore[arg-type]
-        slot.activity, slot.place, f"{guide.given_name} {guide.family_name}" if guide else "",
+        slot.id, slot.group_id, slot.group_name, slot.unit_name, day, slot.starts_at, slot.ends_at,
+        slot.activity, slot.place, guide,
     )
     if change is None:
         return base
@@ -144,13 +174,10 @@ def absences_between(session: Session, person_ids: Iterable[int], first: date, l
     ids = list(person_ids)
     if not ids:
         return {}
-    return absence_marks(session.exec(
-        select(AbsenceNotice).where(col(AbsenceNotice.person_id).in_(ids), col(AbsenceNotice.cancelled_at).is_(None),
-                                    col(AbsenceNotice.starts_on) <= last, col(AbsenceNotice.ends_on) >= first)
-    ).all(), first, last)
+    return absence_marks(rows(session, _NOTICES_BETWEEN, person_ids=ids, first=first, last=last), first, last)
 
 
-def absence_marks(notices: Iterable[AbsenceNotice], first: date, last: date) -> dict[tuple[int, date], AbsenceMark]:
+def absence_marks(notices: Iterable[AbsenceNotice | Row[Any]], first: date, last: date) -> dict[tuple[int, date], AbsenceMark]:
     """Pure: each day from first to last that a notice (not cancelled) covers; where
     notices overlap, the later one (by id) is the day's."""
     marks: dict[tuple[int, date], AbsenceMark] = {}
@@ -168,22 +195,17 @@ def client_days(session: Session, *, person_id: int, first: date, last: date,
 
     `notices`: the client's notices when the page has already read every one
     that is not cancelled and ends on `first` or later."""
-    members = session.exec(
-        select(GroupMember).where(GroupMember.person_id == person_id, members_between(first, last))
-    ).all()
+    members = rows(session, _MEMBERSHIPS, person_id=person_id, first=first, last=last)
     slots = _slots(session, {member.group_id for member in members}, first, last)
-    changes = _changes(session, [slot.id for slot, *_ in slots], first, last)  # type: ignore[misc]
+    changes = _changes(session, [slot.id for slot in slots], first, last)
     holidays = public_holidays(first, last)
     absences = absence_marks(notices, first, last) if notices is not None else absences_between(
         session, [person_id], first, last)
     days = []
     for day in days_between(first, last):
         groups_today = {member.group_id for member in members if in_effect(member.starts_on, member.ends_on, day)}
-        occurrences = [
-            _occurrence(slot, group, unit, guide, day, changes.get((slot.id, day)))  # type: ignore[arg-type]
-            for slot, group, unit, guide in slots
-            if slot_covers(slot, day) and slot.group_id in groups_today
-        ]
+        occurrences = [_occurrence(slot, day, changes.get((slot.id, day)))
+                       for slot in slots if slot_covers(slot, day) and slot.group_id in groups_today]
         days.append(Day(day, holidays.get(day), occurrences, absences.get((person_id, day))))
     return days
 
@@ -192,22 +214,19 @@ def unit_day(session: Session, *, unit_ids: Iterable[int], day: date) -> list[Gr
     """The groups of these units on one day, each with the clients expected in it."""
     if public_holidays(day, day):
         return []
-    groups = session.exec(select(Group.id).where(col(Group.unit_id).in_(list(unit_ids)))).all()
-    slots = [row for row in _slots(session, groups, day, day) if slot_covers(row[0], day)]
-    changes = _changes(session, [slot.id for slot, *_ in slots], day, day)  # type: ignore[misc]
-    members = session.exec(
-        select(GroupMember, Person).join(Person, col(Person.id) == col(GroupMember.person_id))
-        .where(col(GroupMember.group_id).in_([slot.group_id for slot, *_ in slots]), members_between(day, day))
-        .order_by(Person.family_name, Person.given_name)
-    ).all() if slots else []
-    absences = absences_between(session, {member.person_id for member, _ in members}, day, day)
+    groups = [row.id for row in rows(session, _GROUPS_OF_UNITS, unit_ids=list(unit_ids))]
+    slots = [slot for slot in _slots(session, groups, day, day) if slot_covers(slot, day)]
+    changes = _changes(session, [slot.id for slot in slots], day, day)
+    members = rows(session, _MEMBERS_OF_GROUPS, group_ids=[slot.group_id for slot in slots], first=day,
+                   last=day) if slots else []
+    absences = absences_between(session, {member.person_id for member in members}, day, day)
     result = []
-    for slot, group, unit, guide in slots:
-        occurrence = _occurrence(slot, group, unit, guide, day, changes.get((slot.id, day)))  # type: ignore[arg-type]
+    for slot in slots:
+        occurrence = _occurrence(slot, day, changes.get((slot.id, day)))
         expected = [] if occurrence.cancelled else [
-            ExpectedClient(person.id, f"{person.given_name} {person.family_name}",  # type: ignore[arg-type]
-                           absences.get((person.id, day)))  # type: ignore[arg-type]
-            for member, person in members if member.group_id == slot.group_id
+            ExpectedClient(member.person_id, f"{member.given_name} {member.family_name}",
+                           absences.get((member.person_id, day)))
+            for member in members if member.group_id == slot.group_id
         ]
         result.append(GroupDay(occurrence, expected))
     return result

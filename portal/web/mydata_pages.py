@@ -19,7 +19,7 @@ from portal.auth.sessions import now_utc
 from portal.i18n import lazy_gettext as _l
 from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
 from portal.forms.plan import STATUS_NAMES
-from portal.web import labels
+from portal.web import labels, navigation
 from portal.web.guard import Viewer, client_route, request_meta
 from portal.web.templating import render
 from portal.web.week_pages import log_for_client
@@ -94,7 +94,8 @@ def _copy(session: Session, *, viewer: Viewer, meta: dict[str, str], download: b
 async def my_data(request: Request) -> Response:
     copy = await db.run(request, _copy, viewer=request.state.viewer, meta=request_meta(request), download=False)
     return render(request, "client/my_data.html",
-                  {"copy": copy, "titles": mydata.titles(), "field_names": FIELD_NAMES, "shown": shown})
+                  {"copy": copy, "titles": mydata.titles(), "field_names": FIELD_NAMES, "shown": shown,
+                   "sub_pages": navigation.sub_page_links(request, request.state.viewer.actor, "client_my_data")})
 
 
 @client_route(Action.VIEW_MY_DATA)

@@ -4,6 +4,12 @@ A feature adds its page to the menu here, with one line. An entry names a
 route and a label; whether a person sees it follows from the action that the
 route itself declares (portal.web.guard), asked of portal.auth.permissions.
 So the menu never offers a page that would answer 403.
+
+The client menu is kept short (docs/plain-language.md: "a simple menu with
+few items"). Pages used less often are an entry's sub-pages: the entry's own
+page links to them, and while one is open the entry is marked as the current
+section. A sub-page whose parent the person may not open takes the parent's
+place in their menu, so nothing they may open is more than two clicks away.
 """
 
 from __future__ import annotations
@@ -22,21 +28,28 @@ from portal.i18n import lazy_gettext as _l
 class MenuEntry:
     route_name: str
     label: Any  # a lazily translated text
+    hint: Any = None  # one plain sentence beside a sub-page's link
+    sub_pages: tuple[MenuEntry, ...] = ()
 
 
 # Clients and the family members who act for them (a delegate sees only what
 # the footing of their mandate allows).
 CLIENT_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("client_home", _l("Oma sivu")),
-    MenuEntry("client_week", _l("Viikkoni")),
+    MenuEntry("client_week", _l("Viikkoni"), sub_pages=(
+        MenuEntry("client_calendar", _l("Kalenteri puhelimeen"),
+                  _l("Voit nähdä viikkosi puhelimen kalenterissa.")),
+    )),
     MenuEntry("client_plan", _l("Suunnitelmani")),
     MenuEntry("assessment_intro", _l("Oma arvio")),
     MenuEntry("client_money", _l("Rahani")),
     MenuEntry("client_feedback", _l("Anna palautetta")),
-    MenuEntry("client_my_data", _l("Omat tietoni")),
-    MenuEntry("client_access_log", _l("Kuka on katsonut tietojani")),
-    MenuEntry("client_mandates", _l("Kuka saa hoitaa asioitani")),
-    MenuEntry("client_calendar", _l("Kalenteri puhelimeen")),
+    MenuEntry("client_my_data", _l("Omat tietoni"), sub_pages=(
+        MenuEntry("client_access_log", _l("Kuka on katsonut tietojani"),
+                  _l("Näet, kuka on katsonut tai muuttanut tietojasi.")),
+        MenuEntry("client_mandates", _l("Kuka saa hoitaa asioitani"),
+                  _l("Voit antaa läheiselle luvan hoitaa asioitasi.")),
+    )),
 )
 
 STAFF_MENU: tuple[MenuEntry, ...] = (
@@ -57,7 +70,9 @@ MENUS = {"client": CLIENT_MENU, "staff": STAFF_MENU}
 class MenuLink:
     href: str
     label: str
-    current: bool
+    current: bool  # this page: aria-current="page"
+    current_section: bool = False  # one of its sub-pages is open: aria-current="true"
+    hint: str = ""
 
 
 def visible_entries(
@@ -73,6 +88,20 @@ def visible_entries(
         if action is not None and can(actor, action, subject):
             visible.append(entry)
     return visible
+
+
+def menu_entries(
+    actor: Actor, entries: Sequence[MenuEntry], action_of: Callable[[str], Action | None]
+) -> list[MenuEntry]:
+    """The actor's menu: the entries they may open, and in place of an entry
+    they may not open, those of its sub-pages they may."""
+    shown = []
+    for entry in entries:
+        if visible_entries(actor, [entry], action_of):
+            shown.append(entry)
+        else:
+            shown.extend(visible_entries(actor, entry.sub_pages, action_of))
+    return shown
 
 
 class _Routes:
@@ -105,9 +134,19 @@ def _routes(request: Request) -> _Routes:
 
 def menu_for(request: Request, actor: Actor) -> list[MenuLink]:
     routes = _routes(request)
-    entries = visible_entries(actor, MENUS.get(actor.audience, ()), routes.action_of)
+    entries = menu_entries(actor, MENUS.get(actor.audience, ()), routes.action_of)
+    here = request.url.path
     links = []
     for entry in entries:
         href = routes.path(entry.route_name)
-        links.append(MenuLink(href, str(entry.label), current=request.url.path == href))
+        in_section = any(routes.path(sub.route_name) == here for sub in entry.sub_pages)
+        links.append(MenuLink(href, str(entry.label), current=here == href, current_section=in_section))
     return links
+
+
+def sub_page_links(request: Request, actor: Actor, route_name: str) -> list[MenuLink]:
+    """Links from an entry's page to those of its sub-pages the actor may open."""
+    routes = _routes(request)
+    entry = next(entry for entry in MENUS.get(actor.audience, ()) if entry.route_name == route_name)
+    return [MenuLink(routes.path(sub.route_name), str(sub.label), current=False, hint=str(sub.hint or ""))
+            for sub in visible_entries(actor, entry.sub_pages, routes.action_of)]

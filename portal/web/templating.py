@@ -37,6 +37,26 @@ def _ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     return i18n.ngettext(singular, plural, n, **variables)
 
 
+# The names of codes (services, roles, actions...), lazily translated texts.
+_LABELS = {
+    "service_names": labels.SERVICE_NAMES,
+    "role_names": labels.ROLE_NAMES,
+    "action_names": labels.ACTION_NAMES,
+    "object_names": labels.OBJECT_NAMES,
+    "reason_names": labels.ABSENCE_REASONS,
+    "money_kind_names": labels.MONEY_KINDS,
+    "benefit_names": labels.BENEFITS,
+}
+
+
+@cache
+def labels_in(code: str) -> dict[str, dict[str, str]]:
+    """The names of codes translated once per language: a page listing 50
+    log events otherwise translated 300 lazy texts on every view."""
+    with i18n.language(code):
+        return {name: {key: str(text) for key, text in texts.items()} for name, texts in _LABELS.items()}
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(PACKAGE_DIR / "templates"),
@@ -44,19 +64,10 @@ def make_environment() -> Environment:
         extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are read once; the portal is restarted to change them
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(
-        static_url=static_url,
-        language_names=i18n.LANGUAGE_NAMES,
-        service_names=labels.SERVICE_NAMES,
-        role_names=labels.ROLE_NAMES,
-        action_names=labels.ACTION_NAMES,
-        object_names=labels.OBJECT_NAMES,
-        reason_names=labels.ABSENCE_REASONS,
-        money_kind_names=labels.MONEY_KINDS,
-        benefit_names=labels.BENEFITS,
-    )
+    env.globals.update(static_url=static_url, language_names=i18n.LANGUAGE_NAMES, **_LABELS)
     env.filters.update(
         day=i18n.format_day,
         full_date=i18n.format_full_date,
@@ -94,10 +105,12 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     env: Environment = request.app.state.templates
+    locale = i18n.get_locale()
     values = {
         "request": request,
-        "locale": i18n.get_locale(),
+        "locale": locale,
         "here": here(request),
+        **labels_in(locale),
         **(context or {}),
     }
     # The logged-in person (a guarded route or a public page with a session)

@@ -17,6 +17,7 @@ from portal.models import AbsenceReason
 from portal.plans.rules import Problem
 from portal.schedule import absences, week
 from portal.schedule.calendar_days import monday_of, today
+from portal.web import navigation
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
 
@@ -46,7 +47,10 @@ def _week(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[wee
 async def my_week(request: Request) -> Response:
     viewer = request.state.viewer
     days = await db.run(request, _week, viewer=viewer, meta=request_meta(request))
-    return render(request, "client/week.html", {"viewer": viewer, "days": days, "next_monday": monday_of(today()) + timedelta(days=7)})
+    return render(request, "client/week.html", {
+        "viewer": viewer, "days": days, "next_monday": monday_of(today()) + timedelta(days=7),
+        "sub_pages": navigation.sub_page_links(request, viewer.actor, "client_week"),
+    })
 
 
 def _report(session: Session, *, viewer: Viewer, meta: dict[str, str], starts_on, ends_on, reason: str,  # type: ignore[no-untyped-def]
