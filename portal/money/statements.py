@@ -73,14 +73,12 @@ _BENEFITS = (select(_BENEFIT).where(_BENEFIT.c.person_id == _PERSON, _BENEFIT.c.
                                     or_(_BENEFIT.c.ends_on.is_(None), _BENEFIT.c.ends_on >= _FIRST))
              .order_by(_BENEFIT.c.starts_on.desc(), _BENEFIT.c.id.desc()))
 _PERIODS = (select(_PERIOD, _UNIT.c.organisation_id).join(_UNIT, _UNIT.c.id == _PERIOD.c.unit_id)
-            .where(_PERIOD.c.person_id == _PERSON, _PERIOD.c.starts_on <= _LAST, _PERIOD.c.ends_on >= _FIRST)
-            .order_by(_PERIOD.c.id))
+            .where(_PERIOD.c.person_id == _PERSON).order_by(_PERIOD.c.id))
 _MARKS = (select(_MARK).where(_MARK.c.person_id == _PERSON, _MARK.c.on_date >= _FIRST, _MARK.c.on_date <= _LAST)
           .order_by(_MARK.c.on_date))
 _CORRECTIONS = select(_CORRECTION).where(_CORRECTION.c.person_id == _PERSON, _CORRECTION.c.on_date >= _FIRST,
                                          _CORRECTION.c.on_date <= _LAST)
 _UNIT_IDS = bindparam("unit_ids", expanding=True)
-_CLOSED_AT = select(_CLOSING.c.closed_at).where(_CLOSING.c.unit_id.in_(_UNIT_IDS), _CLOSING.c.month == _FIRST)
 _START, _END = bindparam("start"), bindparam("end")
 _TOUCHED = union(
     select(_CORRECTION.c.on_date).where(_CORRECTION.c.person_id == _PERSON, _CORRECTION.c.on_date < _FIRST,
@@ -89,19 +87,6 @@ _TOUCHED = union(
                                   _MARK.c.recorded_at >= _START, _MARK.c.recorded_at < _END))
 _CLOSINGS = select(_CLOSING).where(_CLOSING.c.unit_id.in_(_UNIT_IDS),
                                    _CLOSING.c.month.in_(bindparam("months", expanding=True)))
-
-
-def rates_of(session: Session, *, organisation_ids: list[int], first: date, last: date) -> list[RateRow]:
-    if not organisation_ids:
-        return []
-    return [RateRow(rate.kind, rate.service, Decimal(rate.amount), rate.valid_from, rate.valid_until,
-                    rate.part_day, Decimal(rate.full_day_hours))
-            for rate in rows(session, _RATES, organisation_ids=organisation_ids, first=first, last=last)]
-
-
-def benefits_of(session: Session, *, person_id: int, first: date, last: date) -> list[BenefitPeriod]:
-    return [BenefitPeriod(row.benefit, row.starts_on, row.ends_on)
-            for row in rows(session, _BENEFITS, person_id=person_id, first=first, last=last)]
 
 
 def _moment(day: date) -> datetime:
@@ -134,25 +119,49 @@ def _days_as_of(marks: Sequence[Row[Any]], corrections: dict[int, list[Row[Any]]
 
 
 class _Money:
-    """Everything one person's money in one span of days depends on, read once."""
+    """Everything one person's money in one span of days depends on, read once;
+    `within` gives a shorter span of it without reading again."""
 
-    def __init__(self, session: Session, *, person_id: int, first: date, last: date,
-                 periods: Sequence[tuple[ClientPeriod, Unit]] | None = None) -> None:
-        # `periods`: all of the person's periods with their units, when the page has read them already.
-        # In id order either way: the first period covering a day gives its service.
-        span = {"person_id": person_id, "first": first, "last": last}
-        self.periods: list[tuple[Any, int]] = sorted(
-            ((period, unit.organisation_id) for period, unit in periods
-             if period.starts_on <= last and period.ends_on >= first), key=lambda row: row[0].id or 0,
-        ) if periods is not None else [(row, row.organisation_id) for row in rows(session, _PERIODS, **span)]
-        self.marks = rows(session, _MARKS, **span)
+    def __init__(self, *, first: date, last: date, periods: list[tuple[Any, int]], marks: Sequence[Row[Any]],
+                 corrections: Sequence[Row[Any]], rates: Sequence[Row[Any]], benefits: Sequence[Row[Any]]) -> None:
+        # Each part is kept as it overlaps the span; periods in id order: the first covering a day gives its service.
+        def overlaps(starts: date, ends: date | None) -> bool:
+            return starts <= last and (ends is None or ends >= first)
+
+        self.first, self.last = first, last
+        self.periods = [(period, organisation) for period, organisation in periods
+                        if overlaps(period.starts_on, period.ends_on)]
+        self.marks = [mark for mark in marks if first <= mark.on_date <= last]
         self.corrections: dict[int, list[Row[Any]]] = {}
-        if self.marks:
-            for correction in rows(session, _CORRECTIONS, **span):
+        for correction in corrections:
+            if first <= correction.on_date <= last:
                 self.corrections.setdefault(correction.mark_id, []).append(correction)
-        self.rates = rates_of(session, organisation_ids=sorted({organisation for _p, organisation in self.periods}),
-                              first=first, last=last)
-        self.benefits = benefits_of(session, person_id=person_id, first=first, last=last)
+        organisations = {organisation for _period, organisation in self.periods}
+        self._rates = [rate for rate in rates if rate.organisation_id in organisations
+                       and overlaps(rate.valid_from, rate.valid_until)]
+        self._benefits = [row for row in benefits if overlaps(row.starts_on, row.ends_on)]
+        self.rates = [RateRow(rate.kind, rate.service, Decimal(rate.amount), rate.valid_from, rate.valid_until,
+                              rate.part_day, Decimal(rate.full_day_hours)) for rate in self._rates]
+        self.benefits = [BenefitPeriod(row.benefit, row.starts_on, row.ends_on) for row in self._benefits]
+        self._corrections = corrections
+
+    @classmethod
+    def read(cls, session: Session, *, person_id: int, first: date, last: date,
+             periods: list[tuple[Any, int]]) -> _Money:
+        span = {"person_id": person_id, "first": first, "last": last}
+        organisations = sorted({organisation for period, organisation in periods
+                                if period.starts_on <= last and period.ends_on >= first})
+        marks = rows(session, _MARKS, **span)
+        return cls(first=first, last=last, periods=periods, marks=marks,
+                   corrections=rows(session, _CORRECTIONS, **span) if marks else [],
+                   rates=rows(session, _RATES, organisation_ids=organisations, first=first, last=last)
+                   if organisations else [],
+                   benefits=rows(session, _BENEFITS, **span))
+
+    def within(self, first: date, last: date) -> _Money:
+        assert self.first <= first and last <= self.last
+        return _Money(first=first, last=last, periods=self.periods, marks=self.marks, corrections=self._corrections,
+                      rates=self._rates, benefits=self._benefits)
 
     def service_on(self, day: date) -> str | None:
         for period, _organisation in self.periods:
@@ -165,22 +174,39 @@ class _Money:
         return days, earnings(days, self.rates, self.benefits)
 
 
-def _carried(session: Session, *, person_id: int, unit_ids: list[int], first: date, last: date,
-             periods: Sequence[tuple[ClientPeriod, Unit]] | None) -> tuple[Line, ...]:
-    """Changes made in this month to days of earlier, closed months: paid (or
-    taken back) now, as correction lines, never by changing a closed month."""
+def _periods(session: Session, *, person_id: int,
+             periods: Sequence[tuple[ClientPeriod, Unit]] | None) -> list[tuple[Any, int]]:
+    """All of the person's periods with their organisation, in id order."""
+    if periods is not None:
+        return sorted(((period, unit.organisation_id) for period, unit in periods), key=lambda row: row[0].id or 0)
+    return [(row, row.organisation_id) for row in rows(session, _PERIODS, person_id=person_id)]
+
+
+def _carried_months(session: Session, *, person_id: int, unit_ids: list[int], first: date, last: date
+                    ) -> tuple[datetime | None, dict[date, datetime]]:
+    """When this span's first month was closed (None: open), and the earlier,
+    closed months whose days were changed during this span, with when each was closed."""
     start, end = _moment(first), _moment(last + timedelta(days=1))
     touched = [row[0] for row in rows(session, _TOUCHED, person_id=person_id, first=first, start=start, end=end)]
-    if not touched or not unit_ids:
-        return ()
-    months = {day.replace(day=1) for day in touched}
-    closings = rows(session, _CLOSINGS, unit_ids=unit_ids, months=sorted(months))
+    if not unit_ids:
+        return None, {}
+    months = {day.replace(day=1) for day in touched} | {first}
+    closed: dict[date, datetime] = {}
+    for closing in rows(session, _CLOSINGS, unit_ids=unit_ids, months=sorted(months)):
+        at = _aware(closing.closed_at)
+        closed[closing.month] = min(at, closed.get(closing.month, at))
+    return closed.pop(first, None), closed
+
+
+def _carried(money: _Money, *, closed_months: dict[date, datetime], first: date, last: date) -> tuple[Line, ...]:
+    """Changes made in this span to days of earlier, closed months: paid (or
+    taken back) now, as correction lines, never by changing a closed month."""
+    start, end = _moment(first), _moment(last + timedelta(days=1))
     lines: list[Line] = []
-    for month in sorted({closing.month for closing in closings}):
-        closed_at = _aware(min(c.closed_at for c in closings if c.month == month))
-        money = _Money(session, person_id=person_id, first=month, last=month_bounds(month)[1], periods=periods)
-        _before_days, before = money.earnings(max(closed_at, start))
-        _after_days, after = money.earnings(max(closed_at, end))
+    for month, closed_at in sorted(closed_months.items()):
+        month_money = money.within(month, month_bounds(month)[1])
+        _before_days, before = month_money.earnings(max(closed_at, start))
+        _after_days, after = month_money.earnings(max(closed_at, end))
         amounts: dict[tuple[date, str], Decimal] = {}
         for line in after.lines:
             amounts[(line.on_date, line.kind)] = amounts.get((line.on_date, line.kind), Decimal("0")) + line.amount
@@ -198,12 +224,16 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
 
     A closed month shows its days as they stood when it was closed. The days
     staff have not yet marked come from the client's schedule; a summary that
-    does not show them (the start page card) leaves them out."""
-    money = _Money(session, person_id=person_id, first=first, last=last, periods=periods)
-    unit_ids = sorted({period.unit_id for period, _organisation in money.periods})
-    found = rows(session, _CLOSED_AT, unit_ids=unit_ids, first=first) if unit_ids else []
-    closed = found[0].closed_at if found else None
-    attended, result = money.earnings(_aware(closed) if closed else None)
+    does not show them (the start page card) leaves them out. The span and the
+    closed months it corrects are read together, once."""
+    all_periods = _periods(session, person_id=person_id, periods=periods)
+    unit_ids = sorted({period.unit_id for period, _organisation in all_periods
+                       if period.starts_on <= last and period.ends_on >= first})
+    closed, closed_months = _carried_months(session, person_id=person_id, unit_ids=unit_ids, first=first, last=last)
+    read_from = min([first, *closed_months])
+    whole = _Money.read(session, person_id=person_id, first=read_from, last=last, periods=all_periods)
+    money = whole.within(first, last)
+    attended, result = money.earnings(closed)
     by_day = {line.on_date: line for line in result.lines}
     marked = {mark.on_date for mark in money.marks}
     unconfirmed = tuple(
@@ -215,7 +245,7 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
         days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date), day.service)
                    for day in attended),
         earnings=result, unconfirmed=unconfirmed, closed=closed is not None,
-        corrections=_carried(session, person_id=person_id, unit_ids=unit_ids, first=first, last=last, periods=periods),
+        corrections=_carried(whole, closed_months=closed_months, first=first, last=last),
     )
 
 
