@@ -4,8 +4,10 @@ hello-world served the same way, at two scales, on SQLite and PostgreSQL.
 For each database and scale (clients; access-log rows = 10 per client, so
 100,000 clients have 1,000,000) it builds a fresh database with
 benchmarks/generate_data.py, starts the server (benchmarks/serve.py) on
-127.0.0.1, and runs wrk (Debian package `wrk`) -t2 -c16 for a few seconds
-per page, several rounds, reporting medians:
+127.0.0.1 with --workers worker processes (the hello-world too; default 1,
+the README recommends about one per core), and runs wrk (Debian package
+`wrk`) -t2 -c16 for a few seconds per page, several rounds, reporting medians
+of req/s, p50, p99 and the server's CPU time per request (all its processes):
 
   hello     the Starlette hello-world
   home      a client's start page /home (one access-log event per view)
@@ -14,7 +16,7 @@ per page, several rounds, reporting medians:
   seen      "who has processed my data" /access-log
 
 Run: .venv/bin/python benchmarks/throughput.py [--postgres URL] [--scales 100,100000]
-         [--seconds 5] [--rounds 3]
+         [--seconds 5] [--rounds 3] [--workers 1]
 The PostgreSQL database given is emptied (its public schema is dropped).
 """
 
@@ -81,9 +83,18 @@ class Server:
         raise RuntimeError("the server did not start")
 
     def cpu_seconds(self) -> float:
-        """The CPU time the server process has used so far (all its threads)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """The CPU time the server has used so far: its process and worker processes, all their threads."""
+        total, pids = 0, [self.process.pid]
+        while pids:
+            pid = pids.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    pids += [int(child) for child in (task / "children").read_text().split()]
+            except FileNotFoundError:  # a process that has just ended
+                continue
+        return total / os.sysconf("SC_CLK_TCK")
 
     def __exit__(self, *_exc: object) -> None:
         self.process.terminate()
@@ -146,12 +157,12 @@ def prepare(url: str, clients: int, folder: Path) -> dict[str, str]:
             "staff": f"{sessions.COOKIE_NAMES['staff']}={staff_token}"}
 
 
-def run_scale(url: str, clients: int, *, seconds: int, rounds: int) -> dict[str, dict[str, float]]:
+def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int = 1) -> dict[str, dict[str, float]]:
     folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     if url == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     cookies = prepare(url, clients, folder)
-    env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_DATA_DIR": str(folder)}
+    env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_DATA_DIR": str(folder), "BENCH_WORKERS": str(workers)}
     results = {}
     with Server("hello", env) as server:
         results["hello"] = measure(server, "/", seconds=seconds, rounds=rounds)
@@ -168,10 +179,10 @@ def run_scale(url: str, clients: int, *, seconds: int, rounds: int) -> dict[str,
     return results
 
 
-def report(database: str, by_scale: dict[int, dict[str, dict[str, float]]]) -> None:
+def report(database: str, by_scale: dict[int, dict[str, dict[str, float]]], workers: int = 1) -> None:
     for clients, results in by_scale.items():
         hello = results["hello"]["rps"]
-        print(f"{database}, {clients} clients:")
+        print(f"{database}, {clients} clients, {workers} worker process{'es' if workers > 1 else ''}:")
         for page, figures in results.items():
             print(f"  {page:9} {figures['rps']:8.1f} req/s  {figures['rps'] / hello:6.3f} × hello  "
                   f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms  CPU {figures['cpu_ms']:6.2f} ms/request")
@@ -192,6 +203,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes for both the portal and the hello-world (README: about one per core)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -205,8 +218,8 @@ def main() -> None:
         by_scale = {}
         for clients in (int(value) for value in args.scales.split(",")):
             print(f"{database}, {clients} clients …", flush=True)
-            by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds)
-        report(database, by_scale)
+            by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds, workers=args.workers)
+        report(database, by_scale, args.workers)
         everything[database] = by_scale
     print(json.dumps(everything))
 

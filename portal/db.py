@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -25,12 +27,13 @@ POOL_SIZE, POOL_OVERFLOW = 20, 10
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        database = Path(url.database) if url.database and url.database != ":memory:" else None
+        if database is not None:
+            database.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15},
                                pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         event.listen(engine, "connect", _sqlite_pragmas)
-        _one_writer_at_a_time(engine)
+        _one_writer_at_a_time(engine, database)
         return engine
     # psycopg prepares a statement after five runs; PostgreSQL's generic plan
     # for it may then miss the partial index that fits the values (the access
@@ -51,17 +54,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
-def _one_writer_at_a_time(engine: Engine) -> None:
+def _one_writer_at_a_time(engine: Engine, database: Path | None) -> None:
     """SQLite lets one connection write at a time; the others retry in its
-    busy handler with growing sleeps, which is where p99 spikes came from.
-    Instead, a transaction takes this process's writer lock just before its
-    first write (when the driver opens the write transaction) and gives it
-    back at commit or rollback, so writers queue in order without sleeping.
-    Reads never wait for it. Other processes still meet SQLite's own lock.
+    busy handler with growing sleeps (up to 100 ms each), which is where p99
+    spikes came from. Instead, a transaction takes the writer lock just before
+    its first write (when the driver opens the write transaction) and gives it
+    back at commit or rollback, so writers queue without sleeping. Reads never
+    wait for it.
+
+    The lock has two parts: this engine's thread lock, and an exclusive
+    `flock` on a file next to the database, so that the worker processes of
+    one instance (`--workers`) queue the same way. The kernel wakes the next
+    writer when one lets go and frees the lock of a process that dies. Every
+    write of the portal commits in the same thread call as the work that made
+    it (`run`), so the file is held only while a write is under way.
     """
     lock = threading.Lock()
     writing: set[int] = set()  # DBAPI connections inside a write transaction
     dialect = engine.dialect
+    lock_path = f"{database}-writer.lock" if database is not None else None
+    held: list[int] = []  # the lock file's descriptor while a write is under way (touched only under `lock`)
 
     def before_execute(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
         connection_id = id(cursor.connection)
@@ -69,6 +81,8 @@ def _one_writer_at_a_time(engine: Engine) -> None:
             # Bounded, like SQLite's own busy timeout: past it, SQLite's lock decides.
             if lock.acquire(timeout=15):
                 writing.add(connection_id)
+                if lock_path is not None:
+                    _take_file_lock(lock_path, held)
 
     def ending(method: Callable[[Any], None]) -> Callable[[Any], None]:
         # The transaction may end in another thread than it began (the
@@ -80,6 +94,8 @@ def _one_writer_at_a_time(engine: Engine) -> None:
             finally:
                 if raw in writing:
                     writing.discard(raw)
+                    while held:
+                        os.close(held.pop())  # closing lets go of the flock
                     lock.release()
 
         return end
@@ -87,6 +103,17 @@ def _one_writer_at_a_time(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", before_execute)
     dialect.do_commit = ending(dialect.do_commit)  # type: ignore[method-assign]
     dialect.do_rollback = ending(dialect.do_rollback)  # type: ignore[method-assign]
+
+
+def _take_file_lock(path: str, held: list[int]) -> None:
+    """Wait for the instance-wide writer lock; without the file (a read-only
+    folder), SQLite's own lock decides, as before."""
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return
+    held.append(descriptor)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)  # only the thread holding the engine's thread lock waits here
 
 
 @contextmanager

@@ -133,6 +133,50 @@ def test_sqlite_writers_queue_in_the_process_not_in_sqlites_busy_loop(tmp_path) 
     engine.dispose()
 
 
+def test_sqlite_writers_of_two_processes_queue_without_sqlites_busy_loop(tmp_path) -> None:
+    """The worker processes of one instance (`--workers`) share the SQLite
+    file. Two engines stand for two processes here: each has its own thread
+    lock and opens the lock file itself, so only the file lock can keep their
+    writers apart. With SQLite's busy timeout at zero, a writer that met the
+    other engine's write inside SQLite would fail at once; every write lands."""
+    import threading
+
+    from sqlalchemy import event
+
+    from portal import access_log
+    from portal.db import make_engine
+    from portal.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'two.sqlite3'}"
+    engines = [make_engine(url), make_engine(url)]
+    upgrade(engines[0])
+    for engine in engines:
+        event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout = 0"))
+        engine.dispose()
+    errors: list[BaseException] = []
+
+    def write(engine) -> None:  # type: ignore[no-untyped-def]
+        try:
+            for _ in range(40):
+                with transaction(engine) as session:
+                    session.exec(select(func.count()).select_from(Organisation)).one()
+                    access_log.record(session, action="read", object_type="client_start_page")
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(engines[number % 2],)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engines[0]) as session:
+        assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 240
+    assert (tmp_path / "two.sqlite3-writer.lock").exists()
+    for engine in engines:
+        engine.dispose()
+
+
 def test_a_process_has_at_most_its_transaction_slots_open_at_once(engine) -> None:
     """Requests beyond PORTAL_DATABASE_TRANSACTIONS wait their turn in the event
     loop, not in a thread of their own; each still gets its work done."""
