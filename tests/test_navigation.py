@@ -132,6 +132,18 @@ def test_a_page_outside_the_menu_marks_its_section(idp_client, path, section) ->
     assert marked == [(section, "true")]
 
 
+@pytest.mark.parametrize(("path", "back"), [
+    ("/access-log", ("/my-data", "Palaa sivulle Omat tietoni")),
+    ("/settings/mandates", ("/my-data", "Palaa sivulle Omat tietoni")),
+    ("/settings/calendar", ("/week", "Palaa sivulle Viikkoni")),
+    ("/week", ("/home", "Palaa omalle sivulle")),
+])
+def test_a_page_ends_with_a_link_back_to_where_it_is_linked_from(idp_client, path, back) -> None:
+    login(idp_client, AINO)
+    last = soup(idp_client.get(path)).find("main").find_all("a")[-1]
+    assert (last["href"], last.get_text(strip=True)) == back
+
+
 # The client menu's ten entries before it was cut to seven: the last three are now linked from
 # "Omat tietoni" and "Viikkoni".
 OLD_CLIENT_MENU = ["/home", "/week", "/plan", "/assessment", "/money", "/feedback", "/my-data", "/access-log",
