@@ -156,6 +156,28 @@ def test_a_kiosk_address_serves_many_clients(client, engine, ids) -> None:
     assert statuses == [303] * 15
 
 
+def test_a_refused_feedback_uses_up_no_room_of_the_others_at_the_same_address(engine) -> None:
+    """One person over their own limit keeps trying from a centre's shared
+    (not kiosk) address: the refusals count against neither the person nor
+    the address, so the other clients there still have all of its room."""
+    from portal.db import transaction
+    from portal.feedback.client import PER_ADDRESS, PER_PERSON, allowed
+    from portal.models import RateLimitHit
+    from portal.rate_limit import key_hash
+
+    def attempt(person: int) -> bool:
+        with transaction(engine) as session:
+            return allowed(session, person_id=person, address="192.0.2.7", kiosk=False, secret="test")
+
+    assert [attempt(1) for _ in range(PER_PERSON.max_hits + 3)] == [True] * PER_PERSON.max_hits + [False] * 3
+    others = PER_ADDRESS.max_hits - PER_PERSON.max_hits  # what is left of the address's room
+    assert [attempt(2 + number // PER_PERSON.max_hits) for number in range(others)] == [True] * others
+    assert [attempt(99) for _ in range(3)] == [False] * 3  # the address is full now
+    with Session(engine) as session:  # and person 99's own count was not touched either
+        assert session.exec(select(RateLimitHit).where(
+            RateLimitHit.key_hash == key_hash(limit=PER_PERSON, key="99", secret="test"))).first() is None
+
+
 def test_view_only_delegate_may_not_give_feedback(client, engine, ids) -> None:
     factories.add_mandate(engine, principal=ids[AINO], agent=ids[LIISA], scope=MandateScope.VIEW)
     as_client(client, engine, ids[LIISA], acting_for=ids[AINO])

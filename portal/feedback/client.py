@@ -49,11 +49,18 @@ def activities_of_week(session: Session, *, person_id: int, today: date) -> list
 
 
 def allowed(session: Session, *, person_id: int, address: str, kiosk: bool, secret: str) -> bool:
-    """Count one feedback against the person and the address; False when over."""
-    person_ok = rate_limit.allow(session, limit=PER_PERSON, key=str(person_id), secret=secret)
-    address_ok = rate_limit.allow(session, limit=PER_KIOSK_ADDRESS if kiosk else PER_ADDRESS, key=address,
-                                  secret=secret)
-    return person_ok and address_ok
+    """Count one feedback against the person and the address, against both or
+    neither; False when either is over. A person over their own limit who keeps
+    trying does not use up the room of everyone else at the same address (a
+    centre's shared network)."""
+    counted = session.begin_nested()
+    if (rate_limit.allow(session, limit=PER_PERSON, key=str(person_id), secret=secret)
+            and rate_limit.allow(session, limit=PER_KIOSK_ADDRESS if kiosk else PER_ADDRESS, key=address,
+                                 secret=secret)):
+        counted.commit()
+        return True
+    counted.rollback()
+    return False
 
 
 def give(session: Session, *, person_id: int, by_person_id: int, unit_id: int, mood: int, about: str, text: str,
