@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, text, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from portal.db import custom_plans
 from portal.models import AccessEvent, AccessEventSubject, Person
 from portal.models.access_log import PROCESSING_ACTIONS
 
@@ -65,6 +66,8 @@ def processed_by_others(
     params = {"subject": subject_person_id, "since": since}
     if before_id is not None:
         params["before"] = before_id
+    # A generic plan for the ids missed the partial index (0.2 ms became 12 ms at 1 M rows).
+    custom_plans(session)
     ids = list(session.exec(ids_query, params=params).all())  # type: ignore[call-overload]
     more = len(ids) > page_size
     ids = ids[:page_size]
