@@ -186,10 +186,10 @@ def _carried_months(session: Session, *, person_id: int, unit_ids: list[int], fi
                     ) -> tuple[datetime | None, dict[date, datetime]]:
     """When this span's first month was closed (None: open), and the earlier,
     closed months whose days were changed during this span, with when each was closed."""
+    if not unit_ids:  # no period in this span: nothing of it was closed or paid
+        return None, {}
     start, end = _moment(first), _moment(last + timedelta(days=1))
     touched = [row[0] for row in rows(session, _TOUCHED, person_id=person_id, first=first, start=start, end=end)]
-    if not unit_ids:
-        return None, {}
     months = {day.replace(day=1) for day in touched} | {first}
     closed: dict[date, datetime] = {}
     for closing in rows(session, _CLOSINGS, unit_ids=unit_ids, months=sorted(months)):
