@@ -81,7 +81,7 @@ class Settings:
     # (default: data_dir/access-log-checkpoints.jsonl); ship it elsewhere.
     access_log_checkpoints: Path | None = None
     access_log_seal_seconds: float = 2.0  # 0: no sealer in this process
-    database_transactions: int = 2  # requests with an open transaction at once, per process
+    database_transactions: int = 1  # ordinary requests with an open transaction at once, per process
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000

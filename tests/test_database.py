@@ -222,6 +222,52 @@ def test_a_process_has_at_most_its_transaction_slots_open_at_once(engine) -> Non
     anyio.run(main)
 
 
+def test_a_long_request_does_not_hold_up_the_ordinary_pages(engine) -> None:
+    """A report, export or import works in a lane of its own: while one is
+    inside its transaction, an ordinary page still gets a slot and its work
+    done, with one ordinary slot (the default)."""
+    from types import SimpleNamespace
+
+    import anyio
+
+    from portal import db
+    from portal.settings import Settings
+
+    app = SimpleNamespace(state=SimpleNamespace(engine=engine, settings=Settings()))
+    assert app.state.settings.database_transactions == 1
+
+    def count(session: Session) -> int:
+        return session.exec(select(func.count()).select_from(Person)).one()
+
+    async def main() -> None:
+        inside, release = anyio.Event(), anyio.Event()
+
+        async def long_request() -> None:
+            async with db.transaction_slots(app, long=True):
+                inside.set()
+                await release.wait()
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(long_request)
+            await inside.wait()
+            with anyio.fail_after(20):  # with one shared lane this would wait for the release, and time out
+                assert await db.run(SimpleNamespace(app=app, state=SimpleNamespace()), count) >= 0
+            assert db.transaction_slots(app, long=True).value == 0  # the long one is still inside
+            release.set()
+
+    anyio.run(main)
+
+
+def test_the_reports_exports_and_imports_work_in_the_long_lane() -> None:
+    from portal.app import create_app
+
+    app = create_app()
+    long = {route.name for route in app.routes if getattr(getattr(route, "endpoint", None), "access", None)
+            and route.endpoint.access.long}
+    assert long == {"staff_import", "staff_money_report", "staff_money_csv", "staff_close_month", "staff_followup",
+                    "staff_followup_csv", "client_my_data", "client_my_data_json"}
+
+
 def test_transaction_slots_are_bounded_by_the_pool() -> None:
     import pytest
 

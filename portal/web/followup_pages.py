@@ -79,7 +79,7 @@ async def _asked_figures(request: Request) -> tuple[Followup, list[Unit], list[d
     return figures, units, offered, first, last, unit_id
 
 
-@staff_route(Action.STAFF_VIEW_FOLLOWUP)
+@staff_route(Action.STAFF_VIEW_FOLLOWUP, long=True)
 async def followup(request: Request) -> Response:
     found = await _asked_figures(request)
     if isinstance(found, Response):
@@ -92,7 +92,7 @@ async def followup(request: Request) -> Response:
         "query": request.url.query})
 
 
-@staff_route(Action.STAFF_VIEW_FOLLOWUP)
+@staff_route(Action.STAFF_VIEW_FOLLOWUP, long=True)
 async def followup_csv(request: Request) -> Response:
     found = await _asked_figures(request)
     if isinstance(found, Response):

@@ -36,6 +36,7 @@ class Access:
     audience: str  # "public", "client" or "staff"
     action: Action | None = None
     needs_subject: bool = True  # False: a logged-in client who has not chosen whose matters yet
+    long: bool = False  # a report, export or import: works in the long requests' lane (db.transaction_slots)
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,12 @@ def event_fields(
     }
 
 
-def client_route(action: Action, *, needs_subject: bool = True) -> Callable[[Endpoint], Endpoint]:
-    return _guarded(Access("client", action, needs_subject))
+def client_route(action: Action, *, needs_subject: bool = True, long: bool = False) -> Callable[[Endpoint], Endpoint]:
+    return _guarded(Access("client", action, needs_subject, long))
 
 
-def staff_route(action: Action) -> Callable[[Endpoint], Endpoint]:
-    return _guarded(Access("staff", action))
+def staff_route(action: Action, *, long: bool = False) -> Callable[[Endpoint], Endpoint]:
+    return _guarded(Access("staff", action, long=long))
 
 
 def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
@@ -147,7 +148,7 @@ def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
                     form_data = []  # not this browser's form: nothing of it is kept
             # The guard's checks and the page's own work share one transaction:
             # the page's first db.run continues it and commits it.
-            async with db.request_transaction(request) as session:
+            async with db.request_transaction(request, long=access.long) as session:
                 outcome = await run_in_threadpool(
                     _decide_and_settle,
                     session,

@@ -49,7 +49,7 @@ def _import(session: Session, *, viewer: Viewer, meta: dict[str, str], raw: byte
                                  today=today(), **meta)
 
 
-@staff_route(Action.STAFF_KEEP_ATTENDANCE)
+@staff_route(Action.STAFF_KEEP_ATTENDANCE, long=True)
 async def import_page(request: Request) -> Response:
     viewer = request.state.viewer
     if not await db.run(request, _is_manager, viewer=viewer):

@@ -66,7 +66,7 @@ def _page(request: Request, month: date, reports: list[month_report.UnitReport],
     }, status_code=status_code)
 
 
-@staff_route(Action.STAFF_KEEP_ATTENDANCE)
+@staff_route(Action.STAFF_KEEP_ATTENDANCE, long=True)
 async def report_page(request: Request) -> Response:
     month = _month(request)
     if month is None:
@@ -76,7 +76,7 @@ async def report_page(request: Request) -> Response:
     return _page(request, month, reports)
 
 
-@staff_route(Action.STAFF_KEEP_ATTENDANCE)
+@staff_route(Action.STAFF_KEEP_ATTENDANCE, long=True)
 async def report_csv(request: Request) -> Response:
     month = _month(request)
     if month is None:
@@ -104,7 +104,7 @@ def _close(session: Session, *, viewer: Viewer, meta: dict[str, str], unit_id: i
     return []
 
 
-@staff_route(Action.STAFF_KEEP_ATTENDANCE)
+@staff_route(Action.STAFF_KEEP_ATTENDANCE, long=True)
 async def close_month(request: Request) -> Response:
     form = await PortalForm.load(request)
     if not form.validate_submission():

@@ -90,7 +90,7 @@ def _copy(session: Session, *, viewer: Viewer, meta: dict[str, str], download: b
     return copy
 
 
-@client_route(Action.VIEW_MY_DATA)
+@client_route(Action.VIEW_MY_DATA, long=True)
 async def my_data(request: Request) -> Response:
     copy = await db.run(request, _copy, viewer=request.state.viewer, meta=request_meta(request), download=False)
     return render(request, "client/my_data.html",
@@ -98,7 +98,7 @@ async def my_data(request: Request) -> Response:
                    "sub_pages": navigation.sub_page_links(request, request.state.viewer.actor, "client_my_data")})
 
 
-@client_route(Action.VIEW_MY_DATA)
+@client_route(Action.VIEW_MY_DATA, long=True)
 async def my_data_json(request: Request) -> Response:
     copy = await db.run(request, _copy, viewer=request.state.viewer, meta=request_meta(request), download=True)
     body = json.dumps(copy, ensure_ascii=False, indent=2)
