@@ -57,7 +57,6 @@ PAGES = [
     Page("contact details", "/contact"),
     Page("not found", "/no-such-page"),
     Page("server error", "/broken-for-test"),
-    Page("too many sent", "/too-many-for-test"),
 ]
 
 
@@ -65,17 +64,10 @@ def broken(_request):  # type: ignore[no-untyped-def]
     raise RuntimeError("a test of the 500 page")
 
 
-def too_many(request):  # type: ignore[no-untyped-def]
-    from portal.web.templating import render
-
-    return render(request, "errors/429.html", status_code=429)  # the feedback and mandate limits' page
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     with browser.demo_portal(tmp_path_factory.mktemp("browser")) as (url, app):
         app.router.routes.append(Route("/broken-for-test", broken))
-        app.router.routes.append(Route("/too-many-for-test", too_many))
         yield url
 
 

@@ -139,9 +139,14 @@ def test_staff_of_another_unit_neither_see_nor_answer(client, engine, ids) -> No
 
 def test_flooding_is_stopped_per_person(client, engine, ids) -> None:
     as_client(client, engine, ids[AINO])
-    statuses = [give(client, {"mood": "4", "about": "service"}).status_code for _ in range(6)]
-    assert statuses == [303] * 5 + [429]
+    responses = [give(client, {"mood": "4", "about": "service", "text": f"Kerta {number}"}) for number in range(6)]
+    assert [response.status_code for response in responses] == [303] * 5 + [429]
     assert len(stored(engine)) == 5
+    # The form again, with the text still in it and what to do next to it: nothing is lost.
+    page = soup(responses[-1])
+    assert page.find("textarea", attrs={"name": "text"}).get_text() == "Kerta 5"
+    assert page.find("input", attrs={"name": "mood", "value": "4"}).has_attr("checked")
+    assert "Odota tunti" in page.find(id="text-error").get_text()
 
 
 def test_a_kiosk_address_serves_many_clients(client, engine, ids) -> None:

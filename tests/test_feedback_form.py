@@ -111,5 +111,8 @@ def test_feedback_is_rate_limited_per_address(client, engine) -> None:
                                follow_redirects=False)
         statuses.append(response.status_code)
     assert statuses == [303] * FEEDBACK_PER_ADDRESS.max_hits + [429, 429]
-    assert soup(response).h1.get_text(strip=True) == "Liian monta lähetystä"
+    # The form again, with the message written still in it and what to do next to it: nothing is lost.
+    page = soup(response)
+    assert page.find("textarea", attrs={"name": "message"}).get_text() == f"Viesti {FEEDBACK_PER_ADDRESS.max_hits + 1}"
+    assert "Odota tunti" in page.find(id="message-error").get_text()
     assert len(stored(engine)) == FEEDBACK_PER_ADDRESS.max_hits

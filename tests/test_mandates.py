@@ -139,10 +139,14 @@ def test_a_client_cannot_grant_a_mandate_to_themself(idp_client, idp_app) -> Non
 def test_grants_are_rate_limited_per_client(idp_client, idp_app) -> None:
     login(idp_client, AINO)
     page = idp_client.get("/settings/mandates")
-    statuses = [grant(idp_client, page, "311299-999E", "Testi", "Ystävä").status_code
-                for year in range(12)]
+    responses = [grant(idp_client, page, "311299-999E", "Testi", "Ystävä") for year in range(12)]
+    statuses = [response.status_code for response in responses]
     assert statuses[:10] == [303] * 10 and statuses[10:] == [429, 429]
     assert len(ainos_mandates(idp_app)) == 11  # the demo's and ten
+    # The form again, with what was written and what to do next to it.
+    refused = soup(responses[-1])
+    assert refused.find("input", attrs={"name": "given_name"})["value"] == "Testi"
+    assert "Odota tunti" in refused.find(id="identity_code-error").get_text()
 
 
 def test_staff_records_a_public_guardian_whose_code_is_never_shown(idp_client, idp_app) -> None:

@@ -12,6 +12,8 @@ CONTACT_FORMAT = _l(
     "Kirjoita sähköposti muodossa nimi@esimerkki.fi tai puhelinnumero numeroina."
 )
 FORM_EXPIRED = _l("Lomake on vanhentunut.")
+# A rate limit: the form is shown again with what the person wrote, so nothing is lost.
+TOO_MANY_SENT = _l("Lähetit monta lomaketta lyhyessä ajassa. Odota tunti ja lähetä lomake sitten uudelleen.")
 
 IDENTITY_CODE_INVALID = _l("Tarkista henkilö\u00adtunnus. Kirjoita se muodossa 010280-123A.")
 WRITE_GIVEN_NAME = _l("Kirjoita etunimi.")

@@ -16,7 +16,7 @@ from portal.assessment.content import Library
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
-from portal.forms import CsrfRefused, PortalForm
+from portal.forms import CsrfRefused, PortalForm, errors
 from portal.forms.mandate import GrantMandateForm
 from portal import organisation
 from portal.models import MandateBasis, MandateScope
@@ -150,10 +150,12 @@ async def mandates(request: Request) -> Response:
             )
             if outcome == "granted":
                 return RedirectResponse("/settings/mandates?granted=1", status_code=303)
-            if outcome == "too_many":
-                return render(request, "errors/429.html", status_code=429)
-            form.identity_code.errors = [form.own_code_message()]
-        status = 400
+            # Refused: the form again, with what was written.
+            too_many = outcome == "too_many"
+            form.identity_code.errors = [errors.TOO_MANY_SENT if too_many else form.own_code_message()]
+            status = 429 if too_many else 400
+        else:
+            status = 400
     page = await db.run(request, _mandates, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault,
                         before=before)
     return render(

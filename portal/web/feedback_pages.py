@@ -11,6 +11,7 @@ from portal import access_log, db
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.feedback import client as feedback
+from portal.forms import errors
 from portal.forms.client_feedback import FACES, SERVICE, ClientFeedbackForm, FeedbackAnswerForm, face_label
 from portal.models import ClientFeedback
 from portal.schedule.calendar_days import today
@@ -70,8 +71,9 @@ async def give_feedback(request: Request) -> Response:
         if form.validate_submission():
             outcome = await db.run(request, _give, viewer=viewer, meta=request_meta(request), form=form,
                                    secret=request.app.state.settings.secret_key)
-            if outcome == "too_many":
-                return render(request, "errors/429.html", status_code=429)
+            if outcome == "too_many":  # the form again, with what was written
+                form.text.errors = [errors.TOO_MANY_SENT]
+                return await _render_form(request, form, status_code=429)
             if outcome == "no_unit":
                 return render(request, "errors/404.html", status_code=404)
             return RedirectResponse("/feedback/thanks", status_code=303)

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from portal import db
 from portal.feedback import record_accessibility_feedback
+from portal.forms import errors
 from portal.forms.feedback import AccessibilityFeedbackForm
 from portal.i18n import get_locale
 from portal.organisation import contact_details
@@ -51,8 +52,9 @@ async def accessibility_feedback(request: Request) -> Response:
                 sender_address=request_meta(request)["ip_address"],
                 secret=request.app.state.settings.secret_key,
             )
-            if feedback_id is None:
-                return render(request, "errors/429.html", status_code=429)
+            if feedback_id is None:  # the form again, with what was written, not a page that loses it
+                form.message.errors = [errors.TOO_MANY_SENT]
+                return render(request, "pages/feedback.html", {"form": form}, status_code=429)
             # A path, never request.url_for: that would build it from the Host header.
             return RedirectResponse(request.app.url_path_for("accessibility_feedback_sent"), status_code=303)
         return render(request, "pages/feedback.html", {"form": form}, status_code=400)
