@@ -130,17 +130,16 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 def transaction_slots(app: Any, *, long: bool = False) -> anyio.Semaphore:
     """How many requests of this process may have a transaction open at once:
-    PORTAL_DATABASE_TRANSACTIONS (1 by default) for ordinary pages, and one
-    more lane of its own for the long requests (reports, exports, imports),
-    so a long request never holds up the pages people are waiting for.
+    PORTAL_DATABASE_TRANSACTIONS for ordinary pages (by default 1 on SQLite
+    and 2 on PostgreSQL, see settings.transactions_for), and one more lane of
+    its own for the long requests (reports, exports, imports), so a long
+    request never holds up the pages people are waiting for.
 
     Every query leaves Python's global interpreter lock while the database
     works and must win it back afterwards. With every waiting request in a
     thread of its own (16 users: 16 threads), each of a page's queries waited
     behind all the others for the lock: measured on /home, 3.7 ms per query
-    of which 0.13 ms was work. Even two threads at once cost: at 16 users
-    /home used 6.0 ms of CPU per view with two slots and 4.5 ms with one (the
-    same as one request at a time). The other requests wait their turn in the
+    of which 0.13 ms was work. The other requests wait their turn in the
     event loop. The pool holds more connections than the slots, so a request
     with a slot never waits for one.
     """

@@ -233,8 +233,7 @@ def test_a_long_request_does_not_hold_up_the_ordinary_pages(engine) -> None:
     from portal import db
     from portal.settings import Settings
 
-    app = SimpleNamespace(state=SimpleNamespace(engine=engine, settings=Settings()))
-    assert app.state.settings.database_transactions == 1
+    app = SimpleNamespace(state=SimpleNamespace(engine=engine, settings=Settings(database_transactions=1)))
 
     def count(session: Session) -> int:
         return session.exec(select(func.count()).select_from(Person)).one()
@@ -266,6 +265,18 @@ def test_the_reports_exports_and_imports_work_in_the_long_lane() -> None:
             and route.endpoint.access.long}
     assert long == {"staff_import", "staff_money_report", "staff_money_csv", "staff_close_month", "staff_followup",
                     "staff_followup_csv", "client_my_data", "client_my_data_json"}
+
+
+def test_ordinary_slots_follow_the_database_unless_set() -> None:
+    """SQLite works in the process: one thread at a time. PostgreSQL works in
+    its own process: a second request runs while the first waits for it."""
+    from portal.settings import Settings
+
+    assert Settings(database_url="sqlite:///var/portal.sqlite3").database_transactions == 1
+    assert Settings(database_url="postgresql+psycopg://postgres@127.0.0.1/test").database_transactions == 2
+    environment = {"PORTAL_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1/test"}
+    assert Settings.from_environment(environment).database_transactions == 2
+    assert Settings.from_environment({**environment, "PORTAL_DATABASE_TRANSACTIONS": "3"}).database_transactions == 3
 
 
 def test_transaction_slots_are_bounded_by_the_pool() -> None:
