@@ -196,7 +196,9 @@ class Settings:
             access_log_seal_seconds=float(
                 env.get("PORTAL_ACCESS_LOG_SEAL_SECONDS", defaults.access_log_seal_seconds)
             ),
-            database_transactions=int(env["PORTAL_DATABASE_TRANSACTIONS"]) if env.get("PORTAL_DATABASE_TRANSACTIONS") else None,
+            database_transactions=(
+                int(env["PORTAL_DATABASE_TRANSACTIONS"]) if env.get("PORTAL_DATABASE_TRANSACTIONS") else None
+            ),
             base_url=env.get("PORTAL_BASE_URL", defaults.base_url).rstrip("/"),
             host=env.get("PORTAL_HOST", defaults.host),
             port=int(env.get("PORT") or env.get("PORTAL_PORT") or defaults.port),
