@@ -169,8 +169,11 @@ def test_the_demo_has_a_mandate_waiting_for_its_agents_login(idp_client, idp_app
     from portal.demo_waiting_mandate import KALLE_CODE
 
     login(idp_client, MIKKO)
-    page = soup(idp_client.get("/settings/mandates")).find("main").get_text(" ", strip=True)
+    main = soup(idp_client.get("/settings/mandates")).find("main")
+    page = main.get_text(" ", strip=True)
     assert "Kalle Korhonen (121085-****)" in page and "Alkaa, kun henkilö kirjautuu palveluun." in page
+    # The sentences as the page writes them, not joined by the test: one space between them.
+    assert "palveluun. Voimassa toistaiseksi." in main.get_text()
     idp_client.cookies.clear()
     assert sign_in_with_names(idp_client, KALLE_CODE, "Kalle", "Korhonen").headers["location"] == "/choose"
     assert "Mikko Korhonen" in idp_client.get("/choose").text
