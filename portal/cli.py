@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from portal import clock
 from portal.settings import Settings, SettingsError
 from portal.schedule import calendar_days
 
@@ -119,7 +120,6 @@ def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
     """Import memberships and attendance from a client-record system's JSON file (README)."""
-    from datetime import date
 
     from sqlmodel import select
 
@@ -156,7 +156,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_prune(settings: Settings, _args: argparse.Namespace) -> None:
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from portal import rate_limit
     from portal.auth import login
@@ -165,7 +165,7 @@ def cmd_prune(settings: Settings, _args: argparse.Namespace) -> None:
     engine = make_engine(settings.database_url)
     with transaction(engine) as session:
         removed = login.prune(session)
-        removed["rate_limit_windows"] = rate_limit.prune(session, older_than=datetime.now(UTC) - timedelta(days=1))
+        removed["rate_limit_windows"] = rate_limit.prune(session, older_than=clock.now() - timedelta(days=1))
     engine.dispose()
     print("Removed: " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in removed.items()) + ".")
 

@@ -4,10 +4,11 @@ Jari's earlier period in Tupa, ended early with a work trial as the next step.""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from portal import clock
 from portal.models import AccessibilityFeedback, ClientFeedback, ClientPeriod, PeriodOutcome, Service, Unit
 from portal.schedule.calendar_days import today
 
@@ -18,7 +19,7 @@ MARIA = "180679-9737"
 
 def load(session: Session, *, people: dict[str, int], units: dict[str, Unit]) -> None:
     day = today()
-    now = datetime.now(UTC)
+    now = clock.now()
     verstas, tupa = units[VERSTAS].id, units[TUPA].id
     assert verstas is not None and tupa is not None
     session.add_all([

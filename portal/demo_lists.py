@@ -8,10 +8,11 @@ the staff list still shows Aino Virtanen and Mikko Korhonen.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from portal import clock
 from portal import access_log, demo_followup
 from portal.identity_code import IdentityCodeVault
 from portal.models import ClientPeriod, Person, Service, StaffMembership, Unit
@@ -58,7 +59,7 @@ def add_list_demo(session: Session, *, vault: IdentityCodeVault, unit: Unit, per
     demo_followup.load(session, unit_id=unit.id, clients=current, guide=staff, period_starts=starts_on)
     aino = session.exec(select(ClientPeriod.person_id).where(ClientPeriod.unit_id == unit.id)
                         .order_by(ClientPeriod.id)).first()
-    now = datetime.now(UTC)
+    now = clock.now()
     for week in range(52, 0, -1):
         access_log.record(
             session, action="read", object_type="client_mandates" if week % 4 else "client_list",

@@ -22,6 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.db import table
 from portal.models import RateLimitHit
 
@@ -77,7 +78,7 @@ def allow(session: Session, *, limit: Limit, key: str, secret: str, now: datetim
     the login then fails, or the failures it should count would roll back
     with it.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     hashed = key_hash(limit=limit, key=key, secret=secret)
     start = window_start(limit=limit, now=now)
     previous = session.exec(

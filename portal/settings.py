@@ -103,6 +103,7 @@ class Settings:
     workers: int = 1
     max_body_bytes: int = 1_000_000
     test_idp: bool = False
+    clock_start: str = ""  # PORTAL_CLOCK_START: tests and demos only (portal.clock)
     test_idp_algorithm: str = "RS256"  # how the test provider signs its tokens
     data_dir: Path = field(default_factory=lambda: PROJECT_DIR / "var")
     # OpenID Connect: clients log in through Suomi.fi e-Identification (or the
@@ -205,6 +206,7 @@ class Settings:
             workers=int(env.get("PORTAL_WORKERS", defaults.workers)),
             max_body_bytes=int(env.get("PORTAL_MAX_BODY_BYTES", defaults.max_body_bytes)),
             test_idp=_flag(env.get("PORTAL_TEST_IDP"), defaults.test_idp),
+            clock_start=env.get("PORTAL_CLOCK_START", "").strip(),
             test_idp_algorithm=env.get("PORTAL_TEST_IDP_ALGORITHM", defaults.test_idp_algorithm),
             data_dir=Path(env.get("PORTAL_DATA_DIR", defaults.data_dir)),
             client_oidc_discovery_url=env.get("PORTAL_CLIENT_OIDC_DISCOVERY_URL", ""),
@@ -260,6 +262,8 @@ class Settings:
             raise SettingsError("Set PORTAL_ACCESS_LOG_KEY to a random value of 32 characters or more.")
         if self.test_idp:
             raise SettingsError("The test identity provider must be off in production.")
+        if self.clock_start:
+            raise SettingsError("PORTAL_CLOCK_START is for tests and demos: unset it in production.")
         if not self.client_oidc_discovery_url or not self.staff_oidc_discovery_url:
             raise SettingsError("Set PORTAL_CLIENT_OIDC_DISCOVERY_URL and PORTAL_STAFF_OIDC_DISCOVERY_URL.")
         for audience in ("client", "staff"):  # private_key_jwt needs no secret

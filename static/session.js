@@ -6,7 +6,7 @@
   var body = document.body;
   var dialog = document.getElementById("session-dialog");
   var form = document.getElementById("session-extend");
-  if (!body.dataset.sessionEnds || !dialog || !form || typeof dialog.showModal !== "function") {
+  if (!body.dataset.sessionSeconds || !dialog || !form || typeof dialog.showModal !== "function") {
     return;
   }
   var WARN_MS = 3 * 60 * 1000;
@@ -31,11 +31,13 @@
       return response.json();
     }).then(function (answer) {
       dialog.close();
-      var endsAt = Date.parse(answer.ends_at);
+      // Seconds from now, not the server's clock time: a device whose clock
+      // is wrong (a kiosk, a phone) still warns in time.
+      var endsAt = Date.now() + answer.seconds_left * 1000;
       // Near the session's absolute end there is nothing left to extend.
       if (endsAt - Date.now() > WARN_MS) { schedule(endsAt); }
     }).catch(function () { form.submit(); });  // let the server show what happened
   });
 
-  schedule(Date.parse(body.dataset.sessionEnds));
+  schedule(Date.now() + Number(body.dataset.sessionSeconds) * 1000);
 }());

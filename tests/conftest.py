@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from portal.demo import load_demo_data
 from portal.identity_code import IdentityCodeVault
 from portal.migrate import upgrade
 from portal.settings import Settings
+from tests.days import ACTIVITY_DAY, on_activity_day
 from tests.page_sanity import page_problems
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
@@ -37,19 +39,20 @@ def rate_limit_clock_inside_one_window(monkeypatch: pytest.MonkeyPatch) -> None:
     six failed logins at 18:45 UTC gave six 403s, not five and a 429.) Each
     test reads one moment for the limits, 7 min 30 s past the hour it started
     in, which is inside one window of every limit."""
-    from datetime import UTC, datetime
+    from types import SimpleNamespace
 
-    from portal import rate_limit
+    from portal import clock, rate_limit
 
-    started = datetime.now(UTC)
-    moment = started.replace(minute=7, second=30, microsecond=0)
+    moment = clock.now().replace(minute=7, second=30, microsecond=0)
+    monkeypatch.setattr(rate_limit, "clock", SimpleNamespace(now=lambda: moment))
 
-    class Steady(datetime):
-        @classmethod
-        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
-            return moment if tz is not None else moment.replace(tzinfo=None)
 
-    monkeypatch.setattr(rate_limit, "datetime", Steady)
+@pytest.fixture
+def activity_day() -> Iterator[date]:
+    """Today is tests.days.ACTIVITY_DAY, a day with activity, whatever the real
+    day: for a test whose meaning needs one. Ask for it before the data."""
+    with on_activity_day():
+        yield ACTIVITY_DAY
 
 
 @pytest.fixture(scope="session")

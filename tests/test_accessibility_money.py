@@ -19,7 +19,8 @@ from portal.db import transaction
 from portal.models import GroupSlot
 from portal.schedule.calendar_days import today
 from tests import browser, factories
-from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
+from tests.days import ACTIVITY_DAY, on_activity_day
+from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +29,10 @@ AINO, MIKKO, JARI, SANNA, MARIA = "010280-952L", "150375-990C", "071188-955W", "
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory) -> Iterator[Portal]:  # type: ignore[no-untyped-def]
-    with browser.demo_portal(tmp_path_factory.mktemp("browser-money")) as (url, app):
+    with on_activity_day(), browser.demo_portal(tmp_path_factory.mktemp("browser-money")) as (url, app):
         engine = app.state.engine
         groups = {}
-        # A time today for Aino's and Mikko's groups whatever the weekday, so their day lists have rows.
+        # A time today (a day with activity) for Aino's and Mikko's groups, so their day lists have rows.
         for code in (AINO, MIKKO):
             groups[code] = factories.group_id(engine, person=factories.person_id(engine, app.state.vault, code))
             with transaction(engine) as session:
@@ -48,7 +49,7 @@ def driver():  # type: ignore[no-untyped-def]
         yield chrome
 
 
-LAST_MONTH = (today().replace(day=1) - timedelta(days=1)).isoformat()[:7]
+LAST_MONTH = (ACTIVITY_DAY.replace(day=1) - timedelta(days=1)).isoformat()[:7]
 
 
 @pytest.mark.parametrize("path", ["/money", f"/money?month={LAST_MONTH}", f"/money/statement?month={LAST_MONTH}"])

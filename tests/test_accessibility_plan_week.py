@@ -21,6 +21,7 @@ from portal.db import transaction
 from portal.models import GroupSlot, LoginSession
 from portal.schedule.calendar_days import today
 from tests import browser, factories
+from tests.days import on_activity_day
 from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
 pytestmark = pytest.mark.browser
@@ -30,9 +31,9 @@ AINO, MIKKO, JARI, SANNA, MARIA = "010280-952L", "150375-990C", "071188-955W", "
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory) -> Iterator[Portal]:  # type: ignore[no-untyped-def]
-    with browser.demo_portal(tmp_path_factory.mktemp("browser-plan-week")) as (url, app):
+    with on_activity_day(), browser.demo_portal(tmp_path_factory.mktemp("browser-plan-week")) as (url, app):
         engine = app.state.engine
-        # Activity today for Aino and Mikko whatever the weekday, so "En pääse tänään" is offered.
+        # Activity today (a day with activity) for Aino and Mikko, so "En pääse tänään" is offered.
         for code in (AINO, MIKKO):
             group = factories.group_id(engine, person=factories.person_id(engine, app.state.vault, code))
             with transaction(engine) as session:

@@ -3,11 +3,12 @@ answer recorded and an e-mail put into the outbox."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
+from portal import clock
 from portal.db import transaction
 from portal.models import AccessibilityFeedback, OutboxMessage
 from tests import factories
@@ -25,7 +26,7 @@ def maria(app, engine, demo_data) -> int:  # type: ignore[no-untyped-def]
 def add(engine, *, days_ago: int, contact: str = "", language: str = "fi", message: str = "Nappi on pieni.") -> int:  # type: ignore[no-untyped-def]
     with transaction(engine) as session:
         feedback = AccessibilityFeedback(message=message, contact=contact, language=language,
-                                         received_at=datetime.now(UTC) - timedelta(days=days_ago))
+                                         received_at=clock.now() - timedelta(days=days_ago))
         session.add(feedback)
         session.flush()
         assert feedback.id is not None

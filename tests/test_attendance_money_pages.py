@@ -17,6 +17,9 @@ from tests.test_plan_week_pages import as_client, as_staff
 AINO, MIKKO, LIISA, JARI = "010280-952L", "150375-990C", "230495-936S", "071188-955W"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
 
+# Every test here needs today to have activity: the clock is moved to such a day first.
+pytestmark = pytest.mark.usefixtures("activity_day")
+
 
 @pytest.fixture
 def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]

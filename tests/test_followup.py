@@ -14,11 +14,15 @@ from portal.followup.figures import unit_followup
 from portal.models import ClientFeedback, ClientPeriod, Person, PeriodOutcome
 from portal.schedule.calendar_days import today
 from tests import factories
+from tests.days import ACTIVITY_DAY
 from tests.helpers import soup
 from tests.test_plan_week_pages import as_staff
 
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
-LAST_MONTH = (today().replace(day=1) - timedelta(days=1)).replace(day=1)
+LAST_MONTH = (ACTIVITY_DAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+# The demo's feedback of the last few days must fall in this month, not in LAST_MONTH
+# (on the 1st of a month it would): the clock is moved to a day in mid-month first.
+pytestmark = pytest.mark.usefixtures("activity_day")
 
 
 def add_clients(engine, *, unit: int, count: int, recorder: int, moods: list[int], next_step: str) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,9 @@ from tests.helpers import csrf_token, soup
 AINO, MIKKO, LIISA, JARI, HELENA = "010280-952L", "150375-990C", "230495-936S", "071188-955W", "120556-942L"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
 
+# Every test here needs today to have activity: the clock is moved to such a day first.
+pytestmark = pytest.mark.usefixtures("activity_day")
+
 
 @pytest.fixture
 def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ def test_safe_production_settings_start() -> None:
         {"PORTAL_ACCESS_LOG_KEY": ""},
         {"PORTAL_ACCESS_LOG_KEY": "short"},
         {"PORTAL_TEST_IDP": "on"},
+        {"PORTAL_CLOCK_START": "2026-12-09T10:00+02:00"},
         {"PORTAL_BASE_URL": "http://portal.example"},
         {"PORTAL_CLIENT_OIDC_DISCOVERY_URL": ""},
         {"PORTAL_STAFF_OIDC_CLIENT_SECRET": ""},

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from portal import clock
 from portal.access_log.keys import current_keys, mac
 from portal.db import table
 from portal.identity_code import is_valid as is_identity_code
@@ -114,7 +115,7 @@ def record(
     subjects = sorted(set(subject_person_ids or ()))
     fields: dict[str, Any] = {
         "uid": secrets.token_hex(16),
-        "occurred_at": (now or datetime.now(UTC)).astimezone(UTC),
+        "occurred_at": (now or clock.now()).astimezone(UTC),
         "actor_person_id": actor_person_id,
         "actor_role": actor_role,
         "on_behalf_of_person_id": on_behalf_of_person_id,

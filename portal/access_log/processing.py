@@ -4,7 +4,7 @@ processed my data), newest first, a page at a time (keyset on the event id)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, text, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.db import custom_plans
 from portal.models import AccessEvent, AccessEventSubject, Person
 from portal.models.access_log import PROCESSING_ACTIONS
@@ -43,7 +44,7 @@ class ProcessingPage:
 
 def two_years_before(now: datetime | None = None) -> datetime:
     """The default period of "who has processed my data" (the last two years)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     try:
         return now.replace(year=now.year - 2)
     except ValueError:  # 29 February

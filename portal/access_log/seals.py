@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.access_log.events import as_utc
 from portal.access_log.keys import current_keys, mac
 from portal.models import AccessEvent, AccessLogSeal
@@ -93,7 +94,7 @@ def seal_once(session: Session, *, now: datetime | None = None, batch: int = BAT
     """Seal the next batch of settled events. Returns the checkpoint (None when
     there was nothing to seal) and the last settled id, which a caller sealing
     a backlog passes back so the horizon is found once, not per batch."""
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or clock.now()).astimezone(UTC)
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=SEALER_LOCK))  # type: ignore[call-overload]
     last = session.exec(select(AccessLogSeal).order_by(col(AccessLogSeal.id).desc()).limit(1)).first()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from portal import clock
 from portal.models import LoginSession
 
 IDLE_TIMEOUT = {"client": timedelta(minutes=20), "staff": timedelta(minutes=30)}
@@ -37,7 +38,7 @@ class SessionLookup:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def as_utc(value: datetime) -> datetime:

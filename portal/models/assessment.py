@@ -4,14 +4,16 @@ one by one as the client goes, so nothing typed is lost."""
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from portal import clock
+
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class AssessmentStatus(enum.StrEnum):

@@ -3,13 +3,15 @@ the answers' e-mail outbox, and clients' feedback on the service."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from portal import clock
+
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class AccessibilityFeedback(SQLModel, table=True):

@@ -6,21 +6,18 @@ hand-written list; a holiday is a day without activity.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 
 from portal import i18n
+from portal.clock import today  # noqa: F401  (the portal's one clock; many modules import it from here)
 
 HELSINKI = ZoneInfo(i18n.TIME_ZONE)
 # The holidays library's names for our languages.
 HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
-
-
-def today() -> date:
-    return datetime.now(HELSINKI).date()
 
 
 def monday_of(day: date) -> date:

@@ -306,13 +306,16 @@ class ExtendForm(PortalForm):
     pass
 
 
-def _extend(session: Session, *, session_id: int) -> str:
-    """Count this as activity; return when the session now ends (ISO 8601)."""
+def _extend(session: Session, *, session_id: int) -> dict[str, object]:
+    """Count this as activity; return when the session now ends (ISO 8601) and
+    how many seconds that is from now (the page's script counts with these)."""
     record = session.get(LoginSession, session_id)
     assert record is not None
     sessions.touch(record, force=True)
     session.add(record)
-    return sessions.ends_at(record).isoformat()
+    ends_at = sessions.ends_at(record)
+    return {"ends_at": ends_at.isoformat(),
+            "seconds_left": max(0, int((ends_at - sessions.now_utc()).total_seconds()))}
 
 
 @client_route(Action.VIEW, needs_subject=False)
@@ -331,9 +334,9 @@ async def _session_page(request: Request, audience: str) -> Response:
     if request.method == "POST":
         if not form.validate_submission():
             raise CsrfRefused()
-        ends_at = await db.run(request, _extend, session_id=viewer.session_id)
+        ends = await db.run(request, _extend, session_id=viewer.session_id)
         if request.headers.get("accept") == "application/json":
-            return JSONResponse({"ends_at": ends_at}, headers={"Cache-Control": "no-store"})  # the script's dialog keeps the page as it is
+            return JSONResponse(ends, headers={"Cache-Control": "no-store"})  # the script's dialog keeps the page as it is
         target = local_path(request.query_params.get("next")) if request.query_params.get("next") else HOME[audience]
         return RedirectResponse(target, status_code=303)
     return render(request, "auth/session.html", {"form": form, "viewer": viewer, "audience": audience})

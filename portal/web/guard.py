@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from portal import access_log, db, organisation
+from portal import access_log, clock, db, organisation
 from portal.schedule import calendar_days
 from portal.auth import actors, drafts, sessions
 from portal.auth.mandates import MandateSource, mandate_for
@@ -50,6 +50,12 @@ class Viewer:
     session_ends_at: Any  # datetime
     kiosk: bool
     draft: list[tuple[str, str]] | None = None  # a form kept over a timeout
+
+    @property
+    def session_seconds_left(self) -> int:
+        """Seconds until the session ends: the page's script counts from its own
+        clock with this, so a device whose clock is wrong still warns in time."""
+        return max(0, int((self.session_ends_at - clock.now()).total_seconds()))
 
     @property
     def acting_for_other(self) -> bool:
