@@ -56,11 +56,41 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Every HTML page a live server has served: (path, body). The browser tests'
+# HTML check (conftest's served_html_is_valid) reads what each test added.
+SERVED: list[tuple[str, bytes]] = []
+
+
+class RecordPages:
+    """ASGI wrapper that keeps a copy of every HTML page served."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        html = False
+        chunks: list[bytes] = []
+
+        async def sending(message) -> None:  # type: ignore[no-untyped-def]
+            nonlocal html
+            if message["type"] == "http.response.start":
+                html = dict(message.get("headers", [])).get(b"content-type", b"").startswith(b"text/html")
+            elif message["type"] == "http.response.body" and html:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    SERVED.append((scope["path"], b"".join(chunks)))
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 @contextmanager
 def live_server(app, port: int | None = None) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Serve the app with uvicorn in a thread; yield its base URL."""
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(RecordPages(app), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

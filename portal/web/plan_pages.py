@@ -134,7 +134,7 @@ async def plan_editor(request: Request) -> Response:
     page, setting = await db.run(request, _editor, viewer=viewer, meta=request_meta(request))
     form = await PlanForm.load(request)
     assert setting is not None
-    form.contact_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(pid, name) for pid, name in setting.contacts]
+    form.contact_person_id.choices = [SelectChoice("", "–")] + [SelectChoice(pid, name) for pid, name in setting.contacts]
     status = 200
     if request.method == "POST":
         if form.validate_submission():

@@ -110,11 +110,11 @@ def _forms(request: Request, data: dict[str, Any], posted: Posted | None) -> dic
             form.ends_on.label.text = i18n.gettext(
                 "Viimeinen päivä: %(time)s",
                 time=f"{WEEKDAY_NAMES[slot.weekday]} {i18n.format_time_range(slot.starts_at, slot.ends_at)}")
-    forms["slots"].guide_person_id.choices = [SelectChoice(0, "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
+    forms["slots"].guide_person_id.choices = [SelectChoice("", "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
     namesakes = data["namesakes"]
-    forms["members"].person_id.choices = [SelectChoice(0, "–")] + [
+    forms["members"].person_id.choices = [SelectChoice("", "–")] + [
         _person_choice(person_id, name, namesakes) for person_id, name in data["clients"]]
-    forms["member_ends"].person_id.choices = [SelectChoice(0, "–")] + [
+    forms["member_ends"].person_id.choices = [SelectChoice("", "–")] + [
         _person_choice(member.person_id, member.name, namesakes) for member in data["group"].members]
     return forms
 
