@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from portal import access_log
 from portal.db import make_engine
+from portal.startup import configure_process
 from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.keys import PortalKeys
@@ -89,7 +90,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     settings = settings or Settings.from_environment()
     settings.check()
     assessment_library = load_library()  # refuses to start on invalid or changed content
-    access_log.configure(settings.access_log_key)
+    configure_process(settings)
     engine = make_engine(settings.database_url)
 
     @contextlib.asynccontextmanager

@@ -97,7 +97,6 @@ def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
     from portal import access_log
     from portal.db import make_engine
 
-    access_log.configure(settings.access_log_key)
     engine = make_engine(settings.database_url)
     if args.action == "seal":
         written = access_log.seal_pending(engine, checkpoint_path=settings.checkpoint_path)
@@ -230,4 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = Settings.from_environment()
     except SettingsError as error:
         raise SystemExit(f"portal: {error}") from error
+    from portal.startup import configure_process
+
+    configure_process(settings)  # every command: the access log's key above all
     args.handler(settings, args)

@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 
 from portal import cli
 from portal.access_log import processed_by_others, record, seal_pending, two_years_before, verify_chain
-from portal.db import transaction
+from portal.db import make_engine, transaction
 from tests.conftest import POSTGRES_URL
 from portal.models import AccessEvent, AccessLogSeal, Person
 
@@ -416,3 +416,47 @@ def test_record_many_appends_each_event(engine) -> None:
                                          for n in range(3)], now=NOW)
     assert len({event.id for event in appended}) == 3
     assert verify(engine).checked == 3
+
+
+def test_every_command_that_writes_uses_the_configured_key(database_url, monkeypatch, capsys, tmp_path) -> None:
+    """demo, import, prune and seal with a key of production's kind: verify then
+    finds an intact chain (demo and import used to write with the development key)."""
+    import json
+    import secrets
+
+    from portal.access_log import keys
+    from portal.settings import DEVELOPMENT_ACCESS_LOG_KEY
+    from tests.test_import import TIMO, jari_file
+
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
+    key = secrets.token_urlsafe(30)
+    monkeypatch.setenv("PORTAL_ACCESS_LOG_KEY", key)
+    monkeypatch.setattr(keys, "_current", keys.current_keys())  # the process's key comes back after the test
+    path = tmp_path / "tiedot.json"
+    path.write_text(json.dumps(jari_file()), encoding="utf-8")
+    for command in (["migrate"], ["demo"], ["import", str(path), "--as", TIMO], ["prune"], ["access-log", "seal"]):
+        keys.configure(DEVELOPMENT_ACCESS_LOG_KEY)  # each command starts as a new process would
+        cli.main(command)
+    keys.configure(key)  # the server's key: it must find the chain intact
+    with transaction(make_engine(database_url)) as session:
+        result = verify_chain(session, checkpoints=tmp_path / "access-log-checkpoints.jsonl")
+        events = session.exec(select(func.count()).select_from(AccessEvent)).one()
+    assert result.ok, result
+    assert events > 0  # the demo and the import wrote events to check
+
+
+def test_the_development_key_would_have_broken_that_chain(database_url, monkeypatch, capsys, tmp_path) -> None:
+    """The other side of the test above: events written with one key and
+    verified with another read as forged, so the test above could fail."""
+    from portal.access_log import keys
+
+    monkeypatch.setattr(keys, "_current", keys.current_keys())
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))
+    cli.main(["demo"])  # the development key
+    monkeypatch.setenv("PORTAL_ACCESS_LOG_KEY", "another-key-of-thirty-two-characters-or-more")
+    with pytest.raises(SystemExit) as verified:
+        cli.main(["access-log", "verify"])
+    assert verified.value.code == 1
+    assert "broken at event 1" in capsys.readouterr().out
