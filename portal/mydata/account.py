@@ -5,6 +5,7 @@ no kept form's contents."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -46,7 +47,7 @@ def logins(session: Session, asked: Request) -> list[dict[str, Any]]:
     ]
 
 
-def _ended_at(row: LoginSession, now: Any) -> Any:
+def _ended_at(row: LoginSession, now: datetime) -> datetime | None:
     """When the session ended: logged out (or replaced), or its time ran out; None while it is in use."""
     if row.revoked_at is not None:
         return row.revoked_at

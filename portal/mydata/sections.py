@@ -40,8 +40,8 @@ from portal.models import (
 from portal.money import rates
 from portal.money.statements import month_bounds, month_statement
 from portal.mydata import Request, account, register
-from portal.schedule.calendar_days import today
 from portal.plans import outcomes
+from portal.schedule.calendar_days import today
 
 
 def person(session: Session, asked: Request) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import partial
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
@@ -18,9 +18,9 @@ from starlette.routing import BaseRoute, Route
 from portal import db, i18n, mydata
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
-from portal.i18n import lazy_gettext as _l
 from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
 from portal.forms.plan import STATUS_NAMES
+from portal.i18n import lazy_gettext as _l
 from portal.web import labels, navigation
 from portal.web.assessment_labels import OCCASION_NAMES
 from portal.web.guard import Viewer, client_route, request_meta
