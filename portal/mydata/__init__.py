@@ -4,7 +4,12 @@ A registry of sections: each area adds one small function that returns plain
 data (dicts, lists, strings, numbers, None) about one client, and registers
 it with one line, e.g. in portal/mydata/sections.py:
 
-    register("assessments", _l("Arviot"), assessments_of)
+    register("assessments", _l("Arviot"), assessments_of, reads=(Assessment, AssessmentAnswer))
+
+`reads` names the tables whose rows about the client the section shows. A
+test (tests/test_my_data.py) checks that the section does read them, and
+that every table pointing at a person is read by some section or is on its
+list of tables left out, with the reason: a new table cannot be forgotten.
 
 The page and the JSON download are built from the same sections, in the
 order they were registered. The JSON structure is documented in README.md.
@@ -37,16 +42,21 @@ class Section:
     key: str
     title: Any  # a lazily translated text
     collect: Callable[[Session, Request], Any]
+    reads: tuple[type, ...]  # the models whose rows about the client it shows
     own_only: bool = False
+    intro: Any = None  # a lazily translated text under the heading, or None
 
 
 SECTIONS: list[Section] = []
 
 
-def register(key: str, title: Any, collect: Callable[[Session, Request], Any], *, own_only: bool = False) -> None:
+def register(key: str, title: Any, collect: Callable[[Session, Request], Any], *, reads: tuple[type, ...],
+             own_only: bool = False, intro: Any = None) -> None:
     if any(section.key == key for section in SECTIONS):
         raise ValueError(f"section {key} registered twice")
-    SECTIONS.append(Section(key, title, collect, own_only))
+    if not reads:
+        raise ValueError(f"section {key} reads no table")
+    SECTIONS.append(Section(key, title, collect, tuple(reads), own_only, intro))
 
 
 def plain(value: Any) -> Any:
@@ -82,3 +92,9 @@ def titles() -> dict[str, Any]:
     from portal.mydata import sections  # noqa: F401
 
     return {section.key: section.title for section in SECTIONS}
+
+
+def intros() -> dict[str, Any]:
+    from portal.mydata import sections  # noqa: F401
+
+    return {section.key: section.intro for section in SECTIONS if section.intro is not None}

@@ -13,23 +13,35 @@ from portal import access_log
 from portal.feedback import client as client_feedback
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
+    AbsenceNotice,
+    AccessEvent,
+    AccessEventSubject,
     Assessment,
     AssessmentAnswer,
+    AssessmentRequest,
+    AttendanceCorrection,
     AttendanceMark,
-    AbsenceNotice,
+    BenefitStatus,
+    CalendarFeed,
+    ClientFeedback,
+    ClientPeriod,
+    FormDraft,
     Goal,
     GoalThought,
     Group,
     GroupMember,
+    LoginSession,
     Mandate,
+    PeriodOutcome,
     Person,
     Plan,
     Unit,
 )
+from portal.money import rates
 from portal.money.statements import month_bounds, month_statement
-from portal.mydata import Request, register
-from portal.schedule.calendar_days import today
+from portal.mydata import Request, account, register
 from portal.plans import outcomes
+from portal.schedule.calendar_days import today
 
 
 def person(session: Session, asked: Request) -> dict[str, Any]:
@@ -147,11 +159,37 @@ def assessments(session: Session, asked: Request) -> list[dict[str, Any]]:
              "staff_comment": a.staff_comment, "answers": answers.get(a.id, [])} for a in found]  # type: ignore[arg-type]
 
 
+def assessment_requests(session: Session, asked: Request) -> list[dict[str, Any]]:
+    """Staff requests to fill in an assessment, newest first. Not capped: a request stays open
+    until an assessment is started for it and a new one is not made beside an open one, so a
+    client has a few a year."""
+    found = session.exec(select(AssessmentRequest).where(AssessmentRequest.person_id == asked.person_id)
+                         .order_by(col(AssessmentRequest.requested_at).desc(), col(AssessmentRequest.id).desc())).all()
+    return [{"requested_at": row.requested_at, "due_on": row.due_on, "started": row.assessment_id is not None}
+            for row in found]
+
+
 def attendance(session: Session, asked: Request) -> list[dict[str, Any]]:
     """The days staff have marked; the money of each day follows from these and the rates ("Rahani")."""
     return [{"date": mark.on_date, "present": mark.present, "hours": mark.hours, "absence_reason": mark.absence_reason}
             for mark in session.exec(select(AttendanceMark).where(AttendanceMark.person_id == asked.person_id)
                                      .order_by(col(AttendanceMark.on_date)))]
+
+
+def attendance_corrections(session: Session, asked: Request) -> list[dict[str, Any]]:
+    """Each change staff made to a marked day: the values before and after, and why."""
+    found = session.exec(select(AttendanceCorrection).where(AttendanceCorrection.person_id == asked.person_id)
+                         .order_by(col(AttendanceCorrection.on_date), col(AttendanceCorrection.recorded_at))).all()
+    return [{"date": row.on_date, "was_present": row.was_present, "was_hours": row.was_hours,
+             "was_absence_reason": row.was_absence_reason, "present": row.present, "hours": row.hours,
+             "absence_reason": row.absence_reason, "why": row.reason, "recorded_at": row.recorded_at}
+            for row in found]
+
+
+def benefits(session: Session, asked: Request) -> list[dict[str, Any]]:
+    """Rehabilitative work activity: what the client receives, which decides the money of a day."""
+    return [{"benefit": row.benefit, "starts_on": row.starts_on, "ends_on": row.ends_on, "recorded_at": row.recorded_at}
+            for row in rates.benefit_history(session, person_id=asked.person_id)]
 
 
 def money(session: Session, asked: Request) -> list[dict[str, Any]]:
@@ -180,14 +218,31 @@ def money(session: Session, asked: Request) -> list[dict[str, Any]]:
     return months
 
 
-register("person", _l("Henkilö\u00adtiedot"), person)
-register("periods", _l("Jaksot"), periods)
-register("plans", _l("Suunnitelmat ja tavoitteet"), plans)
-register("schedule", _l("Ryhmät"), schedule)
-register("absences", _l("Poissaolot"), absences)
-register("mandates", _l("Valtuutukset"), mandates)
-register("feedback", _l("Palautteesi"), feedback)
-register("assessments", _l("Omat arviot"), assessments)
-register("attendance", _l("Päivät, joina olit paikalla"), attendance)
-register("money", _l("Rahasi päivittäin"), money)
-register("access_log", _l("Kuka on katsonut tietojani"), access_events, own_only=True)
+register("person", _l("Henkilö\u00adtiedot"), person, reads=(Person,))
+register("periods", _l("Jaksot"), periods, reads=(ClientPeriod, PeriodOutcome))
+register("plans", _l("Suunnitelmat ja tavoitteet"), plans, reads=(Plan, Goal, GoalThought))
+register("schedule", _l("Ryhmät"), schedule, reads=(GroupMember,))
+register("absences", _l("Poissaolot"), absences, reads=(AbsenceNotice,))
+register("mandates", _l("Valtuutukset"), mandates, reads=(Mandate,))
+register("feedback", _l("Palautteesi"), feedback, reads=(ClientFeedback,))
+register("assessments", _l("Omat arviot"), assessments, reads=(Assessment, AssessmentAnswer))
+register("assessment_requests", _l("Pyynnöt tehdä oma arvio"), assessment_requests, reads=(AssessmentRequest,),
+         intro=_l("Työntekijä voi pyytää sinua tekemään oman arvion."))
+register("attendance", _l("Päivät, joina olit paikalla"), attendance, reads=(AttendanceMark,))
+register("attendance_corrections", _l("Korjaukset päiviin"), attendance_corrections, reads=(AttendanceCorrection,),
+         intro=_l("Työntekijä voi korjata päivän merkinnän. Tässä näet, mitä hän muutti ja miksi."))
+register("benefits", _l("Etuutesi kuntouttavassa työtoiminnassa"), benefits, reads=(BenefitStatus,),
+         intro=_l("Työntekijä merkitsee, mitä etuutta saat. Etuus ratkaisee, mitä rahaa saat päivistä."))
+register("money", _l("Rahasi päivittäin"), money, reads=(AttendanceMark, AttendanceCorrection))
+register("calendar_feeds", _l("Kalenteri puhelimeen"), account.calendar_feeds, reads=(CalendarFeed,),
+         intro=_l("Kalenteriosoitteella näet viikkosi puhelimen kalenterissa. "
+                  "Osoite on salainen. Siksi se ei näy tässä."))
+register("form_drafts", _l("Tallennetut lomakkeet"), account.form_drafts, reads=(FormDraft,),
+         intro=_l("Joskus kirjautuminen päättyy kesken lomakkeen. Silloin palvelu tallentaa, mitä kirjoitit. "
+                  "Saat tekstin takaisin, kun kirjaudut uudelleen. Tämä sivu ei näytä tekstiä."))
+# Own only, like the access log: when and where the client logs in is theirs to see, not a delegate's.
+register("logins", _l("Viimeisimmät kirjautumisesi"), account.logins, reads=(LoginSession,), own_only=True,
+         intro=_l("Näet, milloin olet kirjautunut palveluun. Tässä on enintään %(count)s viimeisintä kertaa.",
+                  count=account.LOGINS_SHOWN))
+register("access_log", _l("Kuka on katsonut tietojani"), access_events, reads=(AccessEvent, AccessEventSubject),
+         own_only=True)

@@ -4,22 +4,25 @@ portal stores about the client. Both are in the access log."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from portal import db, i18n, mydata
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
-from portal.i18n import lazy_gettext as _l
 from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
 from portal.forms.plan import STATUS_NAMES
+from portal.i18n import lazy_gettext as _l
 from portal.web import labels, navigation
+from portal.web.assessment_labels import OCCASION_NAMES
 from portal.web.guard import Viewer, client_route, request_meta
 from portal.web.templating import render
 from portal.web.week_pages import log_for_client
@@ -44,6 +47,23 @@ FIELD_NAMES = {
     "what": _l("Mitä tietoa"), "month": _l("Kuukausi"), "days": _l("Päivät"), "date": _l("Päivä"),
     "kind": _l("Mikä raha"), "amount": _l("Summa"), "corrections": _l("Korjaukset aiempiin kuukausiin"),
     "total": _l("Yhteensä"),
+    # Assessments and their answers.
+    "content": _l("Lomake"), "version": _l("Lomakkeen versio"), "occasion": _l("Milloin"),
+    "started_at": _l("Aloitettu"), "sent_at": _l("Lähetetty"), "reviewed_at": _l("Käsitelty"),
+    "staff_comment": _l("Työntekijän kommentti"), "answers": _l("Vastaukset"), "question": _l("Kysymys"),
+    "value": _l("Vastaus"), "skipped": _l("En halua vastata"), "entered_as": _l("Kuka vastasi"),
+    "updated_at": _l("Muutettu"), "requested_at": _l("Pyydetty"), "due_on": _l("Viimeinen päivä"),
+    "started": _l("Arvion täyttö on alkanut"),
+    # Marked days, their corrections and the benefit.
+    "present": _l("Paikalla"), "hours": _l("Tunnit"), "absence_reason": _l("Poissaolon syy"),
+    "was_present": _l("Paikalla ennen korjausta"), "was_hours": _l("Tunnit ennen korjausta"),
+    "was_absence_reason": _l("Poissaolon syy ennen korjausta"), "why": _l("Korjauksen syy"),
+    "recorded_at": _l("Merkitty"), "benefit": _l("Etuus"),
+    # Logins, the calendar address and kept forms.
+    "logged_in_at": _l("Kirjauduit sisään"), "audience": _l("Mille sivuille"),
+    "kiosk": _l("Yhteis\u00adkäyttöinen laite"), "acting_for": _l("Kenen asioita hoidit"),
+    "last_seen_at": _l("Viimeksi käytössä"), "ended_at": _l("Päättyi"), "page": _l("Sivu"),
+    "saved_at": _l("Tallennettu"),
 }
 MONEY_KEYS = frozenset({"amount", "total"})
 
@@ -53,21 +73,52 @@ MANDATE_SCOPES = {"view": _l("Saa katsoa tietoja"), "act": _l("Saa katsoa tietoj
 MANDATE_BASES = {"client_granted": _l("Annettu tässä palvelussa"), "guardianship": _l("Edunvalvonta"),
                  "suomifi": _l("Suomi.fi-valtuus")}
 
+ASSESSMENT_STATUS_NAMES = {"draft": _l("Kesken"), "sent": _l("Lähetetty"), "reviewed": _l("Käsitelty")}
+YES_NO = {True: _l("Kyllä"), False: _l("Ei")}
+AUDIENCE_NAMES = {"client": _l("Asiakkaan sivut"), "staff": _l("Työntekijän sivut")}
+# "status" is both a goal's and an assessment's: their codes differ, so one table names both.
+assert not set(STATUS_NAMES) & set(ASSESSMENT_STATUS_NAMES)
+
 # Codes shown in words on the page (the JSON keeps the codes).
 CODE_NAMES: dict[str, dict[str, Any]] = {
     "direction": MANDATE_DIRECTIONS, "scope": MANDATE_SCOPES, "basis": MANDATE_BASES,
-    "service": labels.SERVICE_NAMES, "status": STATUS_NAMES, "reason": labels.ABSENCE_REASONS,
-    "ending": ENDING_NAMES, "next_step": NEXT_STEP_NAMES, "role": labels.ROLE_NAMES,
-    "action": labels.ACTION_NAMES, "what": labels.OBJECT_NAMES, "kind": labels.MONEY_KINDS,
+    "service": labels.SERVICE_NAMES, "status": {**STATUS_NAMES, **ASSESSMENT_STATUS_NAMES},
+    "reason": labels.ABSENCE_REASONS, "absence_reason": labels.ABSENCE_REASONS,
+    "was_absence_reason": labels.ABSENCE_REASONS, "ending": ENDING_NAMES, "next_step": NEXT_STEP_NAMES,
+    "role": labels.ROLE_NAMES, "entered_as": labels.ROLE_NAMES, "action": labels.ACTION_NAMES,
+    "what": labels.OBJECT_NAMES, "kind": labels.MONEY_KINDS, "benefit": labels.BENEFITS,
+    "occasion": OCCASION_NAMES, "audience": AUDIENCE_NAMES,
+}
+
+# The pages whose forms can be kept over a timeout (a kept form's "page"), by route name.
+FORM_PAGES = {
+    "client_absence": _l("Ilmoita poissaolo"), "client_absence_today": _l("Ilmoita poissaolo"),
+    "client_cancel_absence": _l("Viikkoni"), "assessment_start": _l("Oma arvio"),
+    "assessment_question": _l("Oma arvio"), "assessment_send": _l("Oma arvio"),
+    "client_goal_thought": _l("Suunnitelmani"), "client_feedback": _l("Anna palautetta"),
+    "client_mandates": _l("Kuka saa hoitaa asioitani"), "client_revoke_mandate": _l("Kuka saa hoitaa asioitani"),
+    "client_calendar_make": _l("Kalenteri puhelimeen"), "client_calendar_revoke": _l("Kalenteri puhelimeen"),
 }
 
 
-def shown(value: Any, key: str = "") -> str:
+def page_name(path: str, routes: Sequence[BaseRoute]) -> str:
+    """A kept form's page by its name; the address itself for a page without one (e.g. staff pages)."""
+    for route in routes:
+        if isinstance(route, Route) and route.path_regex.match(path):
+            return str(FORM_PAGES[route.name]) if route.name in FORM_PAGES else path
+    return path
+
+
+def shown(value: Any, key: str = "", *, routes: Sequence[BaseRoute] = ()) -> str:
     """A stored value in words: codes by name, dates and times in the reader's language."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, bool):
+        return str(YES_NO[value])
     if key in CODE_NAMES and isinstance(value, str) and value in CODE_NAMES[key]:
         return str(CODE_NAMES[key][value])
+    if key == "page" and isinstance(value, str):
+        return page_name(value, routes)
     if isinstance(value, str):
         try:
             if key in MONEY_KEYS:
@@ -94,7 +145,8 @@ def _copy(session: Session, *, viewer: Viewer, meta: dict[str, str], download: b
 async def my_data(request: Request) -> Response:
     copy = await db.run(request, _copy, viewer=request.state.viewer, meta=request_meta(request), download=False)
     return render(request, "client/my_data.html",
-                  {"copy": copy, "titles": mydata.titles(), "field_names": FIELD_NAMES, "shown": shown,
+                  {"copy": copy, "titles": mydata.titles(), "intros": mydata.intros(), "field_names": FIELD_NAMES,
+                   "shown": partial(shown, routes=request.app.routes),
                    "sub_pages": navigation.sub_page_links(request, request.state.viewer.actor, "client_my_data")})
 
 
