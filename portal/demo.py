@@ -7,7 +7,9 @@ real people. The README lists them; the test identity provider offers them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 from sqlmodel import Session, select
 
@@ -15,6 +17,7 @@ from portal import demo_feedback, demo_money, demo_plans_week
 from portal.assessment.demo import load_assessment_demo
 from portal.demo_lists import add_list_demo
 from portal.identity_code import IdentityCodeVault, validate
+from portal.schedule.calendar_days import today
 from portal.models import (
     ClientPeriod,
     Mandate,
@@ -56,14 +59,21 @@ DEMO_PEOPLE = [
     DemoPerson("090965-9970", "Timo", "Koskinen", "staff: unit manager at Tupa", TUPA, staff_role=StaffRole.UNIT_MANAGER),
 ]
 
-PERIOD_STARTS = date(2026, 9, 1)
-PERIOD_ENDS = date(2027, 8, 31)
+
+
+def demo_period(today: date) -> tuple[date, date]:
+    """The demo clients' current period, relative to today so the demo is current
+    on any day: a year from the first of the month three months ago (on
+    6.12.2026: 1.9.2026–31.8.2027), so the three-month self-assessment is due."""
+    starts = today.replace(day=1) - relativedelta(months=3)
+    return starts, starts + relativedelta(years=1) - timedelta(days=1)
 
 
 def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     """Add the demo organisation unless it is there already. True if added."""
     if session.exec(select(Organisation)).first() is not None:
         return False
+    period_starts, period_ends = demo_period(today())
     county = Organisation(
         name="Esimerkkilän hyvinvointialue",
         phone="08 555 1000",
@@ -108,8 +118,8 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
                     person_id=person.id,
                     unit_id=units[demo.unit].id,
                     service=demo.service.value,
-                    starts_on=PERIOD_STARTS,
-                    ends_on=PERIOD_ENDS,
+                    starts_on=period_starts,
+                    ends_on=period_ends,
                 )
             )
         if demo.staff_role and demo.unit:
@@ -123,14 +133,14 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
             agent_person_id=ids["120556-942L"],
             scope=MandateScope.ACT.value,
             basis=MandateBasis.CLIENT_GRANTED.value,
-            valid_from=PERIOD_STARTS,
+            valid_from=period_starts,
             created_by_person_id=ids["010280-952L"],
         )
     )
     demo_plans_week.load(session, people=ids, units=units)
     add_waiting_mandate(session, vault=vault, ids=ids)
-    load_assessment_demo(session, person_ids=ids, period_starts=PERIOD_STARTS)
-    add_list_demo(session, vault=vault, unit=units[VERSTAS], periods=(PERIOD_STARTS, PERIOD_ENDS))
-    demo_money.load(session, people=ids, units=units, period_starts=PERIOD_STARTS)
+    load_assessment_demo(session, person_ids=ids, period_starts=period_starts)
+    add_list_demo(session, vault=vault, unit=units[VERSTAS], periods=(period_starts, period_ends))
+    demo_money.load(session, people=ids, units=units, period_starts=period_starts)
     demo_feedback.load(session, people=ids, units=units)
     return True

@@ -5,10 +5,15 @@ overwrite each other, a sent assessment never changes."""
 from __future__ import annotations
 
 import gzip
+from datetime import timedelta
+
+from babel.dates import format_date
 
 from sqlmodel import Session, func, select
 
+from portal.demo import demo_period
 from portal.models import AccessEvent, Assessment, AssessmentAnswer
+from portal.schedule.calendar_days import today
 from tests.assessment_helpers import (AINO, HELENA, LIISA, answer_all, answer_page, as_client, send, start,
                                       step_fields)
 from tests.factories import add_mandate, person_id
@@ -36,7 +41,10 @@ def test_the_intro_tells_what_how_long_and_who_sees(app, client, demo_data) -> N
     page = client.get("/assessment")
     text = soup(page).find("main").get_text(" ", strip=True)
     assert h1(page) == "Oma arvio"
-    for words in ("noin 10 minuuttia", "Voit lopettaa milloin vain", "ohjaajasi näette", "Arvio 3. syyskuuta 2026"):
+    # The demo's first assessment was sent two days after its period started (portal/assessment/demo.py).
+    first_sent = demo_period(today())[0] + timedelta(days=2)
+    for words in ("noin 10 minuuttia", "Voit lopettaa milloin vain", "ohjaajasi näette",
+                  f"Arvio {format_date(first_sent, 'long', locale='fi')}"):
         assert words in text
 
 

@@ -35,6 +35,11 @@ from tests.helpers import csrf_token, migrator, old_sqlite_database
 AINO, LIISA, JARI, SANNA = "010280-952L", "230495-936S", "071188-955W", "300883-9617"
 
 
+# The tests below name days of early 2027 in the demo's groups: the demo (relative to
+# today) must be the one of a day in December 2026.
+pytestmark = pytest.mark.usefixtures("activity_day")
+
+
 @pytest.fixture
 def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]
     found = {code: factories.person_id(engine, app.state.vault, code) for code in (AINO, LIISA, JARI, SANNA)}
