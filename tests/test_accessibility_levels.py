@@ -10,7 +10,10 @@ from selenium.webdriver.common.by import By
 from portal.auth import sessions
 from portal.auth.levels import Level
 from tests import factories
-from tests.test_accessibility_logged_in import Portal, check_everywhere, driver, portal  # noqa: F401
+from tests import test_accessibility_logged_in as logged_in
+from tests.test_accessibility_logged_in import Portal, check_everywhere
+
+driver, portal = logged_in.driver, logged_in.portal  # the fixtures: Chromium and a live demo portal
 
 pytestmark = pytest.mark.browser
 

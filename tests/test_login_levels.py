@@ -20,10 +20,19 @@ from portal.db import transaction
 from portal.models import AccessEvent, LoginSession
 from portal.web.guard import Access
 from tests import factories
+from tests import test_route_permissions as route_permissions
 from tests.helpers import h1, soup
 from tests.login_flow import login
 from tests.test_navigation import menu
-from tests.test_route_permissions import AINO, LIISA, SANNA_VERSTAS, call, people, protected_requests  # noqa: F401
+from tests.test_route_permissions import (
+    AINO,
+    LIISA,
+    SANNA_VERSTAS,
+    call,
+    protected_requests,
+)
+
+people = route_permissions.people  # the fixture: Aino, her mandate to Liisa, her goal, staff of her unit
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 # The test identity provider stands in for Suomi.fi: its routes are not the portal's.
