@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from portal.auth import sessions
+from portal.auth.levels import Level
 from portal.db import transaction
 from portal.identity_code import IdentityCodeVault
 from portal.models import (
@@ -64,11 +65,12 @@ def add_mandate(  # type: ignore[no-untyped-def]
         return mandate.id
 
 
-def start_session(engine, *, audience: str, person: int, acting_for: int | None = None, kiosk: bool = False) -> str:  # type: ignore[no-untyped-def]
+def start_session(engine, *, audience: str, person: int, acting_for: int | None = None, kiosk: bool = False,  # type: ignore[no-untyped-def]
+                  level: Level = Level.STRONG) -> str:
     """A session as a login would leave it (logins themselves are tested through the IdP)."""
     with transaction(engine) as session:
         token, _ = sessions.start(
-            session, audience=audience, person_id=person, acting_for_person_id=acting_for, kiosk=kiosk
+            session, audience=audience, person_id=person, acting_for_person_id=acting_for, kiosk=kiosk, level=level
         )
     return token
 

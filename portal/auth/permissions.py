@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from portal.auth.levels import Level, easy_may_act
 from portal.models import MandateScope, StaffRole
 
 
@@ -43,6 +44,9 @@ class Actor:
     footing: str | None = None
     # Staff audience: roles per unit.
     staff_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    # How the person logged in (portal.auth.levels); which pages it opens is
+    # the route's declaration, checked by the guard and the menu.
+    level: Level = Level.STRONG
 
     @property
     def log_role(self) -> str:
@@ -68,6 +72,10 @@ GUARDIANSHIP_RECORDERS = frozenset({StaffRole.SOCIAL_INSTRUCTOR.value, StaffRole
 
 
 def can(actor: Actor, action: Action, subject: Subject | None) -> bool:
+    if actor.level is Level.EASY and not easy_may_act(
+        audience=actor.audience, person_id=actor.person_id, subject_person_id=actor.subject_person_id
+    ):
+        return False  # never a delegate or staff member on an easy login
     if actor.audience == "client":
         return _client_can(actor, action, subject)
     if actor.audience == "staff":

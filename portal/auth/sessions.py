@@ -1,5 +1,6 @@
 """Server-side login sessions: a random 256-bit id in the cookie, its hash in
-the database; idle timeouts per audience and device, an absolute lifetime."""
+the database; idle timeouts per audience and device, an absolute lifetime per
+level of login."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from portal import clock
+from portal.auth.levels import Level, easy_may_act
 from portal.models import LoginSession
 
 IDLE_TIMEOUT = {"client": timedelta(minutes=20), "staff": timedelta(minutes=30)}
 KIOSK_IDLE_TIMEOUT = timedelta(minutes=5)
 ABSOLUTE_LIFETIME = timedelta(hours=10)
+# An easy login (portal.auth.levels) proves less: it lasts one short visit,
+# active or not. The idle timeouts above still apply within it.
+EASY_ABSOLUTE_LIFETIME = timedelta(minutes=30)
 WARN_BEFORE = timedelta(minutes=3)  # the header and the dialog warn this long before
 COOKIE_NAMES = {"client": "portal_client_session", "staff": "portal_staff_session"}
 # Writing last_seen_at on every request would make each page a write.
@@ -54,9 +59,16 @@ def idle_timeout(record: LoginSession) -> timedelta:
     return KIOSK_IDLE_TIMEOUT if record.kiosk else IDLE_TIMEOUT[record.audience]
 
 
+def absolute_lifetime(level: Level | str) -> timedelta:
+    return EASY_ABSOLUTE_LIFETIME if Level(level) is Level.EASY else ABSOLUTE_LIFETIME
+
+
 def ends_at(record: LoginSession) -> datetime:
     """When the session ends if the person does nothing more."""
-    return min(as_utc(record.last_seen_at) + idle_timeout(record), as_utc(record.expires_at))
+    # The level's lifetime from the start as well as the stored expiry: a row
+    # written with a longer expiry still ends an easy login in time.
+    return min(as_utc(record.last_seen_at) + idle_timeout(record), as_utc(record.expires_at),
+               as_utc(record.created_at) + absolute_lifetime(record.level))
 
 
 def start(
@@ -67,8 +79,12 @@ def start(
     acting_for_person_id: int | None,
     kiosk: bool,
     id_token_cipher: str = "",
+    level: Level = Level.STRONG,
     now: datetime | None = None,
 ) -> tuple[str, LoginSession]:
+    if level is Level.EASY and not easy_may_act(audience=audience, person_id=person_id,
+                                                 subject_person_id=acting_for_person_id):
+        raise ValueError("an easy login is only for a client acting for themselves")
     now = now or now_utc()
     token = secrets.token_urlsafe(32)  # 256 bits
     record = LoginSession(
@@ -79,8 +95,9 @@ def start(
         kiosk=kiosk,
         created_at=now,
         last_seen_at=now,
-        expires_at=now + ABSOLUTE_LIFETIME,
+        expires_at=now + absolute_lifetime(level),
         id_token_cipher=id_token_cipher,
+        level=level.value,
     )
     session.add(record)
     session.flush()

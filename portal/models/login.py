@@ -32,6 +32,9 @@ class LoginSession(SQLModel, table=True):
     # Whose matters the person handles: themself, a principal, or not chosen yet.
     acting_for_person_id: int | None = Field(default=None, foreign_key="person.id")
     kiosk: bool = False
+    # How the person logged in: "strong" (bank credentials, mobile certificate)
+    # or "easy" (portal.auth.levels). Which pages it opens is the routes' matter.
+    level: str = Field(default="strong", max_length=10)
     created_at: datetime = Field(default_factory=utc_now)
     last_seen_at: datetime = Field(default_factory=utc_now)
     expires_at: datetime  # the absolute lifetime

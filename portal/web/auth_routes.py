@@ -16,6 +16,7 @@ from portal.auth import login, sessions
 from portal.auth.mandates import ChoicePage, MandateSource, choices_page, mandate_for
 from portal.auth.oidc import LoginFailed, OidcProvider
 from portal.auth.tokens import what_helps
+from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm, csrf
 from portal import organisation
@@ -318,7 +319,8 @@ def _extend(session: Session, *, session_id: int) -> dict[str, object]:
             "seconds_left": max(0, int((ends_at - sessions.now_utc()).total_seconds()))}
 
 
-@client_route(Action.VIEW, needs_subject=False)
+# Open to an easy login too: every page's "Jatka istuntoa" link and timeout dialog lead here.
+@client_route(Action.VIEW, needs_subject=False, level=Level.EASY)
 async def client_session(request: Request) -> Response:
     return await _session_page(request, "client")
 

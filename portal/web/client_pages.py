@@ -14,6 +14,7 @@ from portal import access_log, db, rate_limit
 from portal.assessment import views as assessment_views
 from portal.assessment.content import Library
 from portal.auth import mandates as mandate_rules
+from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.forms import CsrfRefused, PortalForm, errors
@@ -46,8 +47,9 @@ class PeriodView:
 class Home:
     periods: list[PeriodView]
     start: start_page.ClientStart
-    money: statements.MonthStatement
-    assessments: assessment_views.Overview
+    # None for an easy login: money and self-assessment results need a strong one.
+    money: statements.MonthStatement | None
+    assessments: assessment_views.Overview | None
 
 
 def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Library) -> Home:
@@ -56,6 +58,9 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Li
     today = calendar_days.today()
     person_id = viewer.subject.id
     start = start_page.for_client(session, person_id=person_id, today=today)
+    if viewer.easy:  # today, the next days and absences only: nothing else is even read
+        _log(session, viewer, meta, action="read", object_type="client_start_page")
+        return Home([], start, None, None)
     rows = organisation.client_periods(session, person_id=person_id)  # read once, for all three cards
     money = statements.this_month(session, person_id=person_id, today=today, periods=rows)
     overview = assessment_pages.overview(session, library=library, person_id=person_id, today=today,
@@ -65,7 +70,7 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Li
                 start, money, overview)
 
 
-@client_route(Action.VIEW)
+@client_route(Action.VIEW, level=Level.EASY)
 async def home(request: Request) -> Response:
     viewer = request.state.viewer
     found = await db.run(request, _home, viewer=viewer, meta=request_meta(request),
@@ -75,7 +80,7 @@ async def home(request: Request) -> Response:
         "can_act": viewer.actor.footing in ("own", MandateScope.ACT.value),
         "reported": request.query_params.get("reported") == "1",
         "cancelled": request.query_params.get("cancelled") == "1",
-        "assessment_card": assessment_pages.card_context(viewer, found.assessments),
+        "assessment_card": assessment_pages.card_context(viewer, found.assessments) if found.assessments is not None else None,
     })
 
 

@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import access_log, db
+from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.feedback import client as feedback
@@ -56,13 +57,15 @@ def _give(session: Session, *, viewer: Viewer, meta: dict[str, str], form: Clien
 
 
 async def _render_form(request: Request, form: ClientFeedbackForm, status_code: int = 200) -> Response:
-    earlier = await db.run(request, _earlier, viewer=request.state.viewer, meta=request_meta(request))
+    # An easy login gives feedback; reading earlier feedback and staff's answers needs a strong one.
+    earlier = [] if request.state.viewer.easy else await db.run(
+        request, _earlier, viewer=request.state.viewer, meta=request_meta(request))
     return render(request, "client/feedback.html",
                   {"viewer": request.state.viewer, "form": form, "earlier": earlier, "faces": FACES,
                    "face_label": face_label}, status_code=status_code)
 
 
-@client_route(Action.ACT)
+@client_route(Action.ACT, level=Level.EASY)
 async def give_feedback(request: Request) -> Response:
     viewer = request.state.viewer
     form = await ClientFeedbackForm.load(request)
@@ -81,7 +84,7 @@ async def give_feedback(request: Request) -> Response:
     return await _render_form(request, form)
 
 
-@client_route(Action.ACT)
+@client_route(Action.ACT, level=Level.EASY)
 async def feedback_thanks(request: Request) -> Response:
     return render(request, "client/feedback_thanks.html", {"viewer": request.state.viewer})
 

@@ -4,6 +4,11 @@
 load the server-side session of that audience, build the Actor, ask
 portal.auth.permissions, and log refusals. The endpoint then gets a
 `Viewer` (request.state.viewer) with everything it needs.
+
+Every guarded route also needs a level of login (portal.auth.levels): strong
+unless it declares `level=Level.EASY`. An easy session on a strong page gets
+the step-up page (log in with bank credentials, then back to the page), never
+the page's data. Staff routes are always strong.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from starlette.responses import RedirectResponse, Response
 from portal import access_log, clock, db, organisation
 from portal.schedule import calendar_days
 from portal.auth import actors, drafts, sessions
+from portal.auth.levels import Level, easy_may_act, opens
 from portal.auth.mandates import MandateSource, mandate_for
 from portal.auth.permissions import Action, Actor, Subject, can
 from portal.forms import csrf
@@ -37,6 +43,8 @@ class Access:
     action: Action | None = None
     needs_subject: bool = True  # False: a logged-in client who has not chosen whose matters yet
     long: bool = False  # a report, export or import: works in the long requests' lane (db.transaction_slots)
+    # The level of login the route needs; None only for public routes (no login).
+    level: Level | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,11 @@ class Viewer:
         """Seconds until the session ends: the page's script counts from its own
         clock with this, so a device whose clock is wrong still warns in time."""
         return max(0, int((self.session_ends_at - clock.now()).total_seconds()))
+
+    @property
+    def easy(self) -> bool:
+        """Logged in the easy way: the pages show only what that level opens."""
+        return self.actor.level is Level.EASY
 
     @property
     def acting_for_other(self) -> bool:
@@ -134,12 +147,16 @@ def event_fields(
     }
 
 
-def client_route(action: Action, *, needs_subject: bool = True, long: bool = False) -> Callable[[Endpoint], Endpoint]:
-    return _guarded(Access("client", action, needs_subject, long))
+def client_route(
+    action: Action, *, needs_subject: bool = True, long: bool = False, level: Level = Level.STRONG
+) -> Callable[[Endpoint], Endpoint]:
+    """A client's page. `level=Level.EASY` opens it to an easy login too: only
+    for pages of the client's own everyday matters (see the README's list)."""
+    return _guarded(Access("client", action, needs_subject, long, level))
 
 
 def staff_route(action: Action, *, long: bool = False) -> Callable[[Endpoint], Endpoint]:
-    return _guarded(Access("staff", action, long=long))
+    return _guarded(Access("staff", action, long=long, level=Level.STRONG))  # staff log in strongly, always
 
 
 def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
@@ -180,8 +197,9 @@ def _guarded(access: Access) -> Callable[[Endpoint], Endpoint]:
 
 @dataclass(frozen=True)
 class Refusal:
-    kind: str  # "login_needed", "draft_saved", "forbidden", "not_found", "choose"
+    kind: str  # "login_needed", "draft_saved", "forbidden", "not_found", "choose", "step_up"
     status_code: int = 403
+    viewer: Viewer | None = None  # step_up: the page keeps the person's header and menu
 
 
 def _refusal_response(request: Request, access: Access, refusal: Refusal) -> Response:
@@ -196,6 +214,14 @@ def _refusal_response(request: Request, access: Access, refusal: Refusal) -> Res
             {"login_url": f"{login_path}?next={next_path}", "draft_saved": refusal.kind == "draft_saved"},
             status_code=refusal.status_code,
         )
+    if refusal.kind == "step_up":
+        # 403, not 401: the person is logged in, but that login is not enough
+        # for this page (RFC 9110 15.5.4). A 401 would need a WWW-Authenticate
+        # challenge, which a redirect-based OpenID Connect login has none of.
+        # After a form post there is no page to return to: the login lands home.
+        request.state.viewer = refusal.viewer
+        next_path = request.url.path if request.method in ("GET", "HEAD") else "/home"
+        return render(request, "auth/step_up.html", {"login_url": f"{login_path}?next={next_path}"}, status_code=403)
     if refusal.kind == "not_found":
         return render(request, "errors/404.html", status_code=404)
     return render(request, "errors/403.html", status_code=403)
@@ -246,6 +272,14 @@ def _decide(
         return Refusal("login_needed" if lookup.state is sessions.SessionState.EXPIRED else "forbidden")
 
     person, has_draft = found[1], found[2]
+    if record.level != Level.STRONG and not easy_may_act(
+        audience=record.audience, person_id=person.id, subject_person_id=record.acting_for_person_id
+    ):
+        # An easy login is a client acting for themselves, never a delegate or
+        # staff: a session that claims otherwise is refused whatever the page.
+        access_log.record(session, action="refused", object_type="easy_login_not_own", actor_person_id=person.id,
+                          actor_role=record.audience, subject_person_id=record.acting_for_person_id, **meta)
+        return Refusal("forbidden")
     if access.audience == "staff":
         outcome = _staff_viewer(session, access=access, record=record, person=person, path_params=path_params, meta=meta)
     else:
@@ -291,11 +325,12 @@ def _client_viewer(
             session.add(record)
             return Refusal("forbidden")
         footing = mandate.scope
-    actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing)  # type: ignore[arg-type]
+    actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing,  # type: ignore[arg-type]
+                  level=Level(record.level))
     subject = person if subject_id == person.id else session.get(Person, subject_id) if subject_id is not None else None
     viewer = Viewer(actor, person, subject, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
     if not access.needs_subject:
-        return viewer
+        return _level_check(session, access=access, viewer=viewer, meta=meta)
     if subject_id is None:
         return Refusal("choose")
     assert access.action is not None
@@ -303,7 +338,17 @@ def _client_viewer(
     if not can(actor, access.action, Subject(subject_id)):
         log_event(session, actor, meta, action="refused", object_type=access.action.value, subject_id=subject_id)
         return Refusal("forbidden")
-    return viewer
+    # Last: the step-up page only where logging in strongly would open the page.
+    return _level_check(session, access=access, viewer=viewer, meta=meta)
+
+
+def _level_check(session: Session, *, access: Access, viewer: Viewer, meta: dict[str, str]) -> Viewer | Refusal:
+    assert access.level is not None
+    if opens(viewer.actor.level, access.level):
+        return viewer
+    log_event(session, viewer.actor, meta, action="refused", object_type="strong_login_needed",
+              subject_id=viewer.subject.id if viewer.subject else None)
+    return Refusal("step_up", viewer=viewer)
 
 
 def _staff_viewer(
@@ -343,6 +388,10 @@ def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates:
         person = session.get(Person, record.person_id)
         if person is None:
             continue
+        if record.level != Level.STRONG and not easy_may_act(
+            audience=audience, person_id=person.id, subject_person_id=record.acting_for_person_id
+        ):
+            continue  # an easy login that is not a client's own: refused by every guarded page, no header here
         if audience == "staff":
             actor = actors.staff_actor(session, person.id)  # type: ignore[arg-type]
             return Viewer(actor, person, None, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
@@ -356,7 +405,8 @@ def _header_viewer(session: Session, *, tokens: dict[str, str | None], mandates:
             # A mandate that has ended: no name in the header; the next
             # protected page refuses and logs it (see _client_viewer).
             subject_id, footing = (subject_id, mandate.scope) if mandate is not None else (None, None)
-        actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing)  # type: ignore[arg-type]
+        actor = Actor(person_id=person.id, audience="client", subject_person_id=subject_id, footing=footing,  # type: ignore[arg-type]
+                      level=Level(record.level))
         subject = session.get(Person, subject_id) if subject_id is not None else None
         return Viewer(actor, person, subject, record.id, sessions.ends_at(record), record.kiosk)  # type: ignore[arg-type]
     return None

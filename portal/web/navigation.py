@@ -5,6 +5,13 @@ route and a label; whether a person sees it follows from the action that the
 route itself declares (portal.web.guard), asked of portal.auth.permissions.
 So the menu never offers a page that would answer 403.
 
+The same holds for the level of login (portal.auth.levels): an easy login's
+menu holds only the pages that open at `easy`. We chose not to show the other
+pages with a step-up page behind them: for a person with an intellectual
+disability, a link that leads to "you cannot see this" is a dead end and a
+disappointment, and a short menu is easier to read. The start page says once,
+in plain words, how to see more (log in with bank credentials).
+
 The client menu is kept short (docs/plain-language.md: "a simple menu with
 few items"). Pages used less often are an entry's sub-pages: the entry's own
 page links to them, and while one is open the entry is marked as the current
@@ -20,6 +27,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from portal.auth.levels import Level, opens
 from portal.auth.permissions import Action, Actor, Subject, can
 from portal.i18n import lazy_gettext as _l
 
@@ -76,31 +84,34 @@ class MenuLink:
 
 
 def visible_entries(
-    actor: Actor, entries: Sequence[MenuEntry], action_of: Callable[[str], Action | None]
+    actor: Actor, entries: Sequence[MenuEntry], action_of: Callable[[str], Action | None],
+    level_of: Callable[[str], Level | None] = lambda _name: Level.STRONG,
 ) -> list[MenuEntry]:
-    """The entries this actor may open (a pure function, like the permissions)."""
+    """The entries this actor may open (a pure function, like the permissions).
+    `level_of` gives the level of login each route needs: strong unless told."""
     # A client's pages are about whoever's matters they handle; the staff
     # menu holds only pages that are not about one client.
     subject = Subject(actor.subject_person_id) if actor.subject_person_id is not None else None
     visible = []
     for entry in entries:
-        action = action_of(entry.route_name)
-        if action is not None and can(actor, action, subject):
+        action, level = action_of(entry.route_name), level_of(entry.route_name)
+        if action is not None and level is not None and can(actor, action, subject) and opens(actor.level, level):
             visible.append(entry)
     return visible
 
 
 def menu_entries(
-    actor: Actor, entries: Sequence[MenuEntry], action_of: Callable[[str], Action | None]
+    actor: Actor, entries: Sequence[MenuEntry], action_of: Callable[[str], Action | None],
+    level_of: Callable[[str], Level | None] = lambda _name: Level.STRONG,
 ) -> list[MenuEntry]:
     """The actor's menu: the entries they may open, and in place of an entry
     they may not open, those of its sub-pages they may."""
     shown = []
     for entry in entries:
-        if visible_entries(actor, [entry], action_of):
+        if visible_entries(actor, [entry], action_of, level_of):
             shown.append(entry)
         else:
-            shown.extend(visible_entries(actor, entry.sub_pages, action_of))
+            shown.extend(visible_entries(actor, entry.sub_pages, action_of, level_of))
     return shown
 
 
@@ -112,11 +123,16 @@ class _Routes:
         endpoints = {getattr(route, "name", None): getattr(route, "endpoint", None) for route in routes}
         self.actions = {name: getattr(getattr(endpoint, "access", None), "action", None)
                         for name, endpoint in endpoints.items()}
+        self.levels = {name: getattr(getattr(endpoint, "access", None), "level", None)
+                       for name, endpoint in endpoints.items()}
         self._path_of = path_of
         self._paths: dict[str, str] = {}
 
     def action_of(self, route_name: str) -> Action | None:
         return self.actions.get(route_name)
+
+    def level_of(self, route_name: str) -> Level | None:
+        return self.levels.get(route_name)
 
     def path(self, route_name: str) -> str:
         if route_name not in self._paths:
@@ -134,7 +150,7 @@ def _routes(request: Request) -> _Routes:
 
 def menu_for(request: Request, actor: Actor) -> list[MenuLink]:
     routes = _routes(request)
-    entries = menu_entries(actor, MENUS.get(actor.audience, ()), routes.action_of)
+    entries = menu_entries(actor, MENUS.get(actor.audience, ()), routes.action_of, routes.level_of)
     here = request.url.path
     links = []
     for entry in entries:
@@ -149,4 +165,4 @@ def sub_page_links(request: Request, actor: Actor, route_name: str) -> list[Menu
     routes = _routes(request)
     entry = next(entry for entry in MENUS.get(actor.audience, ()) if entry.route_name == route_name)
     return [MenuLink(routes.path(sub.route_name), str(sub.label), current=False, hint=str(sub.hint or ""))
-            for sub in visible_entries(actor, entry.sub_pages, routes.action_of)]
+            for sub in visible_entries(actor, entry.sub_pages, routes.action_of, routes.level_of)]

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import db
+from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.absence import AbsenceForm, apply_problems
@@ -43,7 +44,7 @@ def _week(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[wee
     return days
 
 
-@client_route(Action.VIEW)
+@client_route(Action.VIEW, level=Level.EASY)
 async def my_week(request: Request) -> Response:
     viewer = request.state.viewer
     days = await db.run(request, _week, viewer=viewer, meta=request_meta(request))
@@ -63,7 +64,7 @@ def _report(session: Session, *, viewer: Viewer, meta: dict[str, str], starts_on
     return []
 
 
-@client_route(Action.ACT)
+@client_route(Action.ACT, level=Level.EASY)
 async def report_today(request: Request) -> Response:
     """One step: the button on the start page, nothing else to fill in."""
     form = await PortalForm.load(request)
@@ -80,7 +81,7 @@ async def report_today(request: Request) -> Response:
     return RedirectResponse("/home?reported=1", status_code=303)
 
 
-@client_route(Action.ACT)
+@client_route(Action.ACT, level=Level.EASY)
 async def report_absence(request: Request) -> Response:
     viewer = request.state.viewer
     form = await AbsenceForm.load(request)
@@ -106,7 +107,7 @@ def _cancel(session: Session, *, viewer: Viewer, meta: dict[str, str], notice_id
     return True
 
 
-@client_route(Action.ACT)
+@client_route(Action.ACT, level=Level.EASY)
 async def cancel_absence(request: Request) -> Response:
     form = await PortalForm.load(request)
     if not form.validate_submission():
