@@ -1,4 +1,8 @@
-"""Attendance of a unit per month, counted in the database.
+"""Attendance of a unit per month, counted in the database from every
+expected day: the full count. The follow-up page reads past months from the
+counts kept by portal/followup/attendance_months.py, which uses this count
+for a month it does not have and for the current month; tests compare the
+two.
 
 The expected days are those of portal.schedule.week.expected_clients, as
 one set-based query: a client is expected on a day when a group of the unit
@@ -16,6 +20,7 @@ A mark on a day the client was not expected is not counted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,29 +43,34 @@ class AttendanceCounts:
     persons: int = 0  # clients whose present or not-present days are counted
 
 
-def _days(first: date, last: date) -> list[tuple[date, int, date]]:
-    holidays = public_holidays(first, last)
-    return [(day, day.weekday(), day.replace(day=1)) for day in days_between(first, last) if day not in holidays]
-
-
 def monthly_attendance(session: Session, *, unit_id: int, first: date, last: date) -> dict[date, AttendanceCounts]:
     """Counts per month (keyed by its first day) from `first` to `last`: one statement, grouped by month."""
-    calendar = _days(first, last)
+    return attendance_of_days(session, unit_id=unit_id, days=days_between(first, last))
+
+
+def attendance_of_days(session: Session, *, unit_id: int, days: Iterable[date]) -> dict[date, AttendanceCounts]:
+    """Counts per month of these days (public holidays among them are left out); a month
+    without an expected day is left out."""
+    listed = list(days)
+    if not listed:
+        return {}
+    holidays = public_holidays(min(listed), max(listed))
+    calendar = [(day, day.weekday(), day.replace(day=1)) for day in listed if day not in holidays]
     if not calendar:
         return {}
-    days = values(column("day", Date), column("weekday", Integer), column("month", Date), name="days").data(
+    day_table = values(column("day", Date), column("weekday", Integer), column("month", Date), name="days").data(
         calendar).cte("days")
-    cancelled = exists().where(SlotChange.slot_id == GroupSlot.id, SlotChange.on_date == days.c.day,
+    cancelled = exists().where(SlotChange.slot_id == GroupSlot.id, SlotChange.on_date == day_table.c.day,
                                col(SlotChange.cancelled).is_(True))
     expected = (
-        select(GroupMember.person_id.label("person_id"), days.c.day.label("day"),  # type: ignore[attr-defined]
-               days.c.month.label("month"))
-        .select_from(days)
-        .join(GroupSlot, and_(col(GroupSlot.weekday) == days.c.weekday,
-                              in_effect_between(GroupSlot.valid_from, GroupSlot.valid_until, days.c.day, days.c.day)))
+        select(GroupMember.person_id.label("person_id"), day_table.c.day.label("day"),  # type: ignore[attr-defined]
+               day_table.c.month.label("month"))
+        .select_from(day_table)
+        .join(GroupSlot, and_(col(GroupSlot.weekday) == day_table.c.weekday,
+                              in_effect_between(GroupSlot.valid_from, GroupSlot.valid_until, day_table.c.day, day_table.c.day)))
         .join(Group, and_(col(Group.id) == col(GroupSlot.group_id), Group.unit_id == unit_id))
         .join(GroupMember, and_(col(GroupMember.group_id) == col(GroupSlot.group_id),
-                                in_effect_between(GroupMember.starts_on, GroupMember.ends_on, days.c.day, days.c.day)))
+                                in_effect_between(GroupMember.starts_on, GroupMember.ends_on, day_table.c.day, day_table.c.day)))
         .where(~cancelled)
         .distinct()
         .subquery("expected")

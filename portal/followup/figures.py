@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 
 from portal.assessment.content import Library
 from portal.followup.assessments import AreaChange, area_changes, monthly_on_time
-from portal.followup.attendance import AttendanceCounts, monthly_attendance
+from portal.followup.attendance import AttendanceCounts
+from portal.followup.attendance_months import monthly_attendance_kept
 from portal.followup.suppression import SMALLEST_GROUP, breakdown, shown
 from portal.models import ClientFeedback, ClientPeriod, NextStep, PeriodOutcome
 
@@ -130,7 +131,7 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date, to
     by_month: dict[date, Counter[int]] = {month: Counter() for month in months}
     for given_on, mood in feedback:
         by_month[given_on.replace(day=1)][mood] += 1
-    attendance = monthly_attendance(session, unit_id=unit_id, first=start, last=min(end, today))
+    attendance = monthly_attendance_kept(session, unit_id=unit_id, months=months, today=today)
     on_time = monthly_on_time(session, unit_id=unit_id, first=start, last=end, today=today)
     rows = []
     for month in months:

@@ -3,6 +3,7 @@
 from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
 from portal.models.assessment import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, Occasion
 from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
+from portal.models.followup import AttendanceMonth, AttendanceMonthStale
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
 from portal.models.organisation import (
@@ -40,6 +41,8 @@ from portal.models.schedule import (
 
 __all__ = [
     "AttendanceCorrection",
+    "AttendanceMonth",
+    "AttendanceMonthStale",
     "BenefitKind",
     "BenefitStatus",
     "ImportedRecord",

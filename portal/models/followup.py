@@ -1,0 +1,31 @@
+"""The follow-up's kept attendance counts: one row per unit and past month,
+and the days whose stored months are out of date (written by database
+triggers, migration 0012). The rules are in portal/followup/attendance_months.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Field, SQLModel
+
+
+class AttendanceMonth(SQLModel, table=True):
+    """A unit's attendance counts of a month that had ended when it was counted."""
+
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+    month: date = Field(primary_key=True)  # the first day of the month
+    present: int  # days
+    not_present: int  # days
+    not_marked: int  # days
+    persons: int  # clients with present or not-present days
+    holidays: int  # the public holidays it was counted with: bit n-1 for the month's day n
+
+
+class AttendanceMonthStale(SQLModel, table=True):
+    """Days of a unit whose counts changed: its stored months that meet them
+    are counted again on the next read. Written only by the triggers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int
+    first_day: date
+    last_day: date | None = None  # None: and every day after
