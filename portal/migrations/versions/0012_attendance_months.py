@@ -65,7 +65,7 @@ def _moved_bounds(first: str, last: str, same: str) -> list[str]:
                   f'CASE WHEN OLD.{first} > NEW.{first} THEN OLD.{first} ELSE NEW.{first} END',
                   f'{same} AND OLD.{first} <> NEW.{first}'),
         _of_group('NEW.group_id', earlier_last, later_last,
-                  f'{same} AND NOT (OLD.{last} = NEW.{last} OR (OLD.{last} IS NULL AND NEW.{last} IS NULL))'),
+                  f'{same} AND ((OLD.{last} IS NULL) <> (NEW.{last} IS NULL) OR OLD.{last} <> NEW.{last})'),
     ]
 
 
