@@ -11,15 +11,19 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from portal.assessment.answers import answers
 from portal.assessment.demo import add_sent
+from portal.assessment.results import area_scores
 from portal.db import transaction
+from portal.followup import assessments as followup_assessments
 from portal.followup.assessments import GRACE_DAYS
 from portal.followup.figures import unit_followup
 from portal.followup.suppression import SMALLEST_GROUP, breakdown
 from portal.models import (
     AbsenceNotice,
+    Assessment,
     AttendanceMark,
     ClientPeriod,
     Group,
@@ -175,6 +179,25 @@ def test_assessments_on_time_and_the_change_per_area(app, engine, sanna) -> None
         assert row.latest == (sum(latests) / len(latests)).quantize(TENTH, rounding=ROUND_HALF_UP)
         changes = [after - before for before, after in zip(firsts, latests, strict=True)]
         assert row.change == (sum(changes) / len(changes)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def test_area_scores_from_stored_values_equal_the_assessments_own(app, engine, sanna) -> None:
+    """The follow-up scores hundreds of answer sets from their stored values alone; each equals
+    what results.area_scores gives the assessment (the demo's skip some questions)."""
+    build_unit(app, engine, name="Testikeskus", clients=6, recorder=sanna)
+    library = app.state.assessment_library
+    with Session(engine) as session:
+        sent = list(session.exec(select(Assessment.id, Assessment.person_id, Assessment.occasion, Assessment.due_on,
+                                        Assessment.sent_at, Assessment.content_id, Assessment.content_version,
+                                        Assessment.content_sha256).where(col(Assessment.sent_at).is_not(None))).all())
+        scores = followup_assessments._area_scores(session, library, sent)
+        unscored = 0
+        for row in sent:
+            questionnaire = library.get(row.content_id, row.content_version, row.content_sha256)
+            expected = area_scores(questionnaire, answers(session, assessment_id=row.id))  # type: ignore[arg-type]
+            assert scores[row.id] == {area: score for area, score in expected.items() if score is not None}
+            unscored += None in expected.values()
+    assert len(sent) > 12 and unscored
 
 
 def test_a_group_of_four_shows_no_attendance_or_assessment_figures(app, engine, sanna) -> None:

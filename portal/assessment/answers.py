@@ -36,9 +36,6 @@ class Answer:
     entered_as: str
 
 
-_ANSWER_COLUMNS = ("assessment_id", "question_id", "value", "skipped", "revision", "entered_by_person_id", "entered_as")
-
-
 def _answer(row: AssessmentAnswer) -> Answer:
     values = tuple(row.value.split(" ")) if row.value and not row.skipped else ()
     return Answer(row.question_id, values, row.skipped, row.revision, row.entered_by_person_id, row.entered_as)
@@ -109,17 +106,6 @@ def of_person(session: Session, *, assessment_id: int, person_id: int) -> Assess
 def answers(session: Session, *, assessment_id: int) -> dict[str, Answer]:
     rows = session.exec(select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == assessment_id)).all()
     return {row.question_id: _answer(row) for row in rows}
-
-
-def answers_of_many(session: Session, *, assessment_ids: list[int]) -> dict[int, dict[str, Answer]]:
-    """The answers of many assessments in one query (the unit's follow-up)."""
-    found: dict[int, dict[str, Answer]] = {assessment_id: {} for assessment_id in assessment_ids}
-    if assessment_ids:
-        # Plain rows, not ORM objects: thousands of answers for a unit's follow-up.
-        for row in session.execute(select(*(col(getattr(AssessmentAnswer, name)) for name in _ANSWER_COLUMNS))
-                                   .where(col(AssessmentAnswer.assessment_id).in_(assessment_ids))):
-            found[row.assessment_id][row.question_id] = _answer(row)  # type: ignore[arg-type]
-    return found
 
 
 class SaveOutcome(enum.Enum):

@@ -32,6 +32,21 @@ def question_score(questionnaire: Questionnaire, question: Question, answer: Ans
     return None
 
 
+def value_scores(questionnaire: Questionnaire) -> dict[str, tuple[str, dict[str, float]]]:
+    """For each scored question: its area, and the score of each value it allows (by
+    question_score). Lets many answer sets be scored from their stored values alone."""
+    found = {}
+    for question in questionnaire.questions:
+        scores = {}
+        for choice in questionnaire.choices(question):
+            score = question_score(questionnaire, question, Answer(question.id, (choice.value,), False, 0, 0, ""))
+            if score is not None:
+                scores[choice.value] = score
+        if scores:
+            found[question.id] = (question.area, scores)
+    return found
+
+
 def area_scores(questionnaire: Questionnaire, stored: dict[str, Answer]) -> dict[str, float | None]:
     totals: dict[str, list[float]] = {area.id: [] for area in questionnaire.areas}
     for question in questionnaire.questions:

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from portal.assessment import due
-from portal.assessment.answers import answers_of_many
 from portal.assessment.content import Library, Text
-from portal.assessment.results import area_scores
-from portal.assessment.views import questionnaire_of
-from portal.models import Assessment, AssessmentRequest, AssessmentStatus, ClientPeriod
+from portal.assessment.results import value_scores
+from portal.models import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, ClientPeriod
 from portal.schedule.calendar_days import HELSINKI
 
 GRACE_DAYS = 7  # a week after the due date still counts as on time
@@ -43,46 +43,55 @@ class OnTimeCounts:
     persons: int = 0
 
 
-def _sent_on(assessment: Assessment) -> date:
-    """The Finnish day it was sent (stored in UTC; SQLite gives it back without a zone)."""
-    sent = assessment.sent_at
-    assert sent is not None
-    return (sent if sent.tzinfo else sent.replace(tzinfo=UTC)).astimezone(HELSINKI).date()
+@dataclass(frozen=True)
+class UnitAssessments:
+    """What both figures read, once: the unit's client periods that meet the months, and
+    every sent assessment of those clients (plain rows, not ORM objects: a unit has hundreds)."""
+
+    periods: list[Row[Any]]  # person_id, service, starts_on, ends_on
+    sent: list[Row[Any]]  # id, person_id, occasion, due_on, sent_at, content_id, content_version, content_sha256
 
 
-def _periods(session: Session, unit_id: int, first: date, last: date) -> list[ClientPeriod]:
-    return list(session.exec(select(ClientPeriod).where(
+def unit_assessments(session: Session, *, unit_id: int, first: date, last: date) -> UnitAssessments:
+    periods = list(session.exec(select(ClientPeriod.person_id, ClientPeriod.service, ClientPeriod.starts_on,
+                                       ClientPeriod.ends_on).where(
         ClientPeriod.unit_id == unit_id, col(ClientPeriod.starts_on) <= last, col(ClientPeriod.ends_on) >= first)).all())
-
-
-def _sent(session: Session, person_ids: set[int]) -> list[Assessment]:
+    person_ids = {period.person_id for period in periods}
     if not person_ids:
-        return []
-    return list(session.exec(select(Assessment).where(
+        return UnitAssessments(periods, [])
+    sent = list(session.exec(select(
+        Assessment.id, Assessment.person_id, Assessment.occasion, Assessment.due_on, Assessment.sent_at,
+        Assessment.content_id, Assessment.content_version, Assessment.content_sha256).where(
         col(Assessment.person_id).in_(person_ids), col(Assessment.status) != AssessmentStatus.DRAFT.value,
         col(Assessment.sent_at).is_not(None))).all())
+    return UnitAssessments(periods, sent)  # type: ignore[arg-type]
 
 
-def monthly_on_time(session: Session, *, unit_id: int, first: date, last: date, today: date) -> dict[date, OnTimeCounts]:
-    periods = _periods(session, unit_id, first, last)
-    person_ids = {period.person_id for period in periods}
+def _sent_on(sent_at: datetime) -> date:
+    """The Finnish day it was sent (stored in UTC; SQLite gives it back without a zone)."""
+    return (sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC)).astimezone(HELSINKI).date()
+
+
+def monthly_on_time(session: Session, *, found: UnitAssessments, first: date, last: date,
+                    today: date) -> dict[date, OnTimeCounts]:
+    person_ids = {period.person_id for period in found.periods}
     requested: dict[int, list[date]] = defaultdict(list)
     if person_ids:
-        for request in session.exec(select(AssessmentRequest).where(
+        for person_id, due_on in session.exec(select(AssessmentRequest.person_id, AssessmentRequest.due_on).where(
                 col(AssessmentRequest.person_id).in_(person_ids), col(AssessmentRequest.due_on) >= first,
                 col(AssessmentRequest.due_on) <= last)).all():
-            requested[request.person_id].append(request.due_on)
+            requested[person_id].append(due_on)
     sent_on: dict[tuple[int, str, date], date] = {}
-    for assessment in _sent(session, person_ids):
+    for assessment in found.sent:
         if assessment.due_on is not None:
             key = (assessment.person_id, assessment.occasion, assessment.due_on)
-            day = _sent_on(assessment)
+            day = _sent_on(assessment.sent_at)
             sent_on[key] = min(day, sent_on.get(key, day))
     seen: set[tuple[int, str, date]] = set()
     on_time: dict[date, int] = defaultdict(int)
     late: dict[date, int] = defaultdict(int)
     persons: dict[date, set[int]] = defaultdict(set)
-    for period in periods:
+    for period in found.periods:
         in_period = [day for day in requested[period.person_id] if period.starts_on <= day <= period.ends_on]
         for item in due.occasions(starts_on=period.starts_on, ends_on=period.ends_on, service=period.service,
                                   requested=in_period):
@@ -117,28 +126,52 @@ def average(values: list[Decimal]) -> Decimal:
     return (sum(values, Decimal(0)) / len(values)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def area_changes(session: Session, *, library: Library, unit_id: int, first: date, last: date,
-                 smallest: int) -> list[AreaChange]:
-    person_ids = {period.person_id for period in _periods(session, unit_id, first, last)}
-    by_person: dict[int, list[Assessment]] = defaultdict(list)
-    for assessment in _sent(session, person_ids):
+def _area_scores(session: Session, library: Library, assessments: list[Row[Any]]) -> dict[int, dict[str, float]]:
+    """Each assessment's score per area, as portal.assessment.results.area_scores gives them
+    (areas without a score left out), from the stored values alone: a unit's follow-up
+    scores thousands of answers. (Summed in SQL against a VALUES table of the scores, it
+    was twice as slow on SQLite.)"""
+    tables: dict[tuple[str, int, str], dict[str, tuple[str, dict[str, float]]]] = {}
+    scoring: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
+    for assessment in assessments:
+        key = (assessment.content_id, assessment.content_version, assessment.content_sha256)
+        if key not in tables:
+            questionnaire = library.get(*key)
+            tables[key] = value_scores(questionnaire) if questionnaire else {}
+        scoring[assessment.id] = tables[key]
+    totals: dict[int, dict[str, list[float]]] = {assessment_id: {} for assessment_id in scoring}
+    if scoring:
+        for assessment_id, question_id, value in session.connection().execute(
+                select(AssessmentAnswer.assessment_id, AssessmentAnswer.question_id, AssessmentAnswer.value).where(
+                    col(AssessmentAnswer.assessment_id).in_(list(scoring)), col(AssessmentAnswer.skipped).is_(False),
+                    AssessmentAnswer.value != "")):
+            scored = scoring[assessment_id].get(question_id)
+            score = scored[1].get(value.split(" ")[0]) if scored else None
+            if score is not None:
+                area = totals[assessment_id].setdefault(scored[0], [0.0, 0.0])  # type: ignore[index]
+                area[0] += score
+                area[1] += 1
+    # Every score is a multiple of 0.5: the sums are exact in any order, as in area_scores.
+    return {assessment_id: {area: round(total / count, 1) for area, (total, count) in areas.items()}
+            for assessment_id, areas in totals.items()}
+
+
+def area_changes(session: Session, *, library: Library, found: UnitAssessments, smallest: int) -> list[AreaChange]:
+    by_person: dict[int, list[Row[Any]]] = defaultdict(list)
+    for assessment in found.sent:
         by_person[assessment.person_id].append(assessment)
     pairs = []
     for assessments in by_person.values():
         if len(assessments) >= 2:
             ordered = sorted(assessments, key=lambda a: (a.sent_at, a.id))
             pairs.append((ordered[0], ordered[-1]))
-    answers = answers_of_many(session, assessment_ids=[a.id for pair in pairs for a in pair])  # type: ignore[misc]
+    scores = _area_scores(session, library, [assessment for pair in pairs for assessment in pair])
     firsts: dict[str, list[Decimal]] = defaultdict(list)
     latests: dict[str, list[Decimal]] = defaultdict(list)
     for earlier, later in pairs:
-        scores = []
-        for assessment in (earlier, later):
-            questionnaire = questionnaire_of(library, assessment)
-            scores.append(area_scores(questionnaire, answers[assessment.id]) if questionnaire else {})  # type: ignore[index]
-        for area_id, before in scores[0].items():
-            after = scores[1].get(area_id)
-            if before is not None and after is not None:
+        for area_id, before in scores[earlier.id].items():
+            after = scores[later.id].get(area_id)
+            if after is not None:
                 firsts[area_id].append(Decimal(str(before)))  # scores carry one decimal: exact
                 latests[area_id].append(Decimal(str(after)))
     rows = []

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from portal.assessment.content import Library
-from portal.followup.assessments import AreaChange, area_changes, monthly_on_time
+from portal.followup.assessments import AreaChange, UnitAssessments, area_changes, monthly_on_time, unit_assessments
 from portal.followup.attendance import AttendanceCounts
 from portal.followup.attendance_months import monthly_attendance_kept
 from portal.followup.suppression import SMALLEST_GROUP, breakdown, shown
@@ -109,12 +109,16 @@ def feedback_figures(moods: Counter[int]) -> tuple[int | None, dict[int, int | N
     return total, cells, average
 
 
-def _active_clients(session: Session, unit_id: int, month: date) -> int:
-    return session.exec(
-        select(func.count(func.distinct(ClientPeriod.person_id))).where(
-            ClientPeriod.unit_id == unit_id, col(ClientPeriod.starts_on) <= month_end(month),
-            col(ClientPeriod.ends_on) >= month)
-    ).one()
+def _active_clients(found: UnitAssessments, months: list[date]) -> dict[date, int]:
+    """Distinct clients with a period in the unit on some day of each month (the periods meet the months)."""
+    first = months[0].year * 12 + months[0].month
+    persons: list[set[int]] = [set() for _month in months]
+    for period in found.periods:
+        since = max(0, period.starts_on.year * 12 + period.starts_on.month - first)
+        until = min(len(months) - 1, period.ends_on.year * 12 + period.ends_on.month - first)
+        for index in range(since, until + 1):
+            persons[index].add(period.person_id)
+    return {month: len(persons[index]) for index, month in enumerate(months)}
 
 
 def unit_followup(session: Session, *, unit_id: int, first: date, last: date, today: date,
@@ -123,21 +127,24 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date, to
     if not months:
         return Followup(unit_id, [])
     start, end = months[0], month_end(months[-1])
-    # One query for the range's feedback: (day, face) pairs, grouped here by month.
+    # One query for the range's feedback: how many of each face a day, added up here by month.
     feedback = session.exec(
-        select(ClientFeedback.given_on, ClientFeedback.mood).where(
+        select(ClientFeedback.given_on, ClientFeedback.mood, func.count()).where(
             ClientFeedback.unit_id == unit_id, col(ClientFeedback.given_on) >= start, col(ClientFeedback.given_on) <= end)
+        .group_by(ClientFeedback.given_on, ClientFeedback.mood)
     ).all()
     by_month: dict[date, Counter[int]] = {month: Counter() for month in months}
-    for given_on, mood in feedback:
-        by_month[given_on.replace(day=1)][mood] += 1
+    for given_on, mood, count in feedback:
+        by_month[given_on.replace(day=1)][mood] += count
     attendance = monthly_attendance_kept(session, unit_id=unit_id, months=months, today=today)
-    on_time = monthly_on_time(session, unit_id=unit_id, first=start, last=end, today=today)
+    found = unit_assessments(session, unit_id=unit_id, first=start, last=end)  # the periods meet the range
+    on_time = monthly_on_time(session, found=found, first=start, last=end, today=today)
+    active = _active_clients(found, months)
     rows = []
     for month in months:
         total, moods, average = feedback_figures(by_month[month])
         counts = on_time.get(month)
-        rows.append(Month(month, shown(_active_clients(session, unit_id, month)), total, moods, average,
+        rows.append(Month(month, shown(active[month]), total, moods, average,
                           attendance_figure(attendance.get(month)),
                           on_time_figure(counts.on_time, counts.late, counts.persons) if counts else OnTime()))
     ended = session.exec(
@@ -146,6 +153,5 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date, to
     ).all()
     steps = Counter(ended)
     total_ended, outcomes = breakdown({step.value: steps[step.value] for step in NextStep})
-    areas = area_changes(session, library=library, unit_id=unit_id, first=start, last=end,
-                         smallest=SMALLEST_GROUP) if library is not None else []
+    areas = area_changes(session, library=library, found=found, smallest=SMALLEST_GROUP) if library is not None else []
     return Followup(unit_id, rows, outcomes if total_ended is not None else {}, total_ended, areas)
