@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from portal import clock
@@ -44,6 +45,9 @@ class ClientFeedback(SQLModel, table=True):
     Anonymous feedback has no person and no time of day: only the day it was
     given, so neither the row nor its timing points back to the person.
     """
+
+    # The follow-up counts a unit's faces per day from this index alone.
+    __table_args__ = (Index("ix_clientfeedback_unit_day_mood", "unit_id", "given_on", "mood"),)
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)

@@ -1,4 +1,4 @@
-"""the follow-up's kept attendance counts per unit and past month, and the triggers that mark them stale (issue 19)
+"""the follow-up's kept attendance counts per unit and past month, the triggers that mark them stale, an index for its feedback counts (issue 19)
 
 Revision ID: 0012
 Revises: 0011
@@ -150,6 +150,8 @@ def upgrade() -> None:
     sa.Column('last_day', sa.Date(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
+    with op.batch_alter_table('clientfeedback', schema=None) as batch_op:
+        batch_op.create_index('ix_clientfeedback_unit_day_mood', ['unit_id', 'given_on', 'mood'], unique=False)
     dialect = op.get_bind().dialect.name
     for table, (columns, events) in TRIGGERS.items():
         make = _postgres_triggers if dialect == 'postgresql' else _sqlite_triggers
@@ -167,3 +169,5 @@ def downgrade() -> None:
                 op.execute(f'DROP TRIGGER {table}_attendance_stale_{event.lower()}')
     op.drop_table('attendancemonthstale')
     op.drop_table('attendancemonth')
+    with op.batch_alter_table('clientfeedback', schema=None) as batch_op:
+        batch_op.drop_index('ix_clientfeedback_unit_day_mood')
