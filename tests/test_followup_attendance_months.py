@@ -116,8 +116,9 @@ def apply(session: Session, world: World, step: tuple) -> None:  # type: ignore[
     kind, *args = step
     of_world = (GroupSlot.group_id.in_(world.groups),)  # type: ignore[attr-defined]
     members_of_world = (GroupMember.group_id.in_(world.groups),)  # type: ignore[attr-defined]
-    if kind == "mark":
-        person, offset, present = world.persons[args[0]], _day(args[1]), args[2]
+    if kind in ("mark", "mark_near"):  # near: yesterday, today or the day before yesterday
+        person, present = world.persons[args[0]], args[2]
+        offset = _day(args[1]) if kind == "mark" else world.today - timedelta(days=args[1])
         mark = session.exec(select(AttendanceMark).where(AttendanceMark.person_id == person,
                                                          AttendanceMark.on_date == offset)).first()
         mark = mark or AttendanceMark(person_id=person, on_date=offset, present=present,
@@ -205,6 +206,7 @@ person, day, slot = st.integers(0, 5), st.integers(0, DAYS - 1), st.integers(0, 
 group, member, weekday = st.integers(0, 2), st.integers(0, 15), st.integers(0, 6)
 steps = st.lists(st.one_of(
     st.tuples(st.just("mark"), person, day, st.booleans()),
+    st.tuples(st.just("mark_near"), person, st.integers(0, 2), st.booleans()),
     st.tuples(st.just("flip"), st.integers(0, 500)),
     st.tuples(st.just("flip"), st.integers(0, 500)),
     st.tuples(st.just("unmark"), st.integers(0, 500)),
@@ -224,6 +226,7 @@ steps = st.lists(st.one_of(
     st.tuples(st.just("join"), person, group, day),
     st.tuples(st.just("group_unit"), group),
     st.tuples(st.just("days_pass"), st.integers(1, 40)),
+    st.tuples(st.just("days_pass"), st.integers(1, 2)),
 ), min_size=1, max_size=8)
 
 

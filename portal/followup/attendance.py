@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Integer, and_, case, column, exists, func, values
+from sqlalchemy import Date, Integer, Subquery, and_, case, column, exists, func, values
 from sqlmodel import Session, col, select
 
 from portal.models import AbsenceNotice, AttendanceMark, Group, GroupMember, GroupSlot, SlotChange
@@ -51,13 +51,46 @@ def monthly_attendance(session: Session, *, unit_id: int, first: date, last: dat
 def attendance_of_days(session: Session, *, unit_id: int, days: Iterable[date]) -> dict[date, AttendanceCounts]:
     """Counts per month of these days (public holidays among them are left out); a month
     without an expected day is left out."""
+    classified = _classified(unit_id, days)
+    if classified is None:
+        return {}
+    rows = session.exec(
+        select(classified.c.month,
+               *(func.sum(case((classified.c.state == value, 1), else_=0)) for value in (PRESENT, NOT_PRESENT, NOT_MARKED)),
+               func.count(func.distinct(case((classified.c.state != NOT_MARKED, classified.c.person_id), else_=None))))
+        .group_by(classified.c.month)
+    ).all()
+    return {_as_date(month): AttendanceCounts(int(p or 0), int(n or 0), int(u or 0), int(persons or 0))
+            for month, p, n, u, persons in rows}
+
+
+def client_attendance_of_days(session: Session, *, unit_id: int,
+                              days: Iterable[date]) -> dict[date, dict[int, AttendanceCounts]]:
+    """The same count per month and client (`persons` is 1 when the client's present or
+    not-present days are counted): for counts kept in parts, whose persons are a union."""
+    classified = _classified(unit_id, days)
+    if classified is None:
+        return {}
+    found: dict[date, dict[int, AttendanceCounts]] = {}
+    for month, person_id, p, n, u in session.exec(
+            select(classified.c.month, classified.c.person_id,
+                   *(func.sum(case((classified.c.state == value, 1), else_=0))
+                     for value in (PRESENT, NOT_PRESENT, NOT_MARKED)))
+            .group_by(classified.c.month, classified.c.person_id)).all():
+        found.setdefault(_as_date(month), {})[person_id] = AttendanceCounts(
+            int(p or 0), int(n or 0), int(u or 0), int(bool(p or n)))
+    return found
+
+
+def _classified(unit_id: int, days: Iterable[date]) -> Subquery | None:
+    """Each expected day of these days (person_id, month, state), or None when there is none to look for."""
     listed = list(days)
     if not listed:
-        return {}
+        return None
     holidays = public_holidays(min(listed), max(listed))
     calendar = [(day, day.weekday(), day.replace(day=1)) for day in listed if day not in holidays]
     if not calendar:
-        return {}
+        return None
     day_table = values(column("day", Date), column("weekday", Integer), column("month", Date), name="days").data(
         calendar).cte("days")
     cancelled = exists().where(SlotChange.slot_id == GroupSlot.id, SlotChange.on_date == day_table.c.day,
@@ -81,21 +114,13 @@ def attendance_of_days(session: Session, *, unit_id: int, days: Iterable[date]) 
     # for a day without a mark).
     state = case((col(AttendanceMark.id).is_(None), case((noticed, NOT_PRESENT), else_=NOT_MARKED)),
                  (col(AttendanceMark.present).is_(True), PRESENT), else_=NOT_PRESENT)
-    classified = (
+    return (
         select(expected.c.person_id, expected.c.month, state.label("state"))
         .select_from(expected)
         .join(AttendanceMark, and_(col(AttendanceMark.person_id) == expected.c.person_id,
                                    col(AttendanceMark.on_date) == expected.c.day), isouter=True)
         .subquery("classified")
     )
-    rows = session.exec(
-        select(classified.c.month,
-               *(func.sum(case((classified.c.state == value, 1), else_=0)) for value in (PRESENT, NOT_PRESENT, NOT_MARKED)),
-               func.count(func.distinct(case((classified.c.state != NOT_MARKED, classified.c.person_id), else_=None))))
-        .group_by(classified.c.month)
-    ).all()
-    return {_as_date(month): AttendanceCounts(int(p or 0), int(n or 0), int(u or 0), int(persons or 0))
-            for month, p, n, u, persons in rows}
 
 
 def _as_date(value: date | str) -> date:

@@ -1,4 +1,4 @@
-"""the follow-up's kept attendance counts per unit and past month, the triggers that mark them stale, an index for its feedback counts (issue 19)
+"""the follow-up's kept attendance counts per unit and month, the triggers that mark them stale, an index for its feedback counts (issue 19)
 
 Revision ID: 0012
 Revises: 0011
@@ -135,10 +135,12 @@ def upgrade() -> None:
     op.create_table('attendancemonth',
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('counted_through', sa.Date(), nullable=False),
     sa.Column('present', sa.Integer(), nullable=False),
     sa.Column('not_present', sa.Integer(), nullable=False),
     sa.Column('not_marked', sa.Integer(), nullable=False),
     sa.Column('persons', sa.Integer(), nullable=False),
+    sa.Column('person_ids', sa.Text(), nullable=True),
     sa.Column('holidays', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
     sa.PrimaryKeyConstraint('unit_id', 'month')
