@@ -21,9 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import Row
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from portal.assessment import due
@@ -43,28 +43,47 @@ class OnTimeCounts:
     persons: int = 0
 
 
+class Period(NamedTuple):
+    person_id: int
+    service: str
+    starts_on: date
+    ends_on: date
+
+
+class Sent(NamedTuple):
+    id: int
+    person_id: int
+    occasion: str
+    due_on: date | None
+    sent_at: datetime
+    content_id: str
+    content_version: int
+    content_sha256: str
+
+
 @dataclass(frozen=True)
 class UnitAssessments:
     """What both figures read, once: the unit's client periods that meet the months, and
-    every sent assessment of those clients (plain rows, not ORM objects: a unit has hundreds)."""
+    every sent assessment of those clients. Plain tuples: a unit has hundreds, and an
+    attribute of a database row costs ten times a tuple's."""
 
-    periods: list[Row[Any]]  # person_id, service, starts_on, ends_on
-    sent: list[Row[Any]]  # id, person_id, occasion, due_on, sent_at, content_id, content_version, content_sha256
+    periods: list[Period]
+    sent: list[Sent]
+    clients: Select[tuple[int]]  # the periods' clients, as a subquery (not hundreds of values to send)
 
 
 def unit_assessments(session: Session, *, unit_id: int, first: date, last: date) -> UnitAssessments:
-    periods = list(session.exec(select(ClientPeriod.person_id, ClientPeriod.service, ClientPeriod.starts_on,
-                                       ClientPeriod.ends_on).where(
-        ClientPeriod.unit_id == unit_id, col(ClientPeriod.starts_on) <= last, col(ClientPeriod.ends_on) >= first)).all())
-    person_ids = {period.person_id for period in periods}
-    if not person_ids:
-        return UnitAssessments(periods, [])
-    sent = list(session.exec(select(
+    of_unit = (ClientPeriod.unit_id == unit_id, col(ClientPeriod.starts_on) <= last, col(ClientPeriod.ends_on) >= first)
+    clients = select(ClientPeriod.person_id).where(*of_unit)
+    # Each read whole (.all()): psycopg fetches one row at a time for a result read as it comes.
+    periods = [Period(*row) for row in session.exec(select(
+        ClientPeriod.person_id, ClientPeriod.service, ClientPeriod.starts_on, ClientPeriod.ends_on).where(*of_unit)).all()]
+    sent = [Sent(*row) for row in session.exec(select(
         Assessment.id, Assessment.person_id, Assessment.occasion, Assessment.due_on, Assessment.sent_at,
         Assessment.content_id, Assessment.content_version, Assessment.content_sha256).where(
-        col(Assessment.person_id).in_(person_ids), col(Assessment.status) != AssessmentStatus.DRAFT.value,
-        col(Assessment.sent_at).is_not(None))).all())
-    return UnitAssessments(periods, sent)  # type: ignore[arg-type]
+        col(Assessment.person_id).in_(clients), col(Assessment.status) != AssessmentStatus.DRAFT.value,
+        col(Assessment.sent_at).is_not(None))).all()]
+    return UnitAssessments(periods, sent, clients)  # type: ignore[arg-type]
 
 
 def _sent_on(sent_at: datetime) -> date:
@@ -74,11 +93,10 @@ def _sent_on(sent_at: datetime) -> date:
 
 def monthly_on_time(session: Session, *, found: UnitAssessments, first: date, last: date,
                     today: date) -> dict[date, OnTimeCounts]:
-    person_ids = {period.person_id for period in found.periods}
     requested: dict[int, list[date]] = defaultdict(list)
-    if person_ids:
+    if found.periods:
         for person_id, due_on in session.exec(select(AssessmentRequest.person_id, AssessmentRequest.due_on).where(
-                col(AssessmentRequest.person_id).in_(person_ids), col(AssessmentRequest.due_on) >= first,
+                col(AssessmentRequest.person_id).in_(found.clients), col(AssessmentRequest.due_on) >= first,
                 col(AssessmentRequest.due_on) <= last)).all():
             requested[person_id].append(due_on)
     sent_on: dict[tuple[int, str, date], date] = {}
@@ -126,38 +144,42 @@ def average(values: list[Decimal]) -> Decimal:
     return (sum(values, Decimal(0)) / len(values)).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def _area_scores(session: Session, library: Library, assessments: list[Row[Any]]) -> dict[int, dict[str, float]]:
+def _area_scores(session: Session, library: Library, assessments: list[Sent]) -> dict[int, dict[str, float]]:
     """Each assessment's score per area, as portal.assessment.results.area_scores gives them
     (areas without a score left out), from the stored values alone: a unit's follow-up
     scores thousands of answers. (Summed in SQL against a VALUES table of the scores, it
     was twice as slow on SQLite.)"""
-    tables: dict[tuple[str, int, str], dict[str, tuple[str, dict[str, float]]]] = {}
-    scoring: dict[int, dict[str, tuple[str, dict[str, float]]]] = {}
+    tables: dict[tuple[str, int, str], dict[tuple[str, str], tuple[str, float]]] = {}
+    scoring: dict[int, dict[tuple[str, str], tuple[str, float]]] = {}
     for assessment in assessments:
         key = (assessment.content_id, assessment.content_version, assessment.content_sha256)
         if key not in tables:
             questionnaire = library.get(*key)
-            tables[key] = value_scores(questionnaire) if questionnaire else {}
+            # A scored question's stored value is one choice value: (question, value) -> (area, score).
+            tables[key] = {(question_id, value): (area, score) for question_id, (area, scores)
+                           in (value_scores(questionnaire) if questionnaire else {}).items()
+                           for value, score in scores.items()}
         scoring[assessment.id] = tables[key]
-    totals: dict[int, dict[str, list[float]]] = {assessment_id: {} for assessment_id in scoring}
+    sums: dict[tuple[int, str], float] = defaultdict(float)
+    counts: dict[tuple[int, str], int] = defaultdict(int)
     if scoring:
         for assessment_id, question_id, value in session.connection().execute(
                 select(AssessmentAnswer.assessment_id, AssessmentAnswer.question_id, AssessmentAnswer.value).where(
-                    col(AssessmentAnswer.assessment_id).in_(list(scoring)), col(AssessmentAnswer.skipped).is_(False),
-                    AssessmentAnswer.value != "")):
-            scored = scoring[assessment_id].get(question_id)
-            score = scored[1].get(value.split(" ")[0]) if scored else None
-            if score is not None:
-                area = totals[assessment_id].setdefault(scored[0], [0.0, 0.0])  # type: ignore[index]
-                area[0] += score
-                area[1] += 1
-    # Every score is a multiple of 0.5: the sums are exact in any order, as in area_scores.
-    return {assessment_id: {area: round(total / count, 1) for area, (total, count) in areas.items()}
-            for assessment_id, areas in totals.items()}
+                    col(AssessmentAnswer.assessment_id).in_(list(scoring)), col(AssessmentAnswer.skipped).is_(False))
+        ).all():
+            scored = scoring[assessment_id].get((question_id, value))
+            if scored is not None:
+                sums[assessment_id, scored[0]] += scored[1]
+                counts[assessment_id, scored[0]] += 1
+    found: dict[int, dict[str, float]] = {assessment_id: {} for assessment_id in scoring}
+    for (assessment_id, area), total in sums.items():
+        # Every score is a multiple of 0.5: the sum is exact in any order, as in area_scores.
+        found[assessment_id][area] = round(total / counts[assessment_id, area], 1)
+    return found
 
 
 def area_changes(session: Session, *, library: Library, found: UnitAssessments, smallest: int) -> list[AreaChange]:
-    by_person: dict[int, list[Row[Any]]] = defaultdict(list)
+    by_person: dict[int, list[Sent]] = defaultdict(list)
     for assessment in found.sent:
         by_person[assessment.person_id].append(assessment)
     pairs = []

@@ -113,11 +113,11 @@ def _active_clients(found: UnitAssessments, months: list[date]) -> dict[date, in
     """Distinct clients with a period in the unit on some day of each month (the periods meet the months)."""
     first = months[0].year * 12 + months[0].month
     persons: list[set[int]] = [set() for _month in months]
-    for period in found.periods:
-        since = max(0, period.starts_on.year * 12 + period.starts_on.month - first)
-        until = min(len(months) - 1, period.ends_on.year * 12 + period.ends_on.month - first)
+    for person_id, _service, starts_on, ends_on in found.periods:
+        since = max(0, starts_on.year * 12 + starts_on.month - first)
+        until = min(len(months) - 1, ends_on.year * 12 + ends_on.month - first)
         for index in range(since, until + 1):
-            persons[index].add(period.person_id)
+            persons[index].add(person_id)
     return {month: len(persons[index]) for index, month in enumerate(months)}
 
 
