@@ -49,7 +49,7 @@ from sqlalchemy import select as select_rows
 from sqlmodel import Session
 
 from portal.db import table
-from portal.followup.attendance import AttendanceCounts, client_attendance_of_days
+from portal.followup.attendance import AttendanceCounts, attendance_of_days, client_attendance_of_days
 from portal.models import AttendanceMonth, AttendanceMonthStale
 from portal.schedule.calendar_days import days_between, public_holidays
 
@@ -179,10 +179,19 @@ def _kept_parts(session: Session, *, unit_id: int, months: list[date], through: 
             to_count[month] = Part(month, month - DAY)
     if not to_count:
         return found
-    days = [day for month, kept in to_count.items() for day in days_between(kept.through + DAY, min(month_end(month), through))]
-    counted = client_attendance_of_days(session, unit_id=unit_id, days=days)
-    for month, kept in to_count.items():
-        found[month] = kept.plus(counted.get(month, {}), min(month_end(month), through))
+    # A month counted whole needs only its totals; a part to carry on needs its clients.
+    whole = [month for month, kept in to_count.items() if kept.through < month and month_end(month) <= through]
+    counted = attendance_of_days(session, unit_id=unit_id,
+                                 days=[day for month in whole for day in days_between(month, month_end(month))])
+    for month in whole:
+        counts = counted.get(month, AttendanceCounts())
+        found[month] = Part(month, month_end(month), counts.present, counts.not_present, counts.not_marked,
+                            counts.persons, None)
+    rest = {month: kept for month, kept in to_count.items() if month not in whole}
+    by_client = client_attendance_of_days(session, unit_id=unit_id, days=[
+        day for month, kept in rest.items() for day in days_between(kept.through + DAY, min(month_end(month), through))])
+    for month, kept in rest.items():
+        found[month] = kept.plus(by_client.get(month, {}), min(month_end(month), through))
     forget = [{"unit": unit_id, "at": month} for month in to_count if month in stored]
     if forget:
         connection.execute(_FORGET, forget)
