@@ -11,7 +11,7 @@ added to the month's persons; a read on a later day counts only the days in
 between and keeps the longer part.
 
 How it stays true: the database, not the code, notices the changes. The
-triggers of migration 0012 run on every write to the tables the count reads,
+triggers of migration 0013 run on every write to the tables the count reads,
 whoever writes (the day list, corrections in a closed month, schedule
 editing, absence notices, imports, the demo loaders, a script with plain
 SQL): attendance marks, absence notices, group members, weekly times (their

@@ -1,6 +1,6 @@
 """The follow-up's kept attendance counts: one row per unit and month, and
 the days whose kept counts are out of date (written by database triggers,
-migration 0012). The rules are in portal/followup/attendance_months.py."""
+migration 0013). The rules are in portal/followup/attendance_months.py."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """the follow-up's kept attendance counts per unit and month, the triggers that mark them stale, an index for its feedback counts (issue 19)
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06 22:00:00
 
 Written by hand: autogenerate knows nothing of triggers. Every write to a
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
