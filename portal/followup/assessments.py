@@ -10,9 +10,11 @@ done while its grace still runs is left out until it is done or the grace
 has passed; a future due date is not counted.
 
 Change: clients with a period in the unit during the chosen months and at
-least two sent assessments (whole history). Scores per area come from
-portal.assessment.results.area_scores on the content version each one used;
-a client counts in an area when both assessments have a score there.
+least two sent assessments (whole history). Scores per area are those of
+portal.assessment.results.area_scores on the content version each one used
+(worked out here from the stored values with results.value_scores: hundreds
+of answer sets); a client counts in an area when both assessments have a
+score there.
 """
 
 from __future__ import annotations
@@ -91,16 +93,16 @@ def _sent_on(sent_at: datetime) -> date:
     return (sent_at if sent_at.tzinfo else sent_at.replace(tzinfo=UTC)).astimezone(HELSINKI).date()
 
 
-def monthly_on_time(session: Session, *, found: UnitAssessments, first: date, last: date,
+def monthly_on_time(session: Session, *, of_unit: UnitAssessments, first: date, last: date,
                     today: date) -> dict[date, OnTimeCounts]:
     requested: dict[int, list[date]] = defaultdict(list)
-    if found.periods:
+    if of_unit.periods:
         for person_id, due_on in session.exec(select(AssessmentRequest.person_id, AssessmentRequest.due_on).where(
-                col(AssessmentRequest.person_id).in_(found.clients), col(AssessmentRequest.due_on) >= first,
+                col(AssessmentRequest.person_id).in_(of_unit.clients), col(AssessmentRequest.due_on) >= first,
                 col(AssessmentRequest.due_on) <= last)).all():
             requested[person_id].append(due_on)
     sent_on: dict[tuple[int, str, date], date] = {}
-    for assessment in found.sent:
+    for assessment in of_unit.sent:
         if assessment.due_on is not None:
             key = (assessment.person_id, assessment.occasion, assessment.due_on)
             day = _sent_on(assessment.sent_at)
@@ -109,7 +111,7 @@ def monthly_on_time(session: Session, *, found: UnitAssessments, first: date, la
     on_time: dict[date, int] = defaultdict(int)
     late: dict[date, int] = defaultdict(int)
     persons: dict[date, set[int]] = defaultdict(set)
-    for period in found.periods:
+    for period in of_unit.periods:
         in_period = [day for day in requested[period.person_id] if period.starts_on <= day <= period.ends_on]
         for item in due.occasions(starts_on=period.starts_on, ends_on=period.ends_on, service=period.service,
                                   requested=in_period):
@@ -178,9 +180,9 @@ def _area_scores(session: Session, library: Library, assessments: list[Sent]) ->
     return found
 
 
-def area_changes(session: Session, *, library: Library, found: UnitAssessments, smallest: int) -> list[AreaChange]:
+def area_changes(session: Session, *, library: Library, of_unit: UnitAssessments, smallest: int) -> list[AreaChange]:
     by_person: dict[int, list[Sent]] = defaultdict(list)
-    for assessment in found.sent:
+    for assessment in of_unit.sent:
         by_person[assessment.person_id].append(assessment)
     pairs = []
     for assessments in by_person.values():

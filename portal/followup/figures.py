@@ -109,11 +109,11 @@ def feedback_figures(moods: Counter[int]) -> tuple[int | None, dict[int, int | N
     return total, cells, average
 
 
-def _active_clients(found: UnitAssessments, months: list[date]) -> dict[date, int]:
+def _active_clients(of_unit: UnitAssessments, months: list[date]) -> dict[date, int]:
     """Distinct clients with a period in the unit on some day of each month (the periods meet the months)."""
     first = months[0].year * 12 + months[0].month
     persons: list[set[int]] = [set() for _month in months]
-    for person_id, _service, starts_on, ends_on in found.periods:
+    for person_id, _service, starts_on, ends_on in of_unit.periods:
         since = max(0, starts_on.year * 12 + starts_on.month - first)
         until = min(len(months) - 1, ends_on.year * 12 + ends_on.month - first)
         for index in range(since, until + 1):
@@ -137,9 +137,9 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date, to
     for given_on, mood, count in feedback:
         by_month[given_on.replace(day=1)][mood] += count
     attendance = monthly_attendance_kept(session, unit_id=unit_id, months=months, today=today)
-    found = unit_assessments(session, unit_id=unit_id, first=start, last=end)  # the periods meet the range
-    on_time = monthly_on_time(session, found=found, first=start, last=end, today=today)
-    active = _active_clients(found, months)
+    of_unit = unit_assessments(session, unit_id=unit_id, first=start, last=end)  # periods that meet the range
+    on_time = monthly_on_time(session, of_unit=of_unit, first=start, last=end, today=today)
+    active = _active_clients(of_unit, months)
     rows = []
     for month in months:
         total, moods, average = feedback_figures(by_month[month])
@@ -153,5 +153,5 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date, to
     ).all()
     steps = Counter(ended)
     total_ended, outcomes = breakdown({step.value: steps[step.value] for step in NextStep})
-    areas = area_changes(session, library=library, found=found, smallest=SMALLEST_GROUP) if library is not None else []
+    areas = area_changes(session, library=library, of_unit=of_unit, smallest=SMALLEST_GROUP) if library is not None else []
     return Followup(unit_id, rows, outcomes if total_ended is not None else {}, total_ended, areas)
