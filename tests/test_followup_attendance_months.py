@@ -7,6 +7,7 @@ closed month and after a weekly time ends."""
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -18,7 +19,7 @@ from sqlmodel import Session, select
 
 from portal.attendance import day_list
 from portal.db import transaction
-from portal.followup.attendance import monthly_attendance
+from portal.followup.attendance import AttendanceCounts, monthly_attendance
 from portal.followup.attendance_months import monthly_attendance_kept
 from portal.models import (
     AbsenceNotice,
@@ -35,7 +36,8 @@ from portal.models import (
 )
 from portal.money.month_report import close_month
 from portal.schedule import editing
-from portal.schedule.calendar_days import days_between
+from portal.schedule.calendar_days import days_between, today
+from tests import factories
 
 # January to April 2026: New Year's Day, Epiphany, Good Friday and Easter Monday are days without activity.
 FIRST, LAST = date(2026, 1, 1), date(2026, 4, 30)
@@ -303,3 +305,29 @@ def test_a_month_counted_with_other_public_holidays_is_counted_again(engine: Eng
         session.execute(text("UPDATE attendancemonth SET present = present + 100, holidays = 1 WHERE unit_id = :unit"),
                         {"unit": world.units[0]})
     assert_kept_equals_full_count(engine, world)
+
+
+def test_an_import_and_its_corrections_reach_the_kept_counts(engine: Engine, app, demo_data) -> None:  # type: ignore[no-untyped-def]
+    """The import of a client-record system writes marks and group members of past months."""
+    from tests.test_import import jari_file, run
+
+    tupa = factories.unit_id(engine, "Toimintakeskus Tupa")
+    now = today()
+    months = sorted({(now - timedelta(days=back)).replace(day=1) for back in range(0, 120, 10)})
+
+    def agree() -> dict[date, AttendanceCounts]:
+        with transaction(engine) as session:
+            kept = monthly_attendance_kept(session, unit_id=tupa, months=months, today=now)
+        with Session(engine) as session:
+            assert kept == monthly_attendance(session, unit_id=tupa, first=months[0], last=now)
+        return kept
+
+    before = agree()  # the ended months are kept now
+    statuses = ("present", "present", "absent") * 8
+    assert run(engine, app, json.dumps(jari_file(statuses)).encode()).created
+    imported = agree()
+    assert run(engine, app, json.dumps(jari_file(statuses[1:] + statuses[:1])).encode()).changed  # corrections
+    corrected = agree()
+    ended = [month for month in months if month < now.replace(day=1)]
+    assert any(before.get(month) != imported.get(month) for month in ended)
+    assert any(imported.get(month) != corrected.get(month) for month in ended)
