@@ -30,6 +30,9 @@ log = logging.getLogger("portal.login")
 STATE_COOKIE = {"client": "portal_login_state", "staff": "portal_staff_login_state"}
 LOGIN_PATH = {"client": "/login", "staff": "/staff/login"}
 HOME = {"client": "/home", "staff": "/staff"}
+# The provider's answers when the person cancelled or did not sign in
+# (OpenID Connect Core 3.1.2.6): the person's own choice, not a failure.
+CANCELLED = frozenset({"access_denied", "login_required", "interaction_required", "consent_required"})
 
 
 def _provider(request: Request, audience: str) -> OidcProvider:
@@ -106,18 +109,41 @@ async def _identity_over_limit(request: Request, identity_code: str) -> bool:
     )
 
 
+def _record_cancel(session: Session, *, state: str, audience: str, meta: dict[str, str]) -> None:
+    """Use up the attempt a cancel names, and log the cancel if it was ours."""
+    if login.claim(session, state=state, audience=audience) is not None:
+        access_log.record(session, action="login_failed", object_type="provider_error", **meta)
+
+
+async def _cancelled(request: Request, *, state: str, state_matches: bool, audience: str) -> Response:
+    """The person cancelled at the provider. That is no failed attempt: it
+    counts toward no limit, and the page says the identification was
+    interrupted even when the address is over a limit. At an activity centre
+    a whole house shares one address, and a cancel by one person must not
+    lock the others out. (A forged cancel gets this page and changes nothing.)"""
+    meta = request_meta(request)
+    if state and state_matches:
+        await db.run(request, _record_cancel, state=state, audience=audience, meta=meta)
+    log.info("login cancelled: audience=%s reference=%s", audience, meta["request_id"])
+    context = {"helps": "provider_error", "reference": meta["request_id"], "login_path": LOGIN_PATH[audience]}
+    return render(request, "auth/login_failed.html", context, status_code=400)
+
+
 async def _callback(request: Request, audience: str) -> Response:
     state = request.query_params.get("state", "")
     cookie_state = request.cookies.get(STATE_COOKIE[audience], "")
-    if not state or not cookie_state or not hmac.compare_digest(state, cookie_state):
+    # Bytes: compare_digest raises on a str that is not ASCII.
+    state_matches = bool(state and cookie_state and hmac.compare_digest(state.encode(), cookie_state.encode()))
+    error = request.query_params.get("error")
+    if error in CANCELLED:
+        return await _cancelled(request, state=state, state_matches=state_matches, audience=audience)
+    if not state_matches:
         return await _failed(request, "state_mismatch", audience=audience)
     pending = await db.run(request, login.claim, state=state, audience=audience)
     if pending is None:
         return await _failed(request, "state_unknown", audience=audience)
-    if error := request.query_params.get("error"):
-        # The person cancelled, or the provider refused the portal's request.
-        cancelled = error in ("access_denied", "login_required", "interaction_required", "consent_required")
-        return await _failed(request, "provider_error" if cancelled else "provider_refused", audience=audience)
+    if error:  # the provider refused the portal's request
+        return await _failed(request, "provider_refused", audience=audience)
     code = request.query_params.get("code", "")
     if not code:
         return await _failed(request, "code_missing", audience=audience)
