@@ -407,7 +407,8 @@ def test_the_sign_in_page_offers_the_demo_people_and_levels_accessibly(idp, idp_
     labels = [label.get_text(strip=True) for label in levels.find_all("label")]
     assert labels == ["Korotettu", "Korkea", "Matala (portaali ei hyväksy tätä)"]
     assert levels.find("input", checked=True)["value"] == LOA_HIGH  # the first level asked for
-    assert [button.get_text(strip=True) for button in page.find("main").find_all("button")] == ["Tunnistaudu"]
+    buttons = [button.get_text(strip=True) for button in page.find("main").find_all("button")]
+    assert buttons == ["Tunnistaudu", "Peruuta ja palaa palveluun"]  # the first is what Enter sends
     assert page.find("main").find(style=True) is None and page.find("script") is None
 
 

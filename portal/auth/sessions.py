@@ -134,8 +134,8 @@ def next_token(*, secret: str, token: str, change: str) -> str:
 def rotate(session: Session, record: LoginSession, *, token: str, secret: str, change: str,
            now: datetime | None = None) -> str:
     """Give the session a new id (after switching whose matters are handled);
-    `token` is its id now. The old id is kept for REPEAT_GRACE, for repeating
-    the same change only (see find_repeated)."""
+    `token` is its id now. The old id's hash is kept: for REPEAT_GRACE the
+    guard lets it repeat the same change (Access.repeatable, is_repeat)."""
     new = next_token(secret=secret, token=token, change=change)
     record.previous_token_hash = token_hash(token)
     record.rotated_at = now or now_utc()
