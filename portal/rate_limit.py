@@ -34,9 +34,16 @@ class Limit:
     window_seconds: int
 
 
-# Generous: a centre or a county network may put many people behind one address.
-LOGIN_PER_ADDRESS = Limit("login_per_address", max_hits=200, window_seconds=10 * 60)
-FAILED_CALLBACK_PER_ADDRESS = Limit("failed_callback_per_address", max_hits=10, window_seconds=10 * 60)
+# Per address: sized for an activity centre of about 100 people (and its
+# staff) behind one public address, all arriving in the same ten minutes.
+# Each may start up to three logins then (a cancel, a retry, a kiosk that
+# timed out) and fail one callback (an old tab, the back button, a page left
+# open too long); a cancel at the provider is no failure. These limits only
+# cap the load one address can make. The limit per identity does the real
+# protecting, and state, nonce and PKCE make a forged callback useless.
+# See "Rate limits" in the README.
+LOGIN_PER_ADDRESS = Limit("login_per_address", max_hits=300, window_seconds=10 * 60)
+FAILED_CALLBACK_PER_ADDRESS = Limit("failed_callback_per_address", max_hits=100, window_seconds=10 * 60)
 FAILED_LOGIN_PER_IDENTITY = Limit("failed_login_per_identity", max_hits=5, window_seconds=15 * 60)
 # Forms that store what anyone (or any client) types: enough for a person,
 # too few to fill the database.

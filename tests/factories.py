@@ -13,6 +13,7 @@ from portal.identity_code import IdentityCodeVault
 from portal.models import (
     AbsenceNotice,
     ClientFeedback,
+    ClientPeriod,
     Goal,
     GroupMember,
     Mandate,
@@ -20,6 +21,7 @@ from portal.models import (
     MandateScope,
     Person,
     Plan,
+    Service,
     Unit,
 )
 from portal.schedule import calendar_days
@@ -29,6 +31,23 @@ def person_id(engine, vault: IdentityCodeVault, identity_code: str) -> int:  # t
     with Session(engine) as session:
         person = session.exec(select(Person).where(Person.identity_code_hash == vault.lookup_hash(identity_code))).one()
         assert person.id is not None
+        return person.id
+
+
+def add_client(engine, vault: IdentityCodeVault, identity_code: str, *, given_name: str = "Testi",  # type: ignore[no-untyped-def]
+               family_name: str = "Henkilö", unit: str = "Toimintakeskus Verstas") -> int:
+    """A client of the unit with a service period around today, who can log in
+    through the test provider by typing the identity code."""
+    today = calendar_days.today()
+    with transaction(engine) as session:
+        person = Person(given_name=given_name, family_name=family_name,
+                        identity_code_hash=vault.lookup_hash(identity_code), identity_code_cipher=vault.encrypt(identity_code))
+        session.add(person)
+        session.flush()
+        assert person.id is not None
+        session.add(ClientPeriod(person_id=person.id, unit_id=session.exec(select(Unit.id).where(Unit.name == unit)).one(),
+                                 service=Service.WORK_ACTIVITY.value, starts_on=today - timedelta(days=30),
+                                 ends_on=today + timedelta(days=300)))
         return person.id
 
 

@@ -122,6 +122,9 @@ def test_a_change_to_a_saved_day_needs_a_reason_and_keeps_the_original(client, e
     ({"rows-0-status": "absent", "rows-0-absence_reason": ""}, "Valitse poissaolon syy."),
     ({"rows-0-status": "present", "rows-1-person_id": "@same", "rows-1-status": "present"}, "kahdesti"),
     ({"rows-0-person_id": "@liisa", "rows-0-status": "present"}, "ei ole tässä ryhmässä"),
+    # Not an id at all: a 500 before (issue 19's fuzz test), now the row's message.
+    ({"rows-0-person_id": ":", "rows-0-status": "present"}, "ei ole tässä ryhmässä"),
+    ({"rows-0-person_id": "9" * 40, "rows-0-status": "present"}, "ei ole tässä ryhmässä"),
 ])
 def test_bad_rows_are_refused_and_nothing_is_stored(client, engine, ids, changes, message) -> None:
     group = group_today(engine, ids[AINO])

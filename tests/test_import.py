@@ -96,6 +96,10 @@ def test_a_file_imports_once_and_again_changes_nothing(engine, app, demo_data) -
     (lambda f: f["memberships"][0].update(group="Ei ole"), ("memberships", 1, "group", "unknown_group")),
     (lambda f: f["memberships"][0].update(unit="Toimintakeskus Verstas"), ("memberships", 1, "unit", "not_your_unit")),
     (lambda f: f["attendance"][0].update(identity_code=AINO), ("attendance", 1, "date", "outside_period")),
+    # Characters nobody types: NUL was a 500 on PostgreSQL (issue 19).
+    (lambda f: f["attendance"][1].update(source_id="A-\u0000"), ("attendance", 2, "source_id", "invalid")),
+    (lambda f: f["memberships"][0].update(group="Keitti\u0001ö"), ("memberships", 1, "group", "invalid")),
+    (lambda f: f.update(source="Testi\u0000"), ("file", 0, "source", "invalid")),
 ])
 def test_a_broken_row_is_named_and_nothing_is_stored(engine, app, demo_data, change, where) -> None:
     data = jari_file()
@@ -111,6 +115,8 @@ def test_a_wrong_encoding_and_a_fifth_rehabilitative_day_are_refused(engine, app
     latin1 = json.dumps(jari_file(), ensure_ascii=False).encode("latin-1")
     assert [p.code for p in run(engine, app, latin1).problems] == ["encoding"]
     assert [p.code for p in run(engine, app, b"{not json").problems] == ["json"]
+    deep = b"[" * 100_000 + b"]" * 100_000  # deeper than the parser goes: was a RecursionError, a 500
+    assert [p.code for p in run(engine, app, deep).problems] == ["json"]
     week = jari_file(("present",) * 5)
     monday = today() - timedelta(days=today().weekday() + 7)
     for offset, row in enumerate(week["attendance"]):

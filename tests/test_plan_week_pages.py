@@ -199,6 +199,10 @@ def test_plan_editor_keeps_the_old_plan_and_checks_the_rules(client, engine, ids
     bad = client.post(path, data={**data, "days_per_week": "5", "hours_per_day": "3,5"})
     assert bad.status_code == 400
     assert "väliltä 1–4" in bad.text and "väliltä 4–8" in bad.text
+    for blank in ("\xa0", " ", "²"):  # only a space, a digit that is no number: once a 500 (issue 19)
+        unreadable = client.post(path, data={**data, "days_per_week": blank, "hours_per_day": blank})
+        assert unreadable.status_code == 400
+        assert soup(unreadable).find(id="days_per_week-error") and soup(unreadable).find(id="hours_per_day-error")
     short = client.post(path, data={**data, "ends_on": data["starts_on"]})
     assert short.status_code == 400 and "3–24 kuukautta" in short.text
     assert plan_count(engine, ids[JARI]) == before

@@ -407,7 +407,8 @@ def test_the_sign_in_page_offers_the_demo_people_and_levels_accessibly(idp, idp_
     labels = [label.get_text(strip=True) for label in levels.find_all("label")]
     assert labels == ["Korotettu", "Korkea", "Matala (portaali ei hyväksy tätä)"]
     assert levels.find("input", checked=True)["value"] == LOA_HIGH  # the first level asked for
-    assert [button.get_text(strip=True) for button in page.find("main").find_all("button")] == ["Tunnistaudu"]
+    buttons = [button.get_text(strip=True) for button in page.find("main").find_all("button")]
+    assert buttons == ["Tunnistaudu", "Peruuta ja palaa palveluun"]  # the first is what Enter sends
     assert page.find("main").find(style=True) is None and page.find("script") is None
 
 
@@ -517,3 +518,42 @@ def test_client_secret_basic_is_read_form_decoded_as_rfc_6749_says(settings, sec
         )
         idp.app.state.engine.dispose()
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("response_type", "cöde"), ("response_type", 'co"de'), ("redirect_uri", CALLBACK + "\\ä"),
+     ("state", "\x01"), ("scope", "openid\x7f"), ("code_challenge", "ä" * 43)],
+)
+def test_a_malformed_parameter_in_the_sign_in_form_gets_the_providers_400_page(idp, idp_settings, name, value) -> None:
+    # Authlib quoted response_type and redirect_uri in its error descriptions
+    # and raised ValueError on characters RFC 6749 does not allow there: a 500.
+    login = Login(idp_settings)
+    page = idp.get("/test-idp/authorize", params=login.params())
+    fields = {**hidden_fields(page), name: value, "person": "010280-952L", "level": LOA_SUBSTANTIAL}
+    response = idp.post("/test-idp/authorize", data=fields, follow_redirects=False)
+    assert response.status_code == 400
+    assert "location" not in response.headers
+    assert soup(response).h1.get_text(strip=True) == "Tunnistus ei onnistunut"
+    assert f"invalid_request: Malformed '{name}'." in soup(response).find("code").get_text()
+    query = idp.get("/test-idp/authorize", params=login.params(**{name: value}), follow_redirects=False)
+    assert query.status_code == 400 and "location" not in query.headers
+
+
+def test_cancel_goes_back_to_the_client_with_access_denied(idp, idp_settings) -> None:
+    login = Login(idp_settings)
+    response = submit(idp, login, cancel="1")  # nobody chosen: a cancel needs no answers
+    assert response.status_code == 303
+    location = urlsplit(response.headers["location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == CALLBACK
+    query = parse_qs(location.query)
+    assert (query["error"], query["state"]) == (["access_denied"], [login.state])
+
+
+def test_cancel_needs_the_csrf_token_too(idp, idp_settings) -> None:
+    login = Login(idp_settings)
+    page = idp.get("/test-idp/authorize", params=login.params())
+    fields = {name: value for name, value in hidden_fields(page).items() if name != "csrf_token"}
+    response = idp.post("/test-idp/authorize", data={**fields, "cancel": "1"}, follow_redirects=False)
+    assert response.status_code == 403
+    assert "location" not in response.headers

@@ -9,7 +9,7 @@ the report never repeats the row's values (they may hold identity codes).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,6 +31,7 @@ from portal.models import (
     Unit,
 )
 from portal.money.earnings import MAX_REHABILITATIVE_DAYS_A_WEEK
+from portal.plain_text import is_typed
 from portal.plans import importing as plan_import
 from portal.plans.importing import PlanRow
 
@@ -84,6 +85,33 @@ class Outcome:
     person_ids: set[int] = field(default_factory=set)  # whose data the import touched (for the access log)
 
 
+def _problem(loc: Sequence[object], code: str) -> RowProblem:
+    """A problem at a place in the file: (section, row index, field...) or the file's own fields."""
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        return RowProblem(str(loc[0]), loc[1] + 1, ".".join(str(part) for part in loc[2:]), code)
+    return RowProblem("file", 0, ".".join(str(part) for part in loc), code)
+
+
+def _untyped(data: object) -> list[tuple[object, ...]]:
+    """Where the file's text has a character nobody types (portal.plain_text).
+    A loop, not recursion: the file may nest as deep as the JSON parser allows."""
+    found: list[tuple[object, ...]] = []
+    pending: list[tuple[tuple[object, ...], object]] = [((), data)]
+    while pending:
+        loc, value = pending.pop()
+        if isinstance(value, str):
+            if not is_typed(value):
+                found.append(loc)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if not is_typed(key):
+                    found.append((*loc, key))
+                pending.append(((*loc, key), inner))
+        elif isinstance(value, list):
+            pending += [((*loc, index), inner) for index, inner in enumerate(value)]
+    return sorted(found, key=str)
+
+
 def parse(raw: bytes) -> ImportFile | list[RowProblem]:
     try:
         text = raw.decode("utf-8-sig")
@@ -91,20 +119,18 @@ def parse(raw: bytes) -> ImportFile | list[RowProblem]:
         return [RowProblem("file", 0, "", "encoding")]
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested deeper than any file of ours
         return [RowProblem("file", 0, "", "json")]
+    if untyped := _untyped(data):  # NUL and other control characters: no system exports them in text
+        return [_problem(loc, "invalid") for loc in untyped][:200]
     try:
         return ImportFile.model_validate(data)
     except ValidationError as error:
         problems = []
         for item in error.errors():
             loc = [part for part in item["loc"] if not isinstance(part, str) or part not in ("literal_error",)]
-            if len(loc) >= 2 and isinstance(loc[1], int):
-                section, row, name = str(loc[0]), loc[1] + 1, ".".join(str(part) for part in loc[2:])
-            else:
-                section, row, name = "file", 0, ".".join(str(part) for part in loc)
             code = "missing" if item["type"] == "missing" else "unknown_field" if item["type"] == "extra_forbidden" else "invalid"
-            problems.append(RowProblem(section, row, name, code))
+            problems.append(_problem(loc, code))
         return problems[:200]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import bindparam, exists
+from sqlalchemy import bindparam, exists, false
 from sqlmodel import Session, col, select
 
 from portal.models import FormDraft, LoginSession, Person
@@ -27,6 +27,20 @@ def session_person_and_kept_form(session: Session, *, token_hash: str, path: str
     for this page (a row of the three, or None). The session and the person
     are the session's objects: the guard may touch the login session."""
     return session.exec(_SESSION_PERSON_AND_KEPT_FORM, params={"token_hash": token_hash, "path": path}).first()  # type: ignore[call-overload]
+
+
+_SESSION_PERSON_BY_PREVIOUS_ID = (
+    select(LoginSession, Person, false())
+    .join(Person, col(Person.id) == col(LoginSession.person_id))
+    .where(LoginSession.previous_token_hash == bindparam("token_hash"),
+           col(LoginSession.rotated_at) >= bindparam("since"))
+)
+
+
+def session_person_by_previous_id(session: Session, *, token_hash: str, since: Any) -> Any:
+    """As session_person_and_kept_form, for a session whose id changed at
+    `since` or later, found by the id before the change (never a kept form)."""
+    return session.exec(_SESSION_PERSON_BY_PREVIOUS_ID, params={"token_hash": token_hash, "since": since}).first()  # type: ignore[call-overload]
 
 
 # A kept form is one person's unsent answers, not storage: a few, and small.

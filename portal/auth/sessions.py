@@ -4,8 +4,10 @@ level of login."""
 
 from __future__ import annotations
 
+import base64
 import enum
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,9 @@ WARN_BEFORE = timedelta(minutes=3)  # the header and the dialog warn this long b
 COOKIE_NAMES = {"client": "portal_client_session", "staff": "portal_staff_session"}
 # Writing last_seen_at on every request would make each page a write.
 TOUCH_INTERVAL = timedelta(seconds=30)
+# How long a session's previous id may repeat the change that replaced it (a
+# double click, a slow network's retry); nothing else works with it.
+REPEAT_GRACE = timedelta(seconds=30)
 
 
 class SessionState(enum.StrEnum):
@@ -131,12 +136,37 @@ def touch(record: LoginSession, *, now: datetime | None = None, force: bool = Fa
         record.last_seen_at = now
 
 
-def rotate(session: Session, record: LoginSession) -> str:
-    """Give the session a new id (after switching whose matters are handled)."""
-    token = secrets.token_urlsafe(32)
-    record.token_hash = token_hash(token)
+def next_token(*, secret: str, token: str, change: str) -> str:
+    """The session's id after `change`, derived from its id before it.
+
+    Not random: the same change posted twice with the same id (a double
+    click, two requests at the same moment) gives both answers the same new
+    id, whichever of them commits last. Only someone with the old id and the
+    server's secret can derive it, and the old id stops working at the change."""
+    key = hmac.new(secret.encode(), b"portal session rotation", hashlib.sha256).digest()
+    digest = hmac.new(key, f"{token}\n{change}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()  # 256 bits, like token_urlsafe(32)
+
+
+def rotate(session: Session, record: LoginSession, *, token: str, secret: str, change: str,
+           now: datetime | None = None) -> str:
+    """Give the session a new id (after switching whose matters are handled);
+    `token` is its id now. The old id's hash is kept: for REPEAT_GRACE the
+    guard lets it repeat the same change (Access.repeatable, is_repeat)."""
+    new = next_token(secret=secret, token=token, change=change)
+    record.previous_token_hash = token_hash(token)
+    record.rotated_at = now or now_utc()
+    record.token_hash = token_hash(new)
     session.add(record)
-    return token
+    return new
+
+
+def is_repeat(record: LoginSession, *, token: str, secret: str, change: str) -> bool:
+    """True when `token` is the session's previous id and `change` the one
+    that replaced it: the answer to the repeat is the session's id now."""
+    return record.previous_token_hash == token_hash(token) and record.token_hash == token_hash(
+        next_token(secret=secret, token=token, change=change)
+    )
 
 
 def revoke(session: Session, record: LoginSession, *, now: datetime | None = None) -> None:

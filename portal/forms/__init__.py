@@ -9,16 +9,15 @@ from starlette.requests import Request
 from wtforms import Form
 
 from portal.forms.csrf import SignedCSRF
+from portal.plain_text import typed_text
 
 
-def without_nul(formdata: Any) -> MultiDict:
-    """The posted fields with NUL characters removed from every text value.
-
-    PostgreSQL refuses NUL in text and no person types one; removing it here,
-    once, keeps it out of every field of every form.
-    """
+def without_untyped(formdata: Any) -> MultiDict:
+    """The posted fields without the characters nobody types (see
+    portal.plain_text) in any text value: once, here, for every field of
+    every form."""
     return MultiDict(
-        [(key, value.replace("\x00", "") if isinstance(value, str) else value) for key, value in formdata.multi_items()]
+        [(key, typed_text(value) if isinstance(value, str) else value) for key, value in formdata.multi_items()]
     )
 
 
@@ -35,10 +34,10 @@ class PortalForm(Form):
     @classmethod
     async def load(cls, request: Request, *, prefix: str = "", **data: Any) -> Self:
         """The form, filled from the posted body when the request is a POST."""
-        formdata: Any = without_nul(await request.form()) if request.method == "POST" else None
+        formdata: Any = without_untyped(await request.form()) if request.method == "POST" else None
         viewer = getattr(request.state, "viewer", None)
         if formdata is None and viewer is not None and viewer.draft:
-            formdata = without_nul(MultiDict(viewer.draft))  # answers kept over a session timeout
+            formdata = without_untyped(MultiDict(viewer.draft))  # answers kept over a session timeout
         context = (request.app.state.settings.secret_key, request.state.csrf_seed)
         return cls(formdata=formdata, meta={"csrf_context": context}, data=data or None, prefix=prefix)
 

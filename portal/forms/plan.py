@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from portal.forms import PortalForm, errors
 from portal.forms.mandate import FinnishDateField
@@ -65,7 +65,7 @@ class WholeNumberField(IntegerField):
         self.data = None
         if not text:
             return
-        if not text.isdigit() or len(text) > 3:
+        if not (text.isascii() and text.isdigit()) or len(text) > 3:  # "²" is a digit to str.isdigit
             raise ValueError(str(errors.WRITE_NUMBER))
         self.data = int(text)
 
@@ -87,10 +87,22 @@ class GoalForm(Form):
 
 
 def _int_or_zero(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return 0  # "not chosen": the required check says what to do
+    """A chosen id, or 0 ("not chosen": the required check says what to do)
+    for anything else, also digits too many for any id (the database would
+    fail on them) and digits that are not ASCII ("²")."""
+    text = str(value) if isinstance(value, (str, int)) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+
+
+class NumberRequired:
+    """A number is written. (InputRequired takes a field of only spaces for
+    one, and the number is then missing.)"""
+
+    field_flags = {"required": True}
+
+    def __call__(self, _form: PortalForm, field: Field) -> None:
+        if field.data is None:  # an unreadable number has its own message already
+            raise StopValidation() if field.errors else StopValidation(str(errors.WRITE_NUMBER))
 
 
 class PlanForm(PortalForm):
@@ -98,9 +110,9 @@ class PlanForm(PortalForm):
                                  validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
     ends_on = FinnishDateField(_l("Jakso päättyy"), validators=[DataRequired(message=errors.WRITE_DATE)],
                                render_kw=DATE_KW)
-    days_per_week = WholeNumberField(_l("Päiviä viikossa"), validators=[InputRequired(message=errors.WRITE_NUMBER)],
+    days_per_week = WholeNumberField(_l("Päiviä viikossa"), validators=[NumberRequired()],
                                  render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    hours_per_day = CommaDecimalField(_l("Tunteja päivässä"), validators=[InputRequired(message=errors.WRITE_NUMBER)],
+    hours_per_day = CommaDecimalField(_l("Tunteja päivässä"), validators=[NumberRequired()],
                                       render_kw={"inputmode": "decimal", "autocomplete": "off"})
     next_review_on = FinnishDateField(_l("Seuraava arviointi (vapaaehtoinen)"), validators=[Optional()],
                                       render_kw=DATE_KW)

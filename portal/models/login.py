@@ -44,6 +44,10 @@ class LoginSession(SQLModel, table=True):
     # finds the session: a hash of issuer and sub (a pseudonym), and its sid.
     provider_subject_hash: str = Field(default="", max_length=64, index=True)
     provider_session_id: str = Field(default="", max_length=255, index=True)
+    # The id before the last change of whose matters are handled, and when it
+    # changed: a double click repeats the change with it (see sessions.rotate).
+    previous_token_hash: str | None = Field(default=None, max_length=64, index=True)
+    rotated_at: datetime | None = None
 
 
 class FormDraft(SQLModel, table=True):

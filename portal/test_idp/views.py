@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 
 from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Error, OAuth2Request
-from starlette.datastructures import QueryParams
+from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -33,6 +34,38 @@ CARRIED_PARAMETERS = (
     "ui_locales",
     "login_hint",
 )
+
+
+# RFC 6749, Appendix A (and RFC 7636, 4.1 and 4.2): the grammar of the
+# authorization request's own parameters, all ASCII.
+_VSCHAR = frozenset(map(chr, range(0x20, 0x7F)))
+_NQCHAR = _VSCHAR - {" ", '"', "\\"}
+_URI = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+GRAMMAR = {
+    "client_id": _VSCHAR,
+    "state": _VSCHAR,
+    "response_type": frozenset(string.ascii_letters + string.digits + "_ "),
+    "scope": _NQCHAR | {" "},
+    "redirect_uri": _URI,
+    "code_challenge": _UNRESERVED,
+    "code_challenge_method": frozenset(string.ascii_letters + string.digits),
+}
+
+
+def malformed_parameter(params: QueryParams | FormData) -> str | None:
+    """The name of a parameter whose value breaks its grammar, else None.
+
+    Such a request comes from no client that follows the standard, so it gets
+    this provider's own 400 page, and nothing of it is sent anywhere. (Authlib
+    quotes response_type and redirect_uri in its error descriptions, and
+    raises ValueError when a description would hold a character that RFC 6749
+    does not allow there: this check comes first.)"""
+    for name, value in params.multi_items():
+        allowed = GRAMMAR.get(name)
+        if allowed is not None and isinstance(value, str) and not set(value) <= allowed:
+            return name
+    return None
 
 
 def metadata(settings: Settings) -> dict[str, object]:
@@ -141,6 +174,9 @@ def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRou
 
     async def authorize(request: Request) -> Response:
         http = await HttpRequest.read(request)
+        if (name := malformed_parameter(http.query) or malformed_parameter(http.form)) is not None:
+            context = {"error": "invalid_request", "description": f"Malformed '{name}'."}
+            return render(request, "test_idp/refused.html", context, status_code=400)
         try:
             http = with_request_object(provider, http)
             # No sign-in session is kept here: prompt=none always gets login_required.
@@ -151,6 +187,9 @@ def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRou
         form = await SignInForm.load(request, level=requested_level(grant.request))
         context = {"form": form, "parameters": carried_parameters(grant.request)}
         if request.method == "POST":
+            if http.form.get("cancel"):  # back to the client with access_denied
+                form.validate_submission()  # only for its CSRF check: a cancel needs no answers
+                return provider.create_authorization_response(grant.request, grant_user=None, grant=grant)
             if form.validate_submission():
                 sign_in = form.sign_in(auth_time=int(state.now()))
                 return provider.create_authorization_response(grant.request, grant_user=sign_in, grant=grant)

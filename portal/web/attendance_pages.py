@@ -18,6 +18,7 @@ from portal.forms.attendance import STATUSES, DayListForm
 from portal.schedule import editing
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
+from portal.web.ids import parse_id
 from portal.web.templating import render
 
 
@@ -62,7 +63,7 @@ def _page(request: Request, listing: day_list.DayList, form: DayListForm | None 
         context = (request.app.state.settings.secret_key, request.state.csrf_seed)
         form = DayListForm(meta={"csrf_context": context}, data=_initial(listing))
     by_id = {row.person_id: row for row in listing.rows}
-    rows = [(entry.form, by_id.get(int(entry.form.person_id.data or 0))) for entry in form.rows]
+    rows = [(entry.form, by_id.get(_row_person(entry.form))) for entry in form.rows]
     return render(request, "staff/attendance.html", {
         "viewer": request.state.viewer, "listing": listing, "form": form, "rows": rows,
         "is_future": listing.day > today(), "today": today(),
@@ -84,14 +85,17 @@ async def attendance_page(request: Request) -> Response:
     return _page(request, listing)
 
 
+def _row_person(row: Any) -> int:
+    """The row's person id; 0 (nobody, which the day list refuses) when the
+    posted value is not an id at all."""
+    return parse_id(row.person_id.data) or 0
+
+
 def _entries(form: DayListForm) -> list[day_list.Entry]:
     entries = []
     for entry in form.rows:
         row = entry.form
-        try:
-            person_id = int(row.person_id.data or 0)
-        except ValueError:
-            person_id = 0
+        person_id = _row_person(row)
         status = row.status.data if row.status.data in (day_list.PRESENT, day_list.PART, day_list.ABSENT) else ""
         hours = row.hours.data if isinstance(row.hours.data, Decimal) else None
         entries.append(day_list.Entry(person_id, status, hours, row.absence_reason.data or ""))

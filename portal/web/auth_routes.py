@@ -20,7 +20,7 @@ from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm, csrf
 from portal import organisation
-from portal.models import LoginSession
+from portal.models import LoginSession, Person
 from portal.web import kiosk, paging
 from portal.web.ids import parse_id
 from portal.web.guard import client_route, public, request_meta, staff_route
@@ -31,6 +31,9 @@ log = logging.getLogger("portal.login")
 STATE_COOKIE = {"client": "portal_login_state", "staff": "portal_staff_login_state"}
 LOGIN_PATH = {"client": "/login", "staff": "/staff/login"}
 HOME = {"client": "/home", "staff": "/staff"}
+# The provider's answers when the person cancelled or did not sign in
+# (OpenID Connect Core 3.1.2.6): the person's own choice, not a failure.
+CANCELLED = frozenset({"access_denied", "login_required", "interaction_required", "consent_required"})
 
 
 def _provider(request: Request, audience: str) -> OidcProvider:
@@ -107,18 +110,41 @@ async def _identity_over_limit(request: Request, identity_code: str) -> bool:
     )
 
 
+def _record_cancel(session: Session, *, state: str, audience: str, meta: dict[str, str]) -> None:
+    """Use up the attempt a cancel names, and log the cancel if it was ours."""
+    if login.claim(session, state=state, audience=audience) is not None:
+        access_log.record(session, action="login_failed", object_type="provider_error", **meta)
+
+
+async def _cancelled(request: Request, *, state: str, state_matches: bool, audience: str) -> Response:
+    """The person cancelled at the provider. That is no failed attempt: it
+    counts toward no limit, and the page says the identification was
+    interrupted even when the address is over a limit. At an activity centre
+    a whole house shares one address, and a cancel by one person must not
+    lock the others out. (A forged cancel gets this page and changes nothing.)"""
+    meta = request_meta(request)
+    if state and state_matches:
+        await db.run(request, _record_cancel, state=state, audience=audience, meta=meta)
+    log.info("login cancelled: audience=%s reference=%s", audience, meta["request_id"])
+    context = {"helps": "provider_error", "reference": meta["request_id"], "login_path": LOGIN_PATH[audience]}
+    return render(request, "auth/login_failed.html", context, status_code=400)
+
+
 async def _callback(request: Request, audience: str) -> Response:
     state = request.query_params.get("state", "")
     cookie_state = request.cookies.get(STATE_COOKIE[audience], "")
-    if not state or not cookie_state or not hmac.compare_digest(state, cookie_state):
+    # Bytes: compare_digest raises on a str that is not ASCII.
+    state_matches = bool(state and cookie_state and hmac.compare_digest(state.encode(), cookie_state.encode()))
+    error = request.query_params.get("error")
+    if error in CANCELLED:
+        return await _cancelled(request, state=state, state_matches=state_matches, audience=audience)
+    if not state_matches:
         return await _failed(request, "state_mismatch", audience=audience)
     pending = await db.run(request, login.claim, state=state, audience=audience)
     if pending is None:
         return await _failed(request, "state_unknown", audience=audience)
-    if error := request.query_params.get("error"):
-        # The person cancelled, or the provider refused the portal's request.
-        cancelled = error in ("access_denied", "login_required", "interaction_required", "consent_required")
-        return await _failed(request, "provider_error" if cancelled else "provider_refused", audience=audience)
+    if error:  # the provider refused the portal's request
+        return await _failed(request, "provider_refused", audience=audience)
     code = request.query_params.get("code", "")
     if not code:
         return await _failed(request, "code_missing", audience=audience)
@@ -245,29 +271,49 @@ def _choices(session: Session, *, person_id: int, mandates: MandateSource,
 
 
 def _choose(
-    session: Session, *, session_id: int, person_id: int, principal_id: int, mandates: MandateSource, meta: dict[str, str]
+    session: Session, *, session_id: int, token: str, secret: str, person_id: int, principal_id: int,
+    mandates: MandateSource, meta: dict[str, str],
 ) -> str | None:
     """Switch whose matters the session handles; the new cookie value, or None if not allowed."""
     allowed = (principal_id == person_id and organisation.is_client(session, person_id=person_id)) or mandate_for(
         mandates, session, agent_person_id=person_id, principal_person_id=principal_id, today=calendar_days.today()
     ) is not None
     if not allowed:
+        # The refusal names the person only if there is one: an id that
+        # names nobody cannot be logged as a subject (a foreign key).
+        known = session.get(Person, principal_id) is not None
         access_log.record(
             session, action="refused", object_type="choose_principal", actor_person_id=person_id,
-            actor_role="delegate", subject_person_id=principal_id, **meta,
+            actor_role="delegate", subject_person_id=principal_id if known else None, **meta,
         )
         return None
     record = session.get(LoginSession, session_id)
     assert record is not None
     record.acting_for_person_id = principal_id
-    return sessions.rotate(session, record)  # a new id whenever whose matters change
+    # A new id whenever whose matters change, derived from the old one: the
+    # same choice posted twice at once gets the same id in both answers.
+    return sessions.rotate(session, record, token=token, secret=secret, change=_choice(principal_id))
+
+
+def _choice(principal_id: int) -> str:
+    return f"choose {principal_id}"
+
+
+def _repeated_choice(session: Session, *, session_id: int, token: str, secret: str, principal_id: int) -> str | None:
+    """The session's id now if this post repeats the choice that replaced
+    `token` (a double click that came second), else None."""
+    record = session.get(LoginSession, session_id)
+    assert record is not None
+    if not sessions.is_repeat(record, token=token, secret=secret, change=_choice(principal_id)):
+        return None
+    return sessions.next_token(secret=secret, token=token, change=_choice(principal_id))
 
 
 class ChooseForm(PortalForm):
     pass
 
 
-@client_route(Action.VIEW, needs_subject=False)
+@client_route(Action.VIEW, needs_subject=False, repeatable=True)
 async def choose(request: Request) -> Response:
     viewer = request.state.viewer
     form = await ChooseForm.load(request)
@@ -277,10 +323,19 @@ async def choose(request: Request) -> Response:
         principal_id = parse_id((await request.form()).get("principal"))
         if principal_id is None:
             return render(request, "errors/400.html", status_code=400)
-        token = await db.run(
-            request, _choose, session_id=viewer.session_id, person_id=viewer.person.id,
-            principal_id=principal_id, mandates=request.app.state.mandates, meta=request_meta(request),
-        )
+        old_token = request.cookies.get(sessions.COOKIE_NAMES["client"], "")
+        secret = request.app.state.settings.secret_key
+        if viewer.repeat:  # the first of a double click changed the id: the same answer
+            token = await db.run(request, _repeated_choice, session_id=viewer.session_id, token=old_token,
+                                 secret=secret, principal_id=principal_id)
+            if token is None:  # another choice with an id that no longer works
+                return render(request, "auth/login_needed.html", {"login_url": "/login?next=/choose"}, status_code=403)
+        else:
+            token = await db.run(
+                request, _choose, session_id=viewer.session_id, token=old_token, secret=secret,
+                person_id=viewer.person.id, principal_id=principal_id, mandates=request.app.state.mandates,
+                meta=request_meta(request),
+            )
         if token is None:
             return render(request, "errors/403.html", status_code=403)
         response = RedirectResponse("/home", status_code=303)

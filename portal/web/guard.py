@@ -45,6 +45,9 @@ class Access:
     long: bool = False  # a report, export or import: works in the long requests' lane (db.transaction_slots)
     # The level of login the route needs; None only for public routes (no login).
     level: Level | None = None
+    # A post that gives the session a new id: the same post repeated with the
+    # old id (a double click) reaches the page for REPEAT_GRACE, flagged as a repeat.
+    repeatable: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Viewer:
     session_ends_at: Any  # datetime
     kiosk: bool
     draft: list[tuple[str, str]] | None = None  # a form kept over a timeout
+    repeat: bool = False  # the request carries the session's previous id (Access.repeatable)
 
     @property
     def session_seconds_left(self) -> int:
@@ -148,11 +152,12 @@ def event_fields(
 
 
 def client_route(
-    action: Action, *, needs_subject: bool = True, long: bool = False, level: Level = Level.STRONG
+    action: Action, *, needs_subject: bool = True, long: bool = False, level: Level = Level.STRONG,
+    repeatable: bool = False,
 ) -> Callable[[Endpoint], Endpoint]:
     """A client's page. `level=Level.EASY` opens it to an easy login too: only
     for pages of the client's own everyday matters (see the README's list)."""
-    return _guarded(Access("client", action, needs_subject, long, level))
+    return _guarded(Access("client", action, needs_subject, long, level=level, repeatable=repeatable))
 
 
 def staff_route(action: Action, *, long: bool = False) -> Callable[[Endpoint], Endpoint]:
@@ -250,6 +255,12 @@ def _decide(
 ) -> Viewer | Refusal:
     # One query: the session, its person, and whether a form was kept for this page.
     found = drafts.session_person_and_kept_form(session, token_hash=sessions.token_hash(token), path=path) if token else None
+    repeat = False
+    if found is None and token and access.repeatable and form_data:
+        found = drafts.session_person_by_previous_id(
+            session, token_hash=sessions.token_hash(token), since=sessions.now_utc() - sessions.REPEAT_GRACE
+        )
+        repeat = found is not None
     lookup = sessions.classify(found[0] if found else None, audience=access.audience)
     if lookup.state is sessions.SessionState.MISSING:
         access_log.record(session, action="refused", object_type="route_without_session", **meta)
@@ -284,6 +295,8 @@ def _decide(
         outcome = _staff_viewer(session, access=access, record=record, person=person, path_params=path_params, meta=meta)
     else:
         outcome = _client_viewer(session, access=access, record=record, person=person, mandates=mandates, meta=meta)
+    if isinstance(outcome, Viewer) and repeat:
+        outcome = replace(outcome, repeat=True)
     if isinstance(outcome, Viewer) and form_data is None and has_draft:
         draft = drafts.take(session, vault=vault, person_id=person.id, path=path)  # type: ignore[arg-type]
         if draft is not None:
