@@ -3,7 +3,7 @@ five persons are suppressed, another unit's figures are refused."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest

@@ -5,7 +5,7 @@ shows none of them; no hidden cell of a breakdown can be worked out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest

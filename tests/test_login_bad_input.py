@@ -116,7 +116,6 @@ def test_bad_id_token_is_refused(idp_client, idp_app, tamper, change, reason) ->
 
 
 def reference_on(response) -> str:  # type: ignore[no-untyped-def]
-    from tests.helpers import soup
 
     return soup(response).find(class_="reference").get_text(strip=True)
 
@@ -140,7 +139,6 @@ def test_an_interrupted_login_says_to_start_again(idp_client, idp_app) -> None:
 
 
 def soup_links(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from tests.helpers import soup
 
     return {link.get_text(strip=True): link["href"] for link in soup(response).find("main").find_all("a")}
 
