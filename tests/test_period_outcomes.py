@@ -13,6 +13,9 @@ from tests import factories
 from tests.helpers import csrf_token, soup
 from tests.test_plan_week_pages import as_client, as_staff
 
+# The end dates below (15.12.2026) lie inside the demo's period of a December 2026 day.
+pytestmark = pytest.mark.usefixtures("activity_day")
+
 JARI, MARIA_TUPA, SANNA_VERSTAS = "071188-955W", "180679-9737", "300883-9617"
 
 
