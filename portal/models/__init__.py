@@ -3,6 +3,7 @@
 from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
 from portal.models.assessment import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, Occasion
 from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
+from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
 from portal.models.followup import AttendanceMonth, AttendanceMonthStale
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
@@ -74,6 +75,12 @@ __all__ = [
     "AssessmentRequest",
     "AssessmentStatus",
     "Occasion",
+    "EasyLogin",
+    "EnrolmentCode",
+    "Kiosk",
+    "KioskHelpRequest",
+    "Passkey",
+    "PasskeyChallenge",
     "FormDraft",
     "LoginAttempt",
     "LoginSession",
