@@ -50,6 +50,7 @@ from portal.web import (
     system,
     week_pages,
 )
+from portal.easy_login.routes import kiosk as easy_kiosk, settings as easy_settings, staff as easy_staff
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
@@ -130,6 +131,9 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *outcome_pages.routes,
         *mydata_pages.routes,
         *followup_pages.routes,
+        *easy_kiosk.routes,
+        *easy_settings.routes,
+        *easy_staff.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     test_provider = None

@@ -49,6 +49,13 @@ FAILED_LOGIN_PER_IDENTITY = Limit("failed_login_per_identity", max_hits=5, windo
 # too few to fill the database.
 FEEDBACK_PER_ADDRESS = Limit("accessibility_feedback_per_address", max_hits=10, window_seconds=60 * 60)
 MANDATE_GRANTS_PER_CLIENT = Limit("mandate_grants_per_client", max_hits=10, window_seconds=60 * 60)
+# The easy login. Each client's number code locks after five wrong tries; a
+# kiosk that sends many wrong codes (for different people) is slowed down
+# too. A centre's morning at one kiosk makes a few wrong codes, not twenty.
+WRONG_CODES_PER_KIOSK = Limit("easy_wrong_codes_per_kiosk", max_hits=20, window_seconds=10 * 60)
+# Enrolment codes are 10 digits and live 15 minutes; typing errors happen.
+WRONG_ENROLMENT_CODES_PER_ADDRESS = Limit("easy_wrong_enrolment_codes_per_address", max_hits=20,
+                                          window_seconds=10 * 60)
 
 MICROSECOND = timedelta(microseconds=1)
 
@@ -107,6 +114,21 @@ def allow(session: Session, *, limit: Limit, key: str, secret: str, now: datetim
         index_elements=["key_hash", "window_start"], set_={"count": count + 1}, where=count < most,
     ).returning(col(RateLimitHit.count))
     return session.exec(statement).first() is not None
+
+
+def reached(session: Session, *, limit: Limit, key: str, secret: str, now: datetime | None = None) -> bool:
+    """Whether the next hit would be refused, counting nothing: for limits on
+    failures, counted (with `allow`) only when a try fails."""
+    now = now or clock.now()
+    hashed = key_hash(limit=limit, key=key, secret=secret)
+    start = window_start(limit=limit, now=now)
+    counts = dict(session.exec(select(RateLimitHit.window_start, RateLimitHit.count).where(
+        RateLimitHit.key_hash == hashed,
+        col(RateLimitHit.window_start).in_([start, start - timedelta(seconds=limit.window_seconds)]),
+    )).all())
+    counts = {(when if when.tzinfo else when.replace(tzinfo=UTC)): count for when, count in counts.items()}
+    previous = counts.get(start - timedelta(seconds=limit.window_seconds), 0)
+    return counts.get(start, 0) >= room(limit=limit, previous=previous, now=now)
 
 
 def prune(session: Session, *, older_than: datetime) -> int:

@@ -14,13 +14,14 @@ from portal.forms import errors
 from portal.forms.feedback import AccessibilityFeedbackForm
 from portal.i18n import get_locale
 from portal.organisation import contact_details
+from portal.web import kiosk
 from portal.web.guard import public_page, request_meta
 from portal.web.templating import render
 
 
 @public_page
 async def front_page(request: Request) -> Response:
-    return render(request, "pages/front.html")
+    return render(request, "pages/front.html", {"is_kiosk": kiosk.is_kiosk(request)})
 
 
 # Update these when the statement's content changes (law 306/2019 asks for both).

@@ -1,4 +1,4 @@
-"""Staff pages: clients of one's own units, a client's mandates, kiosk devices."""
+"""Staff pages: clients of one's own units, a client's mandates."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from portal import access_log, db, organisation
 from portal import client_list
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action, Subject, can
-from portal.forms import CsrfRefused, PortalForm
 from portal.forms.client_search import ClientSearchForm
 from portal.forms.mandate import RecordGuardianshipForm
 from portal.models import MandateBasis, MandateScope
 from portal.auth.sessions import now_utc
 from portal.schedule import calendar_days, start_page
-from portal.web import kiosk, paging
+from portal.web import paging
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
 
@@ -138,30 +137,9 @@ async def record_guardianship(request: Request) -> Response:
                   status_code=400)
 
 
-class DeviceForm(PortalForm):
-    pass
-
-
-@staff_route(Action.STAFF_MANAGE_DEVICE)
-async def device(request: Request) -> Response:
-    viewer = request.state.viewer
-    form = await DeviceForm.load(request)
-    if request.method == "POST":
-        if not form.validate_submission():
-            raise CsrfRefused()
-        response = RedirectResponse("/staff/device", status_code=303)
-        if (await request.form()).get("kiosk") == "on":
-            kiosk.mark(request, response, unit_id=next(iter(viewer.actor.staff_roles)))
-        else:
-            kiosk.unmark(response)
-        return response
-    return render(request, "staff/device.html", {"viewer": viewer, "form": form, "is_kiosk": kiosk.is_kiosk(request)})
-
-
 routes = [
     Route("/staff", staff_home, name="staff_home"),
     Route("/staff/clients/{client_id:id}", client_page, name="staff_client"),
     Route("/staff/clients/{client_id:id}/guardianships", record_guardianship, methods=["POST"],
           name="staff_record_guardianship"),
-    Route("/staff/device", device, methods=["GET", "POST"], name="staff_device"),
 ]
