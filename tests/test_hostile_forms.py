@@ -25,6 +25,9 @@ from starlette.routing import Match
 
 from portal import clock
 from portal.auth import sessions
+from portal.db import transaction
+from portal.easy_login import accounts, enrolment, kiosks
+from portal.web import kiosk as kiosk_device
 from portal.forms import csrf
 from portal.settings import LOA_SUBSTANTIAL
 from tests import factories
@@ -128,10 +131,13 @@ class Portal:
         self.liisa = factories.person_id(engine, vault, LIISA)
         self.seed = csrf.new_seed()
         self.forms: dict[tuple[str, str], PageForm] = {}
+        self.kiosk_cookie = ""
 
     def become(self, who: str) -> None:
         self.client.cookies.clear()
         self.client.cookies.set(csrf.COOKIE_NAME, self.seed)
+        if self.kiosk_cookie and who != "client":  # a Tupa kiosk: its easy login and its staff's device page
+            self.client.cookies.set(kiosk_device.COOKIE_NAME, self.kiosk_cookie)
         if who != "anonymous":
             person = self.people[who]
             token = factories.start_session(self.app.state.engine, audience=who, person=person,
@@ -147,7 +153,13 @@ class Portal:
         engine = self.app.state.engine
         factories.add_absence(engine, person=self.people["client"])
         factories.aino_assessment(engine, self.liisa)  # a sent one for staff to review
+        enrolment_code = self.easy_logins()
         starts = {"client": ["/"], "staff": [f"/staff/clients/{self.liisa}"], "anonymous": ["/"]}
+        self.become("anonymous")
+        page = self.client.get("/easy/enrol")
+        self.collect(page, "/easy/enrol", "anonymous")
+        chooser = self.client.post("/easy/enrol", data={"csrf_token": self.token, "enrolment_code": enrolment_code})
+        self.collect(chooser, "/easy/enrol", "anonymous")  # the number code's form: only after a valid code
         for who, page, path in (("client", "/assessment", "/assessment/start"),
                                 ("client", "/settings/calendar", "/settings/calendar/make"),
                                 ("staff", f"/staff/clients/{self.liisa}", f"/staff/clients/{self.liisa}/assessments/paper")):
@@ -157,6 +169,25 @@ class Portal:
             location = answer.headers.get("location", "/")
             starts[who] += [location, re.sub(r"/questions/.*", "/check", location)]
         return starts
+
+    def easy_logins(self) -> str:
+        """Easy logins that bring out every form of theirs: Aino's own (ended
+        by her), Liisa's locked (opened by staff), Jari's code at a Tupa kiosk
+        (this browser, except as Aino), and an enrolment code for Mikko."""
+        engine, vault = self.app.state.engine, self.app.state.vault
+        jari, mikko = (factories.person_id(engine, vault, code) for code in ("071188-955W", "150375-990C"))
+        with transaction(engine) as session:
+            accounts.set_code(session, accounts.begin(session, person_id=self.people["client"], how="self",
+                                                      by_person_id=self.people["client"]), "5830")
+            liisa = accounts.current(session, self.liisa)
+            liisa.locked_at = clock.now()  # type: ignore[union-attr]
+            accounts.set_code(session, accounts.current(session, jari), "5830")  # type: ignore[arg-type]
+            kiosk, secret = kiosks.mark(session, unit_id=factories.unit_id(engine, "Toimintakeskus Tupa"),
+                                        name="Aula", staff_person_id=self.people["staff"])
+            code = enrolment.give(session, person_id=mikko, staff_person_id=self.people["staff"],
+                                  how=enrolment.How.DOCUMENT, guardian_consent=False)
+            self.kiosk_cookie = kiosk_device.cookie_value(self.app.state.settings.secret_key, kiosk=kiosk, secret=secret)
+        return code
 
     def collect(self, page, url: str, who: str) -> None:  # type: ignore[no-untyped-def]
         for form in page_forms(page.text, urlsplit(url).path, who):

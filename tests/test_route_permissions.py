@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from portal.auth import sessions
 from portal.auth.permissions import Action, Actor, Subject, can, may_edit_unit_schedule
+from portal.easy_login.models import Kiosk
 from portal.models import AccessEvent, MandateScope
 from portal.web.guard import Access
 from tests import factories
@@ -53,6 +54,9 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     ids["aino_assessment"] = factories.aino_assessment(engine, ids[AINO])
     ids["aino_feedback"] = factories.add_client_feedback(
         engine, person=ids[AINO], unit=factories.unit_id(engine, "Toimintakeskus Verstas"))
+    # Tupa's kiosk in the demo: the target of the route that removes a kiosk.
+    with Session(engine) as session:
+        ids["tupa_kiosk"] = session.exec(select(Kiosk.id)).first()
     return ids
 
 
@@ -72,6 +76,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{assessment_id:id}", str(people["aino_assessment"]))
             .replace("{question_id:key}", "sleep")
             .replace("{feedback_id:id}", str(people["aino_feedback"]))
+            .replace("{kiosk_id:id}", str(people["tupa_kiosk"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):

@@ -51,10 +51,16 @@ def device(request: Request, session: Session) -> Kiosk | None:
     return kiosks.find(session, kiosk_id=payload.get("id"), secret=payload.get("secret"))
 
 
+def cookie_value(secret_key: str, *, kiosk: Kiosk, secret: str) -> str:
+    """The device's cookie for `kiosk` (the tests make one too)."""
+    return URLSafeSerializer(secret_key, salt="portal kiosk device").dumps(
+        {"kiosk": True, "unit": kiosk.unit_id, "id": kiosk.id, "secret": secret})
+
+
 def mark(request: Request, response: Response, *, kiosk: Kiosk, secret: str) -> None:
     response.set_cookie(
         COOKIE_NAME,
-        _serializer(request).dumps({"kiosk": True, "unit": kiosk.unit_id, "id": kiosk.id, "secret": secret}),
+        cookie_value(request.app.state.settings.secret_key, kiosk=kiosk, secret=secret),
         max_age=TEN_YEARS,
         httponly=True,
         samesite="lax",

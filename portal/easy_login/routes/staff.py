@@ -60,11 +60,8 @@ async def client_easy_login(request: Request) -> Response:
     return await _render(request)
 
 
-def _give(session: Session, *, viewer: Viewer, form: EnrolForm, meta: dict[str, str]) -> str | None:
+def _give(session: Session, *, viewer: Viewer, form: EnrolForm, meta: dict[str, str]) -> str:
     person_id = viewer.subject.id  # type: ignore[union-attr]
-    form.needs_consent = has_guardian(session, person_id)  # type: ignore[arg-type]
-    if not form.validate_submission():
-        return None
     code = enrolment.give(session, person_id=person_id, staff_person_id=viewer.person.id,  # type: ignore[arg-type]
                           how=enrolment.How(form.how.data), guardian_consent=bool(form.guardian_consent.data))
     log_event(session, viewer.actor, meta, action="change", object_type="easy_login_enrolment",
@@ -76,9 +73,10 @@ def _give(session: Session, *, viewer: Viewer, form: EnrolForm, meta: dict[str, 
 async def give_code(request: Request) -> Response:
     viewer = request.state.viewer
     form = await EnrolForm.load(request)
-    code = await db.run(request, _give, viewer=viewer, form=form, meta=request_meta(request))
-    if code is None:
+    form.needs_consent = await db.run(request, lambda session: has_guardian(session, viewer.subject.id))
+    if not form.validate_submission():
         return await _render(request, form=form, status_code=400)
+    code = await db.run(request, _give, viewer=viewer, form=form, meta=request_meta(request))
     return await _render(request, form=await EnrolForm.load(request), code=enrolment.shown(code))
 
 
@@ -131,7 +129,12 @@ async def _device_form(request: Request, viewer: Viewer) -> tuple[KioskForm, dic
     return form, context
 
 
-def _mark(session: Session, *, viewer: Viewer, form: KioskForm, meta: dict[str, str]) -> tuple[Any, str]:
+def _mark(session: Session, *, viewer: Viewer, form: KioskForm, request: Request,
+          meta: dict[str, str]) -> tuple[Any, str]:
+    """Mark this device; a kiosk it was before (renamed or moved to another unit) is removed."""
+    before = kiosk_device.device(request, session)
+    if before is not None:
+        _revoke(session, viewer=viewer, kiosk_id=before.id, meta=meta)  # type: ignore[arg-type]
     kiosk, secret = kiosks.mark(session, unit_id=form.unit.data, name=form.name.data, staff_person_id=viewer.person.id)  # type: ignore[arg-type]
     log_event(session, viewer.actor, meta, action="change", object_type="kiosk", subject_id=None, object_id=str(kiosk.id))
     return kiosk, secret
@@ -144,7 +147,8 @@ async def device(request: Request) -> Response:
     if request.method == "POST":
         if not form.validate_submission():
             return render(request, "staff/device.html", {"form": form, **context}, status_code=400)
-        kiosk, secret = await db.run(request, _mark, viewer=viewer, form=form, meta=request_meta(request))
+        kiosk, secret = await db.run(request, _mark, viewer=viewer, form=form, request=request,
+                                     meta=request_meta(request))
         response = RedirectResponse("/staff/device", status_code=303)
         kiosk_device.mark(request, response, kiosk=kiosk, secret=secret)
         return response
