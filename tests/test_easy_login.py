@@ -314,3 +314,16 @@ def test_new_forms_refuse_a_post_without_csrf(client, engine, app) -> None:  # t
     with Session(engine) as session:
         assert session.exec(select(LoginSession).where(LoginSession.level == "easy")).first() is None
         assert len(session.exec(select(Kiosk)).all()) == 2  # the demo's and the one marked above
+
+
+def test_the_client_reads_their_easy_login_story_in_plain_words(client, engine, app) -> None:  # type: ignore[no-untyped-def]
+    mark_kiosk(client)
+    liisa = login_id(engine, LIISA, app.state.vault)
+    assert type_code(client, liisa, "9753").status_code == 400
+    assert type_code(client, liisa, DEMO_CODE).status_code == 303
+    logout(client, "client")
+    assert login(client, LIISA).status_code == 303
+    page = client.get("/access-log")
+    story = [item.get_text(" ", strip=True) for item in soup(page).select("h2 ~ ul.event-list li")]
+    assert any("Kirjauduit numerokoodilla kioskilla Aulan tabletti." in line for line in story)
+    assert any("Väärä numerokoodi kioskilla Aulan tabletti." in line for line in story)

@@ -13,6 +13,8 @@ from sqlalchemy import Table, event
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel, select
 
+from portal.easy_login import enrolment, kiosks
+from portal.easy_login.models import KioskHelpRequest, Passkey
 from portal import clock, mydata
 from portal.auth import drafts, sessions
 from portal.db import transaction
@@ -25,6 +27,7 @@ from portal.models import (
     BenefitStatus,
     LoginSession,
     MandateScope,
+    Unit,
 )
 from portal.mydata import account
 from portal.schedule import feed
@@ -152,6 +155,8 @@ def test_the_page_names_mandates_in_words_and_the_json_keeps_the_codes(client, e
 # without a person column are not walked: login attempts, made before anyone is
 # known; rate-limit hits, which hold only hashes; outbox messages.)
 LEFT_OUT = {
+    "passkeychallenge": "a random WebAuthn challenge that lives five minutes and is used once; it says nothing "
+                        "of the person",
     "accessibilityfeedback": "anonymous feedback on accessibility; the person is the staff member who answered",
     "groupslot": "a group's weekly timetable; the person is the staff member who guides it "
                  "(the client's groups are in 'schedule')",
@@ -195,6 +200,15 @@ def add_rows_of_every_kind(app, engine, person: int, *, staff: int, path: str, b
         feed.create(session, person_id=person, secret_key=app.state.settings.secret_key)
         assert drafts.keep(session, vault=app.state.vault, person_id=person, path=path,
                            form_data=[("csrf_token", "x"), ("text", f"Luonnos {person}")])
+        # The easy login: enrolled by staff, a passkey, and an instructor's confirmation at a kiosk.
+        enrolment.give(session, person_id=person, staff_person_id=staff, how=enrolment.How.DOCUMENT,
+                       guardian_consent=False)
+        session.add(Passkey(person_id=person, credential_id=f"credential-{person}", public_key="key", label="Puhelin"))
+        kiosk, _secret = kiosks.mark(session, unit_id=session.exec(select(Unit.id)).first(), name="Aula",
+                                     staff_person_id=staff)
+        session.add(KioskHelpRequest(kiosk_id=kiosk.id, unit_id=kiosk.unit_id, person_id=person,
+                                     token_hash=f"{person:064d}", expires_at=clock.now(), answer="approved",
+                                     answered_at=clock.now(), answered_by_person_id=staff))
     factories.start_session(engine, audience="client", person=person, acting_for=person, kiosk=True)
 
 

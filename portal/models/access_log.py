@@ -43,6 +43,14 @@ class AccessEvent(SQLModel, table=True):
             ),
             sqlite_where=text("action IN ('read', 'change', 'print') AND actor_person_id IS NOT subject_person_id"),
         ),
+        # The client's own easy-login story (portal.easy_login.history), newest first.
+        Index(
+            "ix_accessevent_easy_login",
+            "subject_person_id",
+            "id",
+            postgresql_where=text("object_type LIKE 'easy_login%'"),
+            sqlite_where=text("object_type LIKE 'easy_login%'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

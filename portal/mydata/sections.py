@@ -39,6 +39,8 @@ from portal.models import (
 )
 from portal.money import rates
 from portal.money.statements import month_bounds, month_statement
+from portal.easy_login import my_data as easy_login_data
+from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey
 from portal.mydata import Request, account, register
 from portal.plans import outcomes
 from portal.schedule.calendar_days import today
@@ -244,5 +246,9 @@ register("form_drafts", _l("Tallennetut lomakkeet"), account.form_drafts, reads=
 register("logins", _l("Viimeisimmät kirjautumisesi"), account.logins, reads=(LoginSession,), own_only=True,
          intro=_l("Näet, milloin olet kirjautunut palveluun. Tässä on enintään %(count)s viimeisintä kertaa.",
                   count=account.LOGINS_SHOWN))
+register("easy_login", _l("Helppo kirjautuminen"), easy_login_data.easy_login,
+         reads=(EasyLogin, Passkey, EnrolmentCode, KioskHelpRequest, Kiosk), own_only=True,
+         intro=_l("Näet, miten helppo kirjautuminen otettiin käyttöön ja milloin käytit sitä. "
+                  "Koodit eivät näy tässä."))
 register("access_log", _l("Kuka on katsonut tietojani"), access_events, reads=(AccessEvent, AccessEventSubject),
          own_only=True)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from portal.easy_login import history as easy_history
 from portal import access_log, db, rate_limit
 from portal.assessment import views as assessment_views
 from portal.assessment.content import Library
@@ -23,7 +24,7 @@ from portal import organisation
 from portal.models import MandateBasis, MandateScope
 from portal.money import statements
 from portal.schedule import calendar_days, start_page
-from portal.web import assessment_pages
+from portal.web import assessment_pages, labels
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web import paging
 from portal.web.templating import render
@@ -84,13 +85,14 @@ async def home(request: Request) -> Response:
     })
 
 
-def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str], before: int | None) -> access_log.ProcessingPage:
+def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str],
+                before: int | None) -> tuple[access_log.ProcessingPage, list[easy_history.Happening]]:
     assert viewer.subject is not None and viewer.subject.id is not None
     page = access_log.processed_by_others(
         session, subject_person_id=viewer.subject.id, since=access_log.two_years_before(), before_id=before
     )
     _log(session, viewer, meta, action="read", object_type="access_log")
-    return page
+    return page, easy_history.newest(session, person_id=viewer.subject.id) if before is None else []
 
 
 @client_route(Action.VIEW_ACCESS_LOG)
@@ -100,8 +102,10 @@ async def who_has_seen(request: Request) -> Response:
         before = paging.cursor(request, "before")
     except paging.BadCursor:
         return render(request, "errors/400.html", status_code=400)
-    page = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request), before=before)
-    return render(request, "client/access_log.html", {"viewer": viewer, "page": page, "first_page": before is None})
+    page, easy = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request), before=before)
+    happenings = [(labels.easy_login_sentence(happening), happening.occurred_at) for happening in easy]
+    return render(request, "client/access_log.html", {"viewer": viewer, "page": page, "first_page": before is None,
+                                                      "easy_login": [item for item in happenings if item[0]]})
 
 
 def _mandates(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]

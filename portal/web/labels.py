@@ -53,6 +53,30 @@ OBJECT_NAMES = {
     "rate": _l("rahan määrä"),
     "client_feedback": _l("palaute"),
     "my_data": _l("omat tiedot"),
+    "easy_login": _l("helppo kirjautuminen"),
+    "easy_login_enrolment": _l("helpon kirjautumisen käyttöönotto"),
+    "easy_login_code_opened": _l("lukitun numerokoodin avaus"),
+    "easy_login_ended": _l("helpon kirjautumisen lopetus"),
+    "easy_login_passkey_removed": _l("avaimen poisto puhelimesta"),
+}
+
+# The client's own easy-login story ("Kuka on katsonut tietojani"), by
+# (action, object type); %(who)s is a staff member's name, %(kiosk)s a kiosk's.
+EASY_LOGIN_HAPPENINGS = {
+    ("login", "easy_login_code"): _l("Kirjauduit numerokoodilla kioskilla %(kiosk)s."),
+    ("login", "easy_login_passkey"): _l("Kirjauduit puhelimella."),
+    ("login", "easy_login_instructor"): _l("Ohjaaja vahvisti kirjautumisesi kioskilla %(kiosk)s."),
+    ("login_failed", "easy_login_code"): _l("Väärä numerokoodi kioskilla %(kiosk)s."),
+    ("change", "easy_login_code_locked"): _l("Numerokoodi lukittiin, koska se kirjoitettiin väärin 5 kertaa."),
+    ("refused", "easy_login_code_locked"): _l("Lukittua numerokoodia yritettiin kioskilla %(kiosk)s."),
+    ("change", "easy_login_code"): _l("Valitsit uuden numerokoodin."),
+    ("change", "easy_login_kiosk_list"): _l("Muutit kioskin listan valintoja."),
+    ("change", "easy_login_enrolment"): _l("%(who)s antoi käyttöönottokoodin."),
+    ("change", "easy_login_code_opened"): _l("%(who)s avasi lukitun numerokoodin."),
+    ("change", "easy_login_ended"): _l("%(who)s lopetti helpon kirjautumisen."),
+    ("change", "easy_login_passkey"): _l("Lisättiin avain puhelimeen."),
+    ("change", "easy_login_passkey_removed"): _l("%(who)s poisti avaimen puhelimesta."),
+    ("refused", "easy_login_passkey_sign_count"): _l("Avainta yritettiin käyttää, mutta se näytti kopioidulta."),
 }
 
 BENEFITS = {
@@ -72,3 +96,12 @@ ABSENCE_REASONS = {
     "other": _l("Muu syy"),
     "not_said": _l("Ei kerro syytä"),
 }
+
+
+def easy_login_sentence(happening: object) -> str:
+    """One line of the client's easy-login story; '' for events it does not tell."""
+    text = EASY_LOGIN_HAPPENINGS.get((getattr(happening, "action", ""), getattr(happening, "object_type", "")))
+    if text is None:
+        return ""
+    return str(text) % {"who": getattr(happening, "actor_name", "") or "–",
+                        "kiosk": getattr(happening, "kiosk_name", "") or "–"}

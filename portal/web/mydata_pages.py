@@ -54,6 +54,14 @@ FIELD_NAMES = {
     "value": _l("Vastaus"), "skipped": _l("En halua vastata"), "entered_as": _l("Kuka vastasi"),
     "updated_at": _l("Muutettu"), "requested_at": _l("Pyydetty"), "due_on": _l("Viimeinen päivä"),
     "started": _l("Arvion täyttö on alkanut"),
+    # The easy login.
+    "how": _l("Miten henkilöllisyys varmistettiin"), "guardian_consent": _l("Edunvalvojan suostumus"),
+    "has_code": _l("Numerokoodi"), "code_set_at": _l("Koodi valittu"), "locked": _l("Koodi lukittu"),
+    "on_kiosk_list": _l("Kioskin listalla"), "symbol": _l("Kuva"), "instructor_helps": _l("Ohjaaja saa auttaa"),
+    "last_used_at": _l("Käytetty viimeksi"), "ended_at": _l("Lopetettu"), "passkeys": _l("Avaimet puhelimessa"),
+    "label": _l("Nimi"), "removed_at": _l("Poistettu"), "enrolment_codes": _l("Käyttöönottokoodit"),
+    "used_at": _l("Käytetty"), "instructor_confirmations": _l("Ohjaajan vahvistukset kioskilla"),
+    "asked_at": _l("Pyydetty"),
     # Marked days, their corrections and the benefit.
     "present": _l("Paikalla"), "hours": _l("Tunnit"), "absence_reason": _l("Poissaolon syy"),
     "was_present": _l("Paikalla ennen korjausta"), "was_hours": _l("Tunnit ennen korjausta"),

@@ -129,7 +129,13 @@ def upgrade() -> None:
 
 
 
+    op.create_index('ix_accessevent_easy_login', 'accessevent', ['subject_person_id', 'id'], unique=False,
+                    postgresql_where=sa.text("object_type LIKE 'easy_login%'"),
+                    sqlite_where=sa.text("object_type LIKE 'easy_login%'"))
+
+
 def downgrade() -> None:
+    op.drop_index('ix_accessevent_easy_login', table_name='accessevent')
     
     with op.batch_alter_table('kioskhelprequest', schema=None) as batch_op:
         batch_op.drop_index('ix_kioskhelprequest_unit_open')
