@@ -31,6 +31,8 @@ class Action(enum.StrEnum):
     STAFF_VIEW_FOLLOWUP = "staff_view_followup"  # the follow-up of one's own units (checked per unit)
     VIEW_MY_DATA = "view_my_data"  # "Omat tietoni": the client, or a delegate who may act
     STAFF_HANDLE_FEEDBACK = "staff_handle_feedback"  # clients' feedback of one's own units, accessibility queue
+    MANAGE_EASY_LOGIN = "manage_easy_login"  # the client's own easy login: number code, passkeys (never a delegate)
+    STAFF_MANAGE_EASY_LOGIN = "staff_manage_easy_login"  # a client's easy login in one's own units: remove a passkey
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
         return actor.footing in ("own", MandateScope.VIEW.value, MandateScope.ACT.value)
     if action in (Action.ACT, Action.VIEW_MY_DATA):
         return actor.footing in ("own", MandateScope.ACT.value)
-    if action in (Action.MANAGE_MANDATES, Action.VIEW_ACCESS_LOG, Action.MANAGE_CALENDAR):
+    if action in (Action.MANAGE_MANDATES, Action.VIEW_ACCESS_LOG, Action.MANAGE_CALENDAR, Action.MANAGE_EASY_LOGIN):
         return actor.footing == "own"
     return False
 
@@ -103,7 +105,7 @@ def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()
     if action in (Action.STAFF_VIEW_CLIENT, Action.STAFF_EDIT_PLAN, Action.STAFF_REVIEW_ASSESSMENT,
-                  Action.STAFF_EDIT_BENEFIT):
+                  Action.STAFF_EDIT_BENEFIT, Action.STAFF_MANAGE_EASY_LOGIN):
         return bool(shared_units)
     if action is Action.STAFF_RECORD_GUARDIANSHIP:
         return any(actor.staff_roles[unit] & GUARDIANSHIP_RECORDERS for unit in shared_units)
