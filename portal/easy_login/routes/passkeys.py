@@ -85,7 +85,7 @@ async def _posted(request: Request, form_class: type[PasskeyForm] = PasskeyForm)
 
 @public
 async def phone_page(request: Request) -> Response:
-    return render(request, "easy_login/phone.html", {"form": PasskeyForm()})
+    return render(request, "easy_login/phone.html", {"form": await PasskeyForm.load(request)})
 
 
 def _login_options(session: Session, *, rp: passkeys.RelyingParty, browser: str, meta: dict[str, str],
@@ -115,16 +115,16 @@ async def phone_login(request: Request) -> Response:
     form = await _posted(request)
     answer = form.credential.data or ""
     if not answer:  # posted without the script: nothing to check
-        return _phone_again(request, errors.PASSKEY_NEEDS_JAVASCRIPT)
+        return _phone_again(request, form, errors.PASSKEY_NEEDS_JAVASCRIPT)
     result = await db.run(request, _log_in, request=request, answer=answer)
     if result.token is None:
         assert result.problem is not None
-        return _phone_again(request, LOGIN_MESSAGES[result.problem])
+        return _phone_again(request, form, LOGIN_MESSAGES[result.problem])
     return signed_in(request, result.token)
 
 
-def _phone_again(request: Request, message: Any) -> Response:
-    return render(request, "easy_login/phone.html", {"form": PasskeyForm(), "errors": [(BUTTON_ID, str(message))]},
+def _phone_again(request: Request, form: PasskeyForm, message: Any) -> Response:
+    return render(request, "easy_login/phone.html", {"form": form, "errors": [(BUTTON_ID, str(message))]},
                   status_code=400)
 
 
@@ -152,7 +152,7 @@ async def _settings_page(request: Request, *, status_code: int = 200, message: A
     viewer = request.state.viewer
     rows = await db.run(request, _own_rows, person_id=_own_id(viewer))
     return render(request, "easy_login/settings_passkeys.html",
-                  {"viewer": viewer, "rows": rows, "form": PasskeyForm(),
+                  {"viewer": viewer, "rows": rows,
                    "errors": [(BUTTON_ID, str(message))] if message else [],
                    "added": request.query_params.get("added") == "1",
                    "removed": request.query_params.get("removed") == "1"},
@@ -262,7 +262,7 @@ async def staff_remove(request: Request) -> Response:
 
 @public
 async def enrol_page(request: Request) -> Response:
-    return render(request, "easy_login/enrol_passkey.html", {"form": EnrolmentPasskeyForm()})
+    return render(request, "easy_login/enrol_passkey.html", {"form": await EnrolmentPasskeyForm.load(request)})
 
 
 def _enrolment_options(session: Session, *, typed: str, rp: passkeys.RelyingParty, browser: str,
