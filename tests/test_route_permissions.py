@@ -53,6 +53,7 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     ids["aino_assessment"] = factories.aino_assessment(engine, ids[AINO])
     ids["aino_feedback"] = factories.add_client_feedback(
         engine, person=ids[AINO], unit=factories.unit_id(engine, "Toimintakeskus Verstas"))
+    ids["aino_passkey"] = factories.add_passkey(engine, person=ids[AINO])
     return ids
 
 
@@ -72,6 +73,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{assessment_id:id}", str(people["aino_assessment"]))
             .replace("{question_id:key}", "sleep")
             .replace("{feedback_id:id}", str(people["aino_feedback"]))
+            .replace("{passkey_id:id}", str(people["aino_passkey"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -136,7 +138,7 @@ def test_another_client_never_sees_the_clients_data(app, client, engine, people)
             continue
         response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
         assert "Aino" not in response.text, (method, path)
-        if re.search(r"/(settings/mandates|absence|goals)/\d", path):  # Aino's records by id
+        if re.search(r"/(settings/mandates|absence|goals|passkeys)/\d", path):  # Aino's records by id
             assert response.status_code in (403, 404), (method, path, response.status_code)
 
 
@@ -232,6 +234,15 @@ CLIENT = Subject(1, frozenset({10}))
         (AGENT, Action.VIEW_MY_DATA, True),
         (VIEWER, Action.VIEW_MY_DATA, False),
         (INSTRUCTOR, Action.VIEW_MY_DATA, False),
+        (OWN, Action.MANAGE_EASY_LOGIN, True),
+        (AGENT, Action.MANAGE_EASY_LOGIN, False),  # a delegate never adds a passkey for the client
+        (VIEWER, Action.MANAGE_EASY_LOGIN, False),
+        (INSTRUCTOR, Action.MANAGE_EASY_LOGIN, False),
+        (INSTRUCTOR, Action.STAFF_MANAGE_EASY_LOGIN, True),
+        (SOCIAL, Action.STAFF_MANAGE_EASY_LOGIN, True),
+        (OTHER_UNIT, Action.STAFF_MANAGE_EASY_LOGIN, False),
+        (OWN, Action.STAFF_MANAGE_EASY_LOGIN, False),
+        (AGENT, Action.STAFF_MANAGE_EASY_LOGIN, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:
