@@ -53,6 +53,9 @@ OBJECT_NAMES = {
     "rate": _l("rahan määrä"),
     "client_feedback": _l("palaute"),
     "my_data": _l("omat tiedot"),
+    "easy_login_passkey": _l("avain puhelimessa"),
+    "easy_login_passkey_removed": _l("avain puhelimessa (poistettu)"),
+    "easy_login_passkeys": _l("avaimet puhelimessa"),
 }
 
 BENEFITS = {
