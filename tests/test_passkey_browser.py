@@ -59,10 +59,8 @@ def press(driver, selector: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_add_log_in_with_and_remove_a_passkey(driver, portal, authenticator) -> None:
     browser.set_width(driver, browser.WIDTHS["phone"])
-    driver.delete_all_cookies()
-    driver.get(f"{portal.url}/language/fi?next=/")
     sign_in(driver, portal, AINO)
-    driver.get(f"{portal.url}{SETTINGS}")
+    driver.get(f"{portal.url}/language/fi?next={SETTINGS}")
     assert driver.find_elements(By.CSS_SELECTOR, ".passkey-list__item") == []
     assert not driver.find_element(By.CSS_SELECTOR, "[data-passkey-needs-js]").is_displayed()
     press(driver, "#passkey-button")
@@ -72,7 +70,7 @@ def test_add_log_in_with_and_remove_a_passkey(driver, portal, authenticator) -> 
     assert len(stored) == 1 and stored[0]["isResidentCredential"] and stored[0]["rpId"] == "localhost"
 
     press(driver, ".account__logout button")
-    driver.get(f"{portal.url}/easy/phone")
+    driver.get(f"{portal.url}/language/fi?next=/easy/phone")
     press(driver, "#passkey-button")
     assert driver.current_url == f"{portal.url}/home"
     assert "Kirjauduit helposti" in driver.find_element(By.CSS_SELECTOR, ".account").text
@@ -80,13 +78,13 @@ def test_add_log_in_with_and_remove_a_passkey(driver, portal, authenticator) -> 
     assert driver.find_element(By.TAG_NAME, "h1").text == "Kirjaudu pankkitunnuksilla"
 
     sign_in(driver, portal, AINO)  # removing a key needs the strong login
-    driver.get(f"{portal.url}{SETTINGS}")
+    driver.get(f"{portal.url}/language/fi?next={SETTINGS}")
     press(driver, ".passkey-list button")
     assert driver.current_url.endswith(f"{SETTINGS}?removed=1")
     assert driver.find_elements(By.CSS_SELECTOR, ".passkey-list__item") == []
 
     driver.delete_all_cookies()
-    driver.get(f"{portal.url}/easy/phone")
+    driver.get(f"{portal.url}/language/fi?next=/easy/phone")
     press(driver, "#passkey-button")  # the phone still offers the key; the portal refuses it
     assert driver.current_url == f"{portal.url}/easy/phone"
     assert "Tätä avainta ei voi enää käyttää" in driver.find_element(By.CSS_SELECTOR, ".error-summary").text
