@@ -134,6 +134,18 @@ def test_a_key_added_after_a_strong_login_logs_in_at_the_easy_level(client, engi
     assert money.status_code == 403 and h1(money) == "Kirjaudu pankkitunnuksilla"
 
 
+def test_a_passkey_login_replaces_the_browsers_old_session(client, engine, people) -> None:
+    aino, mikko = people[AINO], people[MIKKO]
+    key = add_key(client, engine, aino)
+    log_in_strongly(client, engine, mikko)  # someone else's session left in this browser
+    old = client.cookies.get(CLIENT_COOKIE)
+    token, options = phone_options(client)
+    assert log_in_with(client, token, key.get(options)).status_code == 303
+    with Session(engine) as session:
+        record = session.exec(select(LoginSession).where(LoginSession.token_hash == sessions.token_hash(old))).one()
+    assert record.revoked_at is not None
+
+
 def test_registration_options_ask_for_a_resident_key_and_user_verification(client, engine, people) -> None:
     log_in_strongly(client, engine, people[AINO])
     token = token_of(client.get(SETTINGS))

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import access_log, db, rate_limit
+from portal.auth import sessions
 from portal.auth.permissions import Action
 from portal.easy_login import accounts, enrolment, passkeys, sign_in
 from portal.easy_login.passkeys import Problem
@@ -105,9 +106,19 @@ async def phone_options(request: Request) -> Response:
     return _options(body)
 
 
+def _end_old_session(session: Session, request: Request) -> None:
+    """A new login replaces this browser's old client session (as a strong login does)."""
+    old = sessions.find(session, token=request.cookies.get(sessions.COOKIE_NAMES["client"]), audience="client")
+    if old.record is not None and old.record.revoked_at is None:
+        sessions.revoke(session, old.record)
+
+
 def _log_in(session: Session, *, request: Request, answer: str) -> passkeys.SignedIn:
-    return passkeys.log_in(session, answer=answer, rp=_rp(request), browser=_browser(request),
-                           kiosk=kiosk.device(request, session), meta=request_meta(request))
+    result = passkeys.log_in(session, answer=answer, rp=_rp(request), browser=_browser(request),
+                             kiosk=kiosk.device(request, session), meta=request_meta(request))
+    if result.token is not None:
+        _end_old_session(session, request)
+    return result
 
 
 @public
@@ -318,7 +329,9 @@ def _enrol(session: Session, *, request: Request, typed: str, answer: str) -> tu
         raise _Undo(ENROLMENT_MESSAGES[problem])
     access_log.record(session, action="change", object_type="easy_login_passkey", object_id=f"passkey:{added.passkey.id}",
                       actor_person_id=person_id, actor_role="client", subject_person_id=person_id, **meta)
-    token = sign_in.start(session, login=login, method=sign_in.Method.PASSKEY, kiosk=kiosk.device(request, session), meta=meta)
+    _end_old_session(session, request)
+    token = sign_in.start(session, login=login, method=sign_in.Method.PASSKEY, kiosk=kiosk.device(request, session),
+                          meta=meta)
     return token, None
 
 
