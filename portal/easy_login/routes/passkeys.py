@@ -23,7 +23,7 @@ from portal.auth.permissions import Action
 from portal.easy_login import accounts, enrolment, passkeys, sign_in
 from portal.easy_login.passkeys import Problem
 from portal.easy_login.routes.common import signed_in
-from portal.forms import CsrfRefused, errors
+from portal.forms import errors
 from portal.forms.passkey import EnrolmentPasskeyForm, PasskeyForm
 from portal.models import Person
 from portal.web import kiosk
