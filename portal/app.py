@@ -21,6 +21,7 @@ from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.keys import PortalKeys
 from portal.auth.oidc import OidcProvider
+from portal.easy_login.routes import passkeys as easy_passkeys
 from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
 from portal.web import (
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *easy_kiosk.routes,
         *easy_settings.routes,
         *easy_staff.routes,
+        *easy_passkeys.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     test_provider = None

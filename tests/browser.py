@@ -87,8 +87,9 @@ class RecordPages:
 
 
 @contextmanager
-def live_server(app, port: int | None = None) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """Serve the app with uvicorn in a thread; yield its base URL."""
+def live_server(app, port: int | None = None, host: str = "127.0.0.1") -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Serve the app with uvicorn in a thread; yield its base URL (named by
+    `host`, which resolves to 127.0.0.1)."""
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(RecordPages(app), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -99,24 +100,25 @@ def live_server(app, port: int | None = None) -> Iterator[str]:  # type: ignore[
             raise RuntimeError("the live server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
 
 
 @contextmanager
-def demo_portal(folder: Path) -> Iterator[tuple[str, Starlette]]:
+def demo_portal(folder: Path, host: str = "127.0.0.1") -> Iterator[tuple[str, Starlette]]:
     """The portal with demo data and the test identity provider, served live.
 
     The base URL is fixed before the app is made: the provider's redirect
-    addresses and issuer are built from it.
+    addresses and issuer are built from it. Passkeys need a host name
+    ("localhost"): a browser takes no IP address as a WebAuthn RP id.
     """
     port = free_port()
     settings = Settings(
         database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
         test_idp=True,
-        base_url=f"http://127.0.0.1:{port}",
+        base_url=f"http://{host}:{port}",
         data_dir=folder,
     )
     app = create_app(settings)
@@ -124,7 +126,7 @@ def demo_portal(folder: Path) -> Iterator[tuple[str, Starlette]]:
     with transaction(app.state.engine) as session:
         load_demo_data(session, vault=app.state.vault)
     try:
-        with live_server(app, port) as url:
+        with live_server(app, port, host) as url:
             yield url, app
     finally:
         app.state.engine.dispose()

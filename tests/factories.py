@@ -165,3 +165,21 @@ def add_client_feedback(engine, *, person: int | None, unit: int, mood: int = 4,
         session.flush()
         assert feedback.id is not None
         return feedback.id
+
+
+def add_passkey(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
+    """A passkey row for the person's easy login (set up if needed): a target
+    for the routes that take a passkey id. Its key logs nobody in; the
+    passkey tests make real ones (tests/soft_authenticator.py)."""
+    import secrets
+
+    from portal.easy_login import accounts
+    from portal.easy_login.models import Passkey
+
+    with transaction(engine) as session:
+        accounts.current(session, person) or accounts.begin(session, person_id=person, how="self", by_person_id=None)
+        passkey = Passkey(person_id=person, credential_id=secrets.token_urlsafe(32), public_key="AA", label="Android")
+        session.add(passkey)
+        session.flush()
+        assert passkey.id is not None
+        return passkey.id

@@ -44,7 +44,9 @@ NOT_CRAWLED = ("/logout", "/staff/logout", "/language/", "/login", "/staff/login
 # Route patterns that have no form on any page: the provider's machine
 # endpoints (posted by the fuzz test above) and back-channel logout.
 NO_PAGE_FORM = {"/login/backchannel-logout", "/staff/login/backchannel-logout", "/test-idp/token",
-                "/test-idp/userinfo", "/test-idp/logout"}
+                "/test-idp/userinfo", "/test-idp/logout",
+                # Passkey options, asked for by static/passkey.js with its page form's fields.
+                "/easy/phone/options", "/easy/enrol/passkey/options", "/settings/easy-login/passkeys/options"}
 
 
 @dataclass
@@ -154,6 +156,8 @@ class Portal:
         factories.add_absence(engine, person=self.people["client"])
         factories.aino_assessment(engine, self.liisa)  # a sent one for staff to review
         enrolment_code = self.easy_logins()
+        factories.add_passkey(engine, person=self.people["client"])  # their remove buttons
+        factories.add_passkey(engine, person=self.liisa)
         starts = {"client": ["/"], "staff": [f"/staff/clients/{self.liisa}"], "anonymous": ["/"]}
         self.become("anonymous")
         page = self.client.get("/easy/enrol")

@@ -57,6 +57,7 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     # Tupa's kiosk in the demo: the target of the route that removes a kiosk.
     with Session(engine) as session:
         ids["tupa_kiosk"] = session.exec(select(Kiosk.id)).first()
+    ids["aino_passkey"] = factories.add_passkey(engine, person=ids[AINO])
     return ids
 
 
@@ -77,6 +78,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{question_id:key}", "sleep")
             .replace("{feedback_id:id}", str(people["aino_feedback"]))
             .replace("{kiosk_id:id}", str(people["tupa_kiosk"]))
+            .replace("{passkey_id:id}", str(people["aino_passkey"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -141,7 +143,7 @@ def test_another_client_never_sees_the_clients_data(app, client, engine, people)
             continue
         response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
         assert "Aino" not in response.text, (method, path)
-        if re.search(r"/(settings/mandates|absence|goals)/\d", path):  # Aino's records by id
+        if re.search(r"/(settings/mandates|absence|goals|passkeys)/\d", path):  # Aino's records by id
             assert response.status_code in (403, 404), (method, path, response.status_code)
 
 
@@ -237,6 +239,15 @@ CLIENT = Subject(1, frozenset({10}))
         (AGENT, Action.VIEW_MY_DATA, True),
         (VIEWER, Action.VIEW_MY_DATA, False),
         (INSTRUCTOR, Action.VIEW_MY_DATA, False),
+        (OWN, Action.MANAGE_EASY_LOGIN, True),
+        (AGENT, Action.MANAGE_EASY_LOGIN, False),  # a delegate never adds a passkey for the client
+        (VIEWER, Action.MANAGE_EASY_LOGIN, False),
+        (INSTRUCTOR, Action.MANAGE_EASY_LOGIN, False),
+        (INSTRUCTOR, Action.STAFF_MANAGE_EASY_LOGIN, True),
+        (SOCIAL, Action.STAFF_MANAGE_EASY_LOGIN, True),
+        (OTHER_UNIT, Action.STAFF_MANAGE_EASY_LOGIN, False),
+        (OWN, Action.STAFF_MANAGE_EASY_LOGIN, False),
+        (AGENT, Action.STAFF_MANAGE_EASY_LOGIN, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

@@ -31,8 +31,8 @@ class Action(enum.StrEnum):
     STAFF_VIEW_FOLLOWUP = "staff_view_followup"  # the follow-up of one's own units (checked per unit)
     VIEW_MY_DATA = "view_my_data"  # "Omat tietoni": the client, or a delegate who may act
     STAFF_HANDLE_FEEDBACK = "staff_handle_feedback"  # clients' feedback of one's own units, accessibility queue
-    MANAGE_EASY_LOGIN = "manage_easy_login"  # the client's own number code, kiosk list and passkeys
-    STAFF_MANAGE_EASY_LOGIN = "staff_manage_easy_login"  # enrol a client of one's units, open a lock, end it
+    MANAGE_EASY_LOGIN = "manage_easy_login"  # the client's own easy login: number code, kiosk list, passkeys (never a delegate)
+    STAFF_MANAGE_EASY_LOGIN = "staff_manage_easy_login"  # a client's easy login in one's units: enrol, open a lock, end, remove a passkey
 
 
 @dataclass(frozen=True)

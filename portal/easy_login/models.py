@@ -95,6 +95,9 @@ class PasskeyChallenge(SQLModel, table=True):
     challenge: str = Field(max_length=100, unique=True)  # base64url
     purpose: str = Field(max_length=10)  # "register" or "login"
     person_id: int | None = Field(default=None, foreign_key="person.id")
+    # The browser it was given to (a hash of its CSRF cookie seed): an answer
+    # from any other browser is refused.
+    browser_hash: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=utc_now)
     expires_at: datetime
     used_at: datetime | None = None

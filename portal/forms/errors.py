@@ -175,3 +175,18 @@ CHOOSE_ENDING = _l("Valitse, miten jakso päättyi.")
 CHOOSE_NEXT_STEP = _l("Valitse seuraava askel.")
 OUTCOME_OUTSIDE_PERIOD = _l("Päivä ei ole jakson aikana. Tarkista päivämäärä.")
 PROBLEMS["outcome_outside_period"] = OUTCOME_OUTSIDE_PERIOD
+
+# Passkeys on the client's own phone (issue 20).
+PASSKEY_TRY_AGAIN = _l("Kirjautuminen ei onnistunut. Yritä uudelleen.")
+PASSKEY_NOT_IN_USE = _l("Tätä avainta ei voi enää käyttää. Kirjaudu toisella tavalla.")
+PASSKEY_EASY_LOGIN_ENDED = _l("Helppo kirjautuminen on lopetettu. Pyydä ohjaajalta apua.")
+PASSKEY_COPIED = _l("Tätä avainta ei voi käyttää. Pyydä ohjaajalta apua.")
+PASSKEY_NOT_ADDED = _l("Avaimen lisääminen ei onnistunut. Yritä uudelleen.")
+PASSKEY_ALREADY_ADDED = _l("Tämä avain on jo lisätty.")
+PASSKEY_NEEDS_JAVASCRIPT = _l("Avain tarvitsee JavaScriptin. Kirjaudu toisella tavalla.")
+PASSKEY_ON_KIOSK = _l("Tämä on yhteinen laite. Lisää avain omalla puhelimellasi.")
+WRITE_ENROLMENT_CODE = _l("Kirjoita koodi, jonka sait ohjaajalta.")
+ENROLMENT_CODE_UNKNOWN = _l("Tarkista koodi. Siinä on 10 numeroa.")
+ENROLMENT_CODE_EXPIRED = _l("Koodi on vanhentunut. Pyydä ohjaajalta uusi koodi.")
+ENROLMENT_CODE_USED = _l("Koodi on jo käytetty. Pyydä ohjaajalta uusi koodi.")
+ENROLMENT_CODE_TOO_MANY = _l("Kirjoitit monta väärää koodia. Odota 15 minuuttia ja yritä sitten uudelleen.")

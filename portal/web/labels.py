@@ -57,7 +57,9 @@ OBJECT_NAMES = {
     "easy_login_enrolment": _l("helpon kirjautumisen käyttöönotto"),
     "easy_login_code_opened": _l("lukitun numerokoodin avaus"),
     "easy_login_ended": _l("helpon kirjautumisen lopetus"),
+    "easy_login_passkey": _l("avain puhelimessa"),
     "easy_login_passkey_removed": _l("avaimen poisto puhelimesta"),
+    "easy_login_passkeys": _l("avaimet puhelimessa"),
 }
 
 # The client's own easy-login story ("Kuka on katsonut tietojani"), by
