@@ -51,6 +51,7 @@ from portal.web import (
     system,
     week_pages,
 )
+from portal.easy_login.routes import instructor_help as easy_help
 from portal.easy_login.routes import kiosk as easy_kiosk, settings as easy_settings, staff as easy_staff
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *easy_kiosk.routes,
         *easy_settings.routes,
         *easy_staff.routes,
+        *easy_help.routes,
         *easy_passkeys.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]

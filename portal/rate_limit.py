@@ -53,6 +53,10 @@ MANDATE_GRANTS_PER_CLIENT = Limit("mandate_grants_per_client", max_hits=10, wind
 # kiosk that sends many wrong codes (for different people) is slowed down
 # too. A centre's morning at one kiosk makes a few wrong codes, not twenty.
 WRONG_CODES_PER_KIOSK = Limit("easy_wrong_codes_per_kiosk", max_hits=20, window_seconds=10 * 60)
+# "Ohjaaja auttaa": a kiosk asks an instructor a few times an hour; a unit
+# has a few kiosks. More is someone pressing the button over and over.
+HELP_REQUESTS_PER_KIOSK = Limit("easy_help_requests_per_kiosk", max_hits=20, window_seconds=10 * 60)
+HELP_REQUESTS_PER_UNIT = Limit("easy_help_requests_per_unit", max_hits=60, window_seconds=10 * 60)
 # Enrolment codes are 10 digits and live 15 minutes; typing errors happen.
 WRONG_ENROLMENT_CODES_PER_ADDRESS = Limit("easy_wrong_enrolment_codes_per_address", max_hits=20,
                                           window_seconds=10 * 60)

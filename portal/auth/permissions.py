@@ -32,6 +32,7 @@ class Action(enum.StrEnum):
     VIEW_MY_DATA = "view_my_data"  # "Omat tietoni": the client, or a delegate who may act
     STAFF_HANDLE_FEEDBACK = "staff_handle_feedback"  # clients' feedback of one's own units, accessibility queue
     MANAGE_EASY_LOGIN = "manage_easy_login"  # the client's own easy login: number code, kiosk list, passkeys (never a delegate)
+    STAFF_ANSWER_KIOSK_HELP = "staff_answer_kiosk_help"  # confirm a client at a kiosk of one's units ("Ohjaaja auttaa")
     STAFF_MANAGE_EASY_LOGIN = "staff_manage_easy_login"  # a client's easy login in one's units: enrol, open a lock, end, remove a passkey
 
 
@@ -99,7 +100,8 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
     if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_ASSESSMENT_QUEUE,
-                  Action.STAFF_KEEP_ATTENDANCE, Action.STAFF_HANDLE_FEEDBACK, Action.STAFF_VIEW_FOLLOWUP):
+                  Action.STAFF_KEEP_ATTENDANCE, Action.STAFF_HANDLE_FEEDBACK, Action.STAFF_VIEW_FOLLOWUP,
+                  Action.STAFF_ANSWER_KIOSK_HELP):
         return bool(actor.staff_roles)
     if subject is None:
         return False

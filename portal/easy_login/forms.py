@@ -25,8 +25,8 @@ WEAKNESS = {
 }
 
 
-def _code_field(label: object, description: object = None) -> PasswordField:
-    return PasswordField(label, description=description, validators=[InputRequired(TYPE_CODE)],
+def _code_field(label: object, description: object = None, *, required: bool = True) -> PasswordField:
+    return PasswordField(label, description=description, validators=[InputRequired(TYPE_CODE)] if required else [],
                          render_kw={"inputmode": "numeric", "autocomplete": "off", "class": "code-input",
                                     "maxlength": codes.MAX_DIGITS, "pattern": "[0-9]*"})
 
@@ -100,9 +100,30 @@ class EnrolmentCodeForm(PortalForm):
 
 
 class EnrolWithCodeForm(ChooseCodeForm, KioskListForm):
-    """The kiosk's enrolment: the enrolment code (carried), the number code and the list."""
+    """The kiosk's enrolment: the enrolment code (carried), the number code and
+    the list. With "Ohjaaja saa auttaa" the code may be left out: an
+    instructor confirms the client at the kiosk instead."""
 
     enrolment_code = StringField(validators=[InputRequired()])
+    code = _code_field(_l("Uusi numerokoodi"), _l("4–6 numeroa. Älä käytä syntymäpäivääsi. Jos ohjaaja auttaa "
+                                                  "sinua kirjautumaan, voit jättää koodin pois."), required=False)
+    code_again = _code_field(_l("Uusi numerokoodi uudelleen"), required=False)
+
+    def no_code(self) -> bool:
+        return not (self.code.data or "").strip() and not (self.code_again.data or "").strip()
+
+    def validate_code(self, field: Field) -> None:
+        if self.no_code():
+            if not self.instructor_helps.data:
+                raise ValidationError(_l("Kirjoita numerokoodi, tai valitse, että ohjaaja saa auttaa sinua "
+                                         "kirjautumaan."))
+            field.data = ""
+            return
+        super().validate_code(field)
+
+    def validate_code_again(self, field: Field) -> None:
+        if not self.no_code():
+            super().validate_code_again(field)
 
 
 class EnrolForm(PortalForm):

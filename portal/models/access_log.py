@@ -28,6 +28,7 @@ class AccessAction(enum.StrEnum):
     LOGIN_FAILED = "login_failed"
     REFUSED = "refused"
     LOGOUT = "logout"
+    REQUEST = "request"  # a kiosk asked an instructor to confirm a client (portal.easy_login.instructor_help)
 
 
 class AccessEvent(SQLModel, table=True):

@@ -60,6 +60,9 @@ OBJECT_NAMES = {
     "easy_login_passkey": _l("avain puhelimessa"),
     "easy_login_passkey_removed": _l("avaimen poisto puhelimesta"),
     "easy_login_passkeys": _l("avaimet puhelimessa"),
+    "easy_login_help_approved": _l("kirjautumisen vahvistus kioskilla"),
+    "easy_login_help_rejected": _l("kirjautumisen vahvistus kioskilla"),
+    "kiosk_help_requests": _l("kioskin pyynnöt"),
 }
 
 # The client's own easy-login story ("Kuka on katsonut tietojani"), by
@@ -78,6 +81,10 @@ EASY_LOGIN_HAPPENINGS = {
     ("change", "easy_login_ended"): _l("%(who)s lopetti helpon kirjautumisen."),
     ("change", "easy_login_passkey"): _l("Lisättiin avain puhelimeen."),
     ("change", "easy_login_passkey_removed"): _l("%(who)s poisti avaimen puhelimesta."),
+    ("request", "easy_login_help"): _l("Kioskilla %(kiosk)s pyydettiin ohjaajaa vahvistamaan kirjautumisesi."),
+    ("request", "easy_login_help_cancelled"): _l("Pyyntö ohjaajalle peruttiin kioskilla %(kiosk)s."),
+    ("change", "easy_login_help_approved"): _l("%(who)s vahvisti kirjautumisesi kioskilla %(kiosk)s."),
+    ("change", "easy_login_help_rejected"): _l("%(who)s ei vahvistanut kirjautumistasi kioskilla %(kiosk)s."),
     ("refused", "easy_login_passkey_sign_count"): _l("Avainta yritettiin käyttää, mutta se näytti kopioidulta."),
 }
 

@@ -57,6 +57,8 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
                   _l("Näet, kuka on katsonut tai muuttanut tietojasi.")),
         MenuEntry("client_mandates", _l("Kuka saa hoitaa asioitani"),
                   _l("Voit antaa läheiselle luvan hoitaa asioitasi.")),
+        MenuEntry("client_easy_login", _l("Helppo kirjautuminen"),
+                  _l("Voit kirjautua kioskilla numerokoodilla tai omalla puhelimella.")),
     )),
 )
 
@@ -69,6 +71,7 @@ STAFF_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("staff_followup", _l("Seuranta")),
     MenuEntry("staff_accessibility_queue", _l("Saavutettavuus\u00adpalaute")),
     MenuEntry("staff_device", _l("Yhteis\u00adkäyttöinen laite")),
+    MenuEntry("staff_kiosk_help", _l("Kioskin pyynnöt")),
 )
 
 MENUS = {"client": CLIENT_MENU, "staff": STAFF_MENU}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
@@ -18,6 +19,7 @@ from portal.forms.mandate import RecordGuardianshipForm
 from portal.models import MandateBasis, MandateScope
 from portal.auth.sessions import now_utc
 from portal.schedule import calendar_days, start_page
+from portal.easy_login.routes import instructor_help
 from portal.web import paging
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
@@ -37,7 +39,7 @@ def _clients(session: Session, *, viewer: Viewer, meta: dict[str, str], search: 
 
 
 def _staff_home(session: Session, *, viewer: Viewer, meta: dict[str, str], search: ClientSearchForm,
-                after: int | None) -> tuple[client_list.ClientPage, start_page.StaffStart]:
+                after: int | None) -> tuple[client_list.ClientPage, start_page.StaffStart, list[Any]]:
     today = start_page.for_staff(session, unit_ids=list(viewer.actor.staff_roles), today=calendar_days.today(),
                                  now=now_utc())
     shown = {client.person_id for group in today.groups for client in group.expected}
@@ -47,7 +49,8 @@ def _staff_home(session: Session, *, viewer: Viewer, meta: dict[str, str], searc
             **event_fields(viewer.actor, meta, action="read", object_type="staff_start_page", subject_id=None),
             "subject_person_ids": sorted(shown),
         })
-    return _clients(session, viewer=viewer, meta=meta, search=search, after=after), today
+    help_requests = instructor_help.waiting_requests(session, viewer=viewer, meta=meta)
+    return _clients(session, viewer=viewer, meta=meta, search=search, after=after), today, help_requests
 
 
 @staff_route(Action.STAFF_MANAGE_DEVICE)
@@ -61,10 +64,10 @@ async def staff_home(request: Request) -> Response:
     if not search.validate():
         return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": None, "today": None},
                       status_code=400)
-    page, today = await db.run(request, _staff_home, viewer=viewer, meta=request_meta(request), search=search,
-                               after=after)
+    page, today, help_requests = await db.run(request, _staff_home, viewer=viewer, meta=request_meta(request),
+                                              search=search, after=after)
     return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": page, "today": today,
-                                               "query": search.query_string})
+                                               "query": search.query_string, "help_requests": help_requests})
 
 
 @dataclass(frozen=True)

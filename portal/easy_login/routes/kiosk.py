@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import access_log, db, rate_limit
-from portal.easy_login import accounts, enrolment, sign_in
+from portal.easy_login import accounts, codes, enrolment, sign_in
 from portal.easy_login.forms import EnrolmentCodeForm, EnrolWithCodeForm, TypeCodeForm
 from portal.easy_login.models import EasyLogin, Kiosk
 from portal.easy_login.routes.common import signed_in
@@ -78,11 +78,11 @@ async def code_page(request: Request) -> Response:
     kiosk, person = await db.run(request, _person_on_kiosk, request=request, login_id=login_id)
     if kiosk is None or person is None:
         return render(request, "easy_login/not_here.html", {"kiosk": kiosk}, status_code=404 if kiosk else 403)
-    context = {"form": form, "person": person, "tries_left": None, "locked": False}
+    status = await db.run(request, _status_of, login_id=login_id)
+    context = {"form": form, "person": person, "locked": status.locked, "has_code": status.has_code,
+               "instructor_helps": status.instructor_helps,
+               "tries_left": status.tries_left if status.tries_left < codes.TRIES else None}
     if request.method != "POST":
-        status = await db.run(request, _status_of, login_id=login_id)
-        context.update(locked=status.locked, has_code=status.has_code,
-                       tries_left=status.tries_left if status.tries_left < 5 else None)
         return render(request, "easy_login/code.html", context)
     if not form.validate_submission():
         return render(request, "easy_login/code.html", context, status_code=400)
@@ -182,11 +182,13 @@ def _use_and_choose(session: Session, *, form: EnrolWithCodeForm, meta: dict[str
     login, problem = enrolment.use(session, form.enrolment_code.data or "")
     if login is None:
         return problem
-    accounts.set_code(session, login, form.code.data)
+    if form.code.data:
+        accounts.set_code(session, login, form.code.data)
     accounts.choose_kiosk_list(session, login, on_list=bool(form.on_list.data), symbol=form.symbol.data or "",
                                instructor_helps=bool(form.instructor_helps.data))
     who = {"actor_person_id": login.person_id, "actor_role": "client", "subject_person_id": login.person_id, **meta}
-    access_log.record(session, action="change", object_type="easy_login_code", **who)
+    if form.code.data:
+        access_log.record(session, action="change", object_type="easy_login_code", **who)
     access_log.record(session, action="change", object_type="easy_login_kiosk_list", **who)
     return login.id
 
