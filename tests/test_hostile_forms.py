@@ -26,7 +26,8 @@ from starlette.routing import Match
 from portal import clock
 from portal.auth import sessions
 from portal.db import transaction
-from portal.easy_login import accounts, enrolment, kiosks
+from portal.easy_login import accounts, enrolment, instructor_help, kiosks
+from portal.easy_login.routes import instructor_help as help_routes
 from portal.web import kiosk as kiosk_device
 from portal.forms import csrf
 from portal.settings import LOA_SUBSTANTIAL
@@ -134,12 +135,14 @@ class Portal:
         self.seed = csrf.new_seed()
         self.forms: dict[tuple[str, str], PageForm] = {}
         self.kiosk_cookie = ""
+        self.help_cookie = ""
 
     def become(self, who: str) -> None:
         self.client.cookies.clear()
         self.client.cookies.set(csrf.COOKIE_NAME, self.seed)
         if self.kiosk_cookie and who != "client":  # a Tupa kiosk: its easy login and its staff's device page
             self.client.cookies.set(kiosk_device.COOKIE_NAME, self.kiosk_cookie)
+            self.client.cookies.set(help_routes.COOKIE, self.help_cookie)  # Jari waits for an instructor
         if who != "anonymous":
             person = self.people[who]
             token = factories.start_session(self.app.state.engine, audience=who, person=person,
@@ -191,6 +194,9 @@ class Portal:
             code = enrolment.give(session, person_id=mikko, staff_person_id=self.people["staff"],
                                   how=enrolment.How.DOCUMENT, guardian_consent=False)
             self.kiosk_cookie = kiosk_device.cookie_value(self.app.state.settings.secret_key, kiosk=kiosk, secret=secret)
+            jari_login = accounts.current(session, jari)
+            self.help_cookie = instructor_help.ask(session, kiosk=kiosk, login_id=jari_login.id,  # type: ignore[union-attr,arg-type]
+                                                   meta={"request_id": "", "ip_address": ""}) or ""
         return code
 
     def collect(self, page, url: str, who: str) -> None:  # type: ignore[no-untyped-def]

@@ -96,6 +96,7 @@ def test_staff_menu_is_their_own(idp_client) -> None:
         ("/staff/followup", "Seuranta", None),
         ("/staff/accessibility-feedback", "Saavutettavuuspalaute", None),
         ("/staff/device", "Yhteiskäyttöinen laite", "page"),
+        ("/staff/kiosk-requests", "Kioskin pyynnöt", None),
     ]
 
 

@@ -78,6 +78,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{question_id:key}", "sleep")
             .replace("{feedback_id:id}", str(people["aino_feedback"]))
             .replace("{kiosk_id:id}", str(people["tupa_kiosk"]))
+            .replace("{request_id:id}", "1")
             .replace("{passkey_id:id}", str(people["aino_passkey"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
