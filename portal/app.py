@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     if settings.test_idp:
         from portal import test_idp
 
-        test_provider = test_idp.Provider(settings)
+        test_provider = test_idp.Provider(settings, engine)
         routes.append(Mount("/test-idp", routes=test_idp.routes(settings, test_provider), name="test_idp"))
     middleware = [
         Middleware(RequestLog),
