@@ -23,6 +23,7 @@ from portal.auth.keys import PortalKeys
 from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
+from portal.health import routes as health_routes
 from portal.web import (
     accessibility_queue,
     assessment_pages,
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     routes = [
         *pages.routes,
         *system.routes,
+        *health_routes.routes,
         *auth_routes.routes,
         *oidc_routes.routes,
         *client_pages.routes,

@@ -246,11 +246,3 @@ def rows(session: Session, statement: Select[Any], /, **params: Any) -> list[Row
         session.flush()
     return list(session.connection().execute(statement, params).all())
 
-
-def is_reachable(engine: Engine) -> bool:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except Exception:  # any driver error means "not ready"
-        return False
