@@ -24,6 +24,7 @@ from portal.auth.oidc import OidcProvider
 from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
 from portal.health import routes as health_routes
+from portal.metrics import routes as metrics_routes
 from portal.web import (
     accessibility_queue,
     assessment_pages,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *pages.routes,
         *system.routes,
         *health_routes.routes,
+        *metrics_routes.routes,
         *auth_routes.routes,
         *oidc_routes.routes,
         *client_pages.routes,

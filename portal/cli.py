@@ -4,7 +4,10 @@ verify the access log, show or rotate the portal's OpenID Connect keys."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -72,7 +75,34 @@ def uvicorn_options(settings: Settings, args: argparse.Namespace) -> dict[str, o
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    uvicorn.run("portal.app:create_app", **uvicorn_options(settings, args))  # type: ignore[arg-type]
+    with metrics_directory():
+        uvicorn.run("portal.app:create_app", **uvicorn_options(settings, args))  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def metrics_directory() -> Iterator[None]:
+    """Where this instance's worker processes keep their metrics, so that a
+    scrape of any one of them sums them all (prometheus_client's
+    multi-process mode). PROMETHEUS_MULTIPROC_DIR if set (emptied first, as
+    the mode asks), else a private folder removed at exit. It must be chosen
+    before prometheus_client is first imported: portal.metrics is imported
+    only by the app, which uvicorn loads after this."""
+    import shutil
+    import tempfile
+
+    if "prometheus_client" in sys.modules:  # would keep its values in this process's memory
+        raise SystemExit("portal serve: prometheus_client was imported before its directory was chosen.")
+    chosen = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    directory = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="portal-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    try:
+        yield
+    finally:
+        if not chosen:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def cmd_translations(_settings: Settings, args: argparse.Namespace) -> None:

@@ -131,6 +131,9 @@ class Settings:
     # Addresses of reverse proxies whose X-Forwarded-For is believed. Empty:
     # the connecting address is the client's, whatever the headers say.
     trusted_proxies: tuple[str, ...] = ()
+    # Prometheus metrics at /metrics for whoever sends this bearer token;
+    # empty: no metrics endpoint at all (portal.metrics).
+    metrics_token: str = ""
 
     @property
     def production(self) -> bool:
@@ -233,6 +236,7 @@ class Settings:
             trusted_proxies=tuple(
                 value.strip() for value in env.get("PORTAL_TRUSTED_PROXIES", "").split(",") if value.strip()
             ),
+            metrics_token=env.get("PORTAL_METRICS_TOKEN", "").strip(),
         )
         settings.check()
         return settings
@@ -260,6 +264,8 @@ class Settings:
             raise SettingsError("Set PORTAL_IDENTITY_KEY to a random value of 32 characters or more.")
         if self.access_log_key == DEVELOPMENT_ACCESS_LOG_KEY or len(self.access_log_key) < 32:
             raise SettingsError("Set PORTAL_ACCESS_LOG_KEY to a random value of 32 characters or more.")
+        if self.metrics_token and len(self.metrics_token) < 32:
+            raise SettingsError("Set PORTAL_METRICS_TOKEN to a random value of 32 characters or more, or leave it unset.")
         if self.test_idp:
             raise SettingsError("The test identity provider must be off in production.")
         if self.clock_start:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal import i18n
 from portal.forms import csrf
+from portal.metrics import instruments
 
 LANGUAGE_COOKIE = "portal_lang"
 request_log = logging.getLogger("portal.requests")
@@ -168,11 +169,13 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
+            seconds = time.perf_counter() - started
             request_log.info(
                 "%s %s %s %.1fms id=%s",
                 scope["method"],
                 pattern,
                 status,
-                (time.perf_counter() - started) * 1000,
+                seconds * 1000,
                 scope.get("state", {}).get("request_id", "-"),
             )
+            instruments.request_answered(method=scope["method"], route=pattern, status=status, seconds=seconds)
