@@ -14,7 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from portal import access_log
+from portal import access_log, logs
 from portal.db import make_engine
 from portal.startup import configure_process
 from portal.settings import Settings
@@ -167,9 +167,9 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         audience: OidcProvider(settings, audience, transport=oidc_transport, keys=app.state.portal_keys)
         for audience in ("client", "staff")
     }
-    if not logging.getLogger().handlers:  # serving: the tests bring their own
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not logging.getLogger().handlers:  # `portal serve` has configured it already; the tests bring their own
+        logs.configure(settings.log_format)
     logging.getLogger("portal").setLevel(logging.INFO)
-    for chatty in ("httpx", "httpx2"):  # they log whole URLs at INFO
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    for chatty, level in logs.QUIET.items():
+        logging.getLogger(chatty).setLevel(level)
     return app

@@ -54,6 +54,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def uvicorn_options(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    from portal import logs
+
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (or from
     # FORWARDED_ALLOW_IPS): only the configured proxies are trusted here.
     trusted = ",".join(settings.trusted_proxies)
@@ -69,6 +71,7 @@ def uvicorn_options(settings: Settings, args: argparse.Namespace) -> dict[str, o
         "server_header": False,
         "log_level": "info",
         "access_log": False,  # portal.web.middleware.RequestLog logs route patterns, never raw paths
+        "log_config": logs.dict_config(settings.log_format),  # uvicorn's own lines in the same format
     }
 
 

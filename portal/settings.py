@@ -134,6 +134,7 @@ class Settings:
     # Prometheus metrics at /metrics for whoever sends this bearer token;
     # empty: no metrics endpoint at all (portal.metrics).
     metrics_token: str = ""
+    log_format: str = "json"  # or "text", for a person at a terminal (portal.logs)
 
     @property
     def production(self) -> bool:
@@ -237,6 +238,7 @@ class Settings:
                 value.strip() for value in env.get("PORTAL_TRUSTED_PROXIES", "").split(",") if value.strip()
             ),
             metrics_token=env.get("PORTAL_METRICS_TOKEN", "").strip(),
+            log_format=env.get("PORTAL_LOG_FORMAT", defaults.log_format).strip().lower(),
         )
         settings.check()
         return settings
@@ -256,6 +258,8 @@ class Settings:
             raise SettingsError(f"PORTAL_TEST_IDP_ALGORITHM is one of: {', '.join(SIGNING_ALGORITHMS)}.")
         if self.oidc_signing_algorithm not in SIGNING_ALGORITHMS:
             raise SettingsError(f"PORTAL_OIDC_SIGNING_ALGORITHM is one of: {', '.join(SIGNING_ALGORITHMS)}.")
+        if self.log_format not in ("json", "text"):
+            raise SettingsError("PORTAL_LOG_FORMAT is 'json' or 'text'.")
         if not self.production:
             return
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
