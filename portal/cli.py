@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from portal import clock
 from portal.settings import Settings, SettingsError
@@ -131,6 +131,9 @@ def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
     from portal.db import make_engine
 
     engine = make_engine(settings.database_url)
+    if args.action == "restored":
+        _mark_restored(engine, settings, args)
+        return
     if args.action == "seal":
         written = access_log.seal_pending(engine, checkpoint_path=settings.checkpoint_path)
         engine.dispose()
@@ -143,11 +146,40 @@ def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
     if result.ok:
         print(f"Access log verified: {result.checked} events, chain intact "
               f"({result.sealed} sealed in {result.seals} seals, {result.checkpoints} checkpoints).")
+        for restore in result.restores:
+            print(f"Restore: {restore}.")
     elif result.first_broken_id is None:
         print(f"Access log broken: {result.problem}.")
     else:
         print(f"Access log broken at event {result.first_broken_id}: {result.problem}.")
     sys.exit(0 if result.ok else 1)
+
+
+def _mark_restored(engine: Engine, settings: Settings, args: argparse.Namespace) -> None:
+    from portal.access_log.restore import RestoreRefused, mark_restored
+
+    if args.checkpoint is None:
+        raise SystemExit("portal access-log restored: give --checkpoint N, the seal the backup ends with.")
+    checkpoints = Path(args.checkpoints) if args.checkpoints else settings.checkpoint_path
+    try:
+        mark, sealed = mark_restored(engine, checkpoint_path=checkpoints, seal_id=args.checkpoint)
+    except RestoreRefused as refused:
+        raise SystemExit(f"portal access-log restored: refused: {refused}.") from None
+    finally:
+        engine.dispose()
+    print(f"Restore marked: the database is at checkpoint {mark.seal_id} (events up to {mark.last_event_id}); "
+          f"event {mark.mark_event_id} records the restore; {sealed} new seals.")
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
+    from portal.backup import BackupRefused, back_up
+
+    try:
+        newest = back_up(settings.database_url, Path(args.file))
+    except BackupRefused as refused:
+        raise SystemExit(f"portal backup: {refused}.") from None
+    at = f"newest access-log seal {newest.id} (events up to {newest.last_event_id})" if newest else "no access-log seal yet"
+    print(f"Backup written to {args.file}: {at}.")
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
@@ -245,13 +277,19 @@ def main(argv: list[str] | None = None) -> None:
     translate.set_defaults(handler=cmd_translations)
 
     access_log = commands.add_parser("access-log", help="seal the access log, or check that it is intact")
-    access_log.add_argument("action", choices=["verify", "seal"])
+    access_log.add_argument("action", choices=["verify", "seal", "restored"])
     access_log.add_argument("--checkpoints", help="the signed checkpoint file (default: the configured one)")
+    access_log.add_argument("--checkpoint", type=int,
+                            help="restored: the checkpoint (seal id) that the restored backup ends with")
     access_log.set_defaults(handler=cmd_access_log)
 
     oidc_keys = commands.add_parser("oidc-keys", help="show or rotate the portal's OpenID Connect keys")
     oidc_keys.add_argument("action", choices=["show", "rotate"])
     oidc_keys.set_defaults(handler=cmd_oidc_keys)
+    backup = commands.add_parser("backup", help="copy a SQLite database while the portal runs (README)")
+    backup.add_argument("file")
+    backup.set_defaults(handler=cmd_backup)
+
     importer = commands.add_parser("import", help="import memberships and attendance from a JSON file (README)")
     importer.add_argument("file")
     importer.add_argument("--as", dest="as_person", required=True, help="identity code of the importing unit manager")

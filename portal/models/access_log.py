@@ -28,6 +28,7 @@ class AccessAction(enum.StrEnum):
     LOGIN_FAILED = "login_failed"
     REFUSED = "refused"
     LOGOUT = "logout"
+    RESTORED = "restored"  # the database was restored from a backup (portal.access_log.restore)
 
 
 class AccessEvent(SQLModel, table=True):
