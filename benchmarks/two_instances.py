@@ -59,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTAL = Path(sys.executable).parent / "portal"
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
 ATTRIBUTE = re.compile(r'(name|value)="([^"]*)"')
+SPOOFED = "203.0.113.9"
 FEEDBACK_PER_USER = 4  # under the limit of 5 an hour per person
 
 
@@ -196,7 +197,10 @@ def log_in(http: httpx2.Client, code: str) -> bool:
 def browser(base_url: str, number: int) -> httpx2.Client:
     """A person's browser, from an address of their own (as nginx sees it)."""
     transport = httpx2.HTTPTransport(local_address=f"127.0.0.{10 + number}")
-    return httpx2.Client(base_url=base_url, transport=transport, timeout=15, follow_redirects=False)
+    # Forwarding headers of its own choosing: nginx must replace them, or
+    # everyone could pick the address that rate limits and the access log see.
+    spoofed = {"X-Forwarded-For": SPOOFED, "X-Real-IP": SPOOFED, "Forwarded": f"for={SPOOFED}"}
+    return httpx2.Client(base_url=base_url, transport=transport, timeout=15, follow_redirects=False, headers=spoofed)
 
 
 def timed_login(http: httpx2.Client, code: str, into: list[tuple[bool, float]]) -> None:
@@ -312,6 +316,7 @@ def main() -> None:
     with engine.connect() as connection:
         stored_feedback = set(connection.execute(select(ClientFeedback.text)).scalars())
         logged = set(connection.execute(select(AccessEvent.request_id).where(AccessEvent.object_type == "client_start_page")).scalars())
+        addresses = set(connection.execute(select(AccessEvent.ip_address).where(AccessEvent.object_type == "client_start_page")).scalars())
     engine.dispose()
     before = [view for view in tally.views if view[0] < tally.kill_at]
     after = [view for view in tally.views if view[0] >= tally.kill_at]
@@ -341,12 +346,14 @@ def main() -> None:
         "feedback_unconfirmed": tally.feedback_unconfirmed,
         "start_pages_confirmed": len(tally.home_request_ids),
         "start_page_events_missing": len(set(tally.home_request_ids) - logged),
+        "addresses_in_access_log": sorted(addresses),
         "seal": sealed, "verify": verified,
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
     ok = (result["logins_failed"] == 0 and result["logins_after_kill_failed"] == 0 and not result["feedback_confirmed_missing"]
           and result["start_page_events_missing"] == 0 and result["sent_back_to_login"] == 0
-          and verified.startswith("Access log verified"))
+          and verified.startswith("Access log verified")
+          and addresses <= {f"127.0.0.{10 + number}" for number in range(args.users)})
     print("PASS" if ok else f"FAIL (logs in {folder})")
     if ok:
         shutil.rmtree(folder, ignore_errors=True)
