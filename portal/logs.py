@@ -16,6 +16,7 @@ import logging.config
 from contextvars import ContextVar
 from typing import Any
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 FORMATS = ("json", "text")
@@ -23,7 +24,8 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 # The request being answered: its id and route template (portal.web.middleware.RequestLog).
 current_request: ContextVar[dict[str, str] | None] = ContextVar("current_request", default=None)
 QUIET = {"httpx": "WARNING", "httpx2": "WARNING",  # they log whole URLs at INFO
-         "uvicorn.access": "WARNING"}  # raw paths; RequestLog logs route templates instead
+         "uvicorn.access": "WARNING",  # raw paths; RequestLog logs route templates instead
+         "alembic": "WARNING"}  # the readiness check reads the migrations: no plugin lines each time
 
 
 class RequestContext(logging.Filter):
@@ -38,7 +40,8 @@ class RequestContext(logging.Filter):
 
 def json_formatter() -> logging.Formatter:
     return JsonFormatter(["levelname", "name", "message"], timestamp="time",
-                         rename_fields={"levelname": "level", "name": "logger"})
+                         rename_fields={"levelname": "level", "name": "logger"},
+                         reserved_attrs=[*RESERVED_ATTRS, "color_message"])  # uvicorn's copy with terminal colours
 
 
 def dict_config(kind: str) -> dict[str, Any]:
