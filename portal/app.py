@@ -14,7 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from portal import access_log
+from portal import access_log, logs
 from portal.db import make_engine
 from portal.startup import configure_process
 from portal.settings import Settings
@@ -24,6 +24,8 @@ from portal.auth.oidc import OidcProvider
 from portal.easy_login.routes import passkeys as easy_passkeys
 from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
+from portal.health import routes as health_routes
+from portal.metrics import routes as metrics_routes
 from portal.web import (
     accessibility_queue,
     assessment_pages,
@@ -111,6 +113,8 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     routes = [
         *pages.routes,
         *system.routes,
+        *health_routes.routes,
+        *metrics_routes.routes,
         *auth_routes.routes,
         *oidc_routes.routes,
         *client_pages.routes,
@@ -144,7 +148,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     if settings.test_idp:
         from portal import test_idp
 
-        test_provider = test_idp.Provider(settings)
+        test_provider = test_idp.Provider(settings, engine)
         routes.append(Mount("/test-idp", routes=test_idp.routes(settings, test_provider), name="test_idp"))
     middleware = [
         Middleware(RequestLog),
@@ -171,9 +175,9 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         audience: OidcProvider(settings, audience, transport=oidc_transport, keys=app.state.portal_keys)
         for audience in ("client", "staff")
     }
-    if not logging.getLogger().handlers:  # serving: the tests bring their own
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if not logging.getLogger().handlers:  # `portal serve` has configured it already; the tests bring their own
+        logs.configure(settings.log_format)
     logging.getLogger("portal").setLevel(logging.INFO)
-    for chatty in ("httpx", "httpx2"):  # they log whole URLs at INFO
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    for chatty, level in logs.QUIET.items():
+        logging.getLogger(chatty).setLevel(level)
     return app

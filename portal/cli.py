@@ -4,10 +4,13 @@ verify the access log, show or rotate the portal's OpenID Connect keys."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from portal import clock
 from portal.settings import Settings, SettingsError
@@ -51,6 +54,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def uvicorn_options(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    from portal import logs
+
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default (or from
     # FORWARDED_ALLOW_IPS): only the configured proxies are trusted here.
     trusted = ",".join(settings.trusted_proxies)
@@ -66,13 +71,41 @@ def uvicorn_options(settings: Settings, args: argparse.Namespace) -> dict[str, o
         "server_header": False,
         "log_level": "info",
         "access_log": False,  # portal.web.middleware.RequestLog logs route patterns, never raw paths
+        "log_config": logs.dict_config(settings.log_format),  # uvicorn's own lines in the same format
     }
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    uvicorn.run("portal.app:create_app", **uvicorn_options(settings, args))  # type: ignore[arg-type]
+    with metrics_directory():
+        uvicorn.run("portal.app:create_app", **uvicorn_options(settings, args))  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def metrics_directory() -> Iterator[None]:
+    """Where this instance's worker processes keep their metrics, so that a
+    scrape of any one of them sums them all (prometheus_client's
+    multi-process mode). PROMETHEUS_MULTIPROC_DIR if set (emptied first, as
+    the mode asks), else a private folder removed at exit. It must be chosen
+    before prometheus_client is first imported: portal.metrics is imported
+    only by the app, which uvicorn loads after this."""
+    import shutil
+    import tempfile
+
+    if "prometheus_client" in sys.modules:  # would keep its values in this process's memory
+        raise SystemExit("portal serve: prometheus_client was imported before its directory was chosen.")
+    chosen = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    directory = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="portal-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    try:
+        yield
+    finally:
+        if not chosen:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def cmd_translations(_settings: Settings, args: argparse.Namespace) -> None:
@@ -98,6 +131,9 @@ def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
     from portal.db import make_engine
 
     engine = make_engine(settings.database_url)
+    if args.action == "restored":
+        _mark_restored(engine, settings, args)
+        return
     if args.action == "seal":
         written = access_log.seal_pending(engine, checkpoint_path=settings.checkpoint_path)
         engine.dispose()
@@ -110,11 +146,40 @@ def cmd_access_log(settings: Settings, args: argparse.Namespace) -> None:
     if result.ok:
         print(f"Access log verified: {result.checked} events, chain intact "
               f"({result.sealed} sealed in {result.seals} seals, {result.checkpoints} checkpoints).")
+        for restore in result.restores:
+            print(f"Restore: {restore}.")
     elif result.first_broken_id is None:
         print(f"Access log broken: {result.problem}.")
     else:
         print(f"Access log broken at event {result.first_broken_id}: {result.problem}.")
     sys.exit(0 if result.ok else 1)
+
+
+def _mark_restored(engine: Engine, settings: Settings, args: argparse.Namespace) -> None:
+    from portal.access_log.restore import RestoreRefused, mark_restored
+
+    if args.checkpoint is None:
+        raise SystemExit("portal access-log restored: give --checkpoint N, the seal the backup ends with.")
+    checkpoints = Path(args.checkpoints) if args.checkpoints else settings.checkpoint_path
+    try:
+        mark, sealed = mark_restored(engine, checkpoint_path=checkpoints, seal_id=args.checkpoint)
+    except RestoreRefused as refused:
+        raise SystemExit(f"portal access-log restored: refused: {refused}.") from None
+    finally:
+        engine.dispose()
+    print(f"Restore marked: the database is at checkpoint {mark.seal_id} (events up to {mark.last_event_id}); "
+          f"event {mark.mark_event_id} records the restore; {sealed} new seals.")
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
+    from portal.backup import BackupRefused, back_up
+
+    try:
+        newest = back_up(settings.database_url, Path(args.file))
+    except BackupRefused as refused:
+        raise SystemExit(f"portal backup: {refused}.") from None
+    at = f"newest access-log seal {newest.id} (events up to {newest.last_event_id})" if newest else "no access-log seal yet"
+    print(f"Backup written to {args.file}: {at}.")
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
@@ -212,13 +277,19 @@ def main(argv: list[str] | None = None) -> None:
     translate.set_defaults(handler=cmd_translations)
 
     access_log = commands.add_parser("access-log", help="seal the access log, or check that it is intact")
-    access_log.add_argument("action", choices=["verify", "seal"])
+    access_log.add_argument("action", choices=["verify", "seal", "restored"])
     access_log.add_argument("--checkpoints", help="the signed checkpoint file (default: the configured one)")
+    access_log.add_argument("--checkpoint", type=int,
+                            help="restored: the checkpoint (seal id) that the restored backup ends with")
     access_log.set_defaults(handler=cmd_access_log)
 
     oidc_keys = commands.add_parser("oidc-keys", help="show or rotate the portal's OpenID Connect keys")
     oidc_keys.add_argument("action", choices=["show", "rotate"])
     oidc_keys.set_defaults(handler=cmd_oidc_keys)
+    backup = commands.add_parser("backup", help="copy a SQLite database while the portal runs (README)")
+    backup.add_argument("file")
+    backup.set_defaults(handler=cmd_backup)
+
     importer = commands.add_parser("import", help="import memberships and attendance from a JSON file (README)")
     importer.add_argument("file")
     importer.add_argument("--as", dest="as_person", required=True, help="identity code of the importing unit manager")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -158,9 +159,22 @@ async def request_transaction(request: Request, *, long: bool = False) -> AsyncI
     pending (a page without database work) is committed at the end. The
     request holds one of the process's transaction slots meanwhile (of the
     long lane for a long request)."""
-    async with transaction_slots(request.app, long=long):
+    async with _slot(request.app, long=long):
         async with _request_session(request) as session:
             yield session
+
+
+@asynccontextmanager
+async def _slot(app: Any, *, long: bool = False) -> AsyncIterator[None]:
+    """A transaction slot, its wait counted in the metrics."""
+    started = time.perf_counter()
+    async with transaction_slots(app, long=long):
+        # Imported here, not with this module: `portal serve` chooses where
+        # prometheus_client keeps its values before the first import.
+        from portal.metrics import instruments
+
+        instruments.slot_waited(long=long, seconds=time.perf_counter() - started)
+        yield
 
 
 @asynccontextmanager
@@ -214,7 +228,7 @@ async def run(request: Request, work: Callable[..., T], /, **kwargs: Any) -> T:
         with transaction(engine) as session:
             return work(session, **kwargs)
 
-    async with transaction_slots(request.app):
+    async with _slot(request.app):
         return await run_in_threadpool(call)
 
 
@@ -246,11 +260,3 @@ def rows(session: Session, statement: Select[Any], /, **params: Any) -> list[Row
         session.flush()
     return list(session.connection().execute(statement, params).all())
 
-
-def is_reachable(engine: Engine) -> bool:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except Exception:  # any driver error means "not ready"
-        return False

@@ -131,6 +131,10 @@ class Settings:
     # Addresses of reverse proxies whose X-Forwarded-For is believed. Empty:
     # the connecting address is the client's, whatever the headers say.
     trusted_proxies: tuple[str, ...] = ()
+    # Prometheus metrics at /metrics for whoever sends this bearer token;
+    # empty: no metrics endpoint at all (portal.metrics).
+    metrics_token: str = ""
+    log_format: str = "json"  # or "text", for a person at a terminal (portal.logs)
 
     @property
     def production(self) -> bool:
@@ -233,6 +237,8 @@ class Settings:
             trusted_proxies=tuple(
                 value.strip() for value in env.get("PORTAL_TRUSTED_PROXIES", "").split(",") if value.strip()
             ),
+            metrics_token=env.get("PORTAL_METRICS_TOKEN", "").strip(),
+            log_format=env.get("PORTAL_LOG_FORMAT", defaults.log_format).strip().lower(),
         )
         settings.check()
         return settings
@@ -252,6 +258,8 @@ class Settings:
             raise SettingsError(f"PORTAL_TEST_IDP_ALGORITHM is one of: {', '.join(SIGNING_ALGORITHMS)}.")
         if self.oidc_signing_algorithm not in SIGNING_ALGORITHMS:
             raise SettingsError(f"PORTAL_OIDC_SIGNING_ALGORITHM is one of: {', '.join(SIGNING_ALGORITHMS)}.")
+        if self.log_format not in ("json", "text"):
+            raise SettingsError("PORTAL_LOG_FORMAT is 'json' or 'text'.")
         if not self.production:
             return
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
@@ -260,6 +268,8 @@ class Settings:
             raise SettingsError("Set PORTAL_IDENTITY_KEY to a random value of 32 characters or more.")
         if self.access_log_key == DEVELOPMENT_ACCESS_LOG_KEY or len(self.access_log_key) < 32:
             raise SettingsError("Set PORTAL_ACCESS_LOG_KEY to a random value of 32 characters or more.")
+        if self.metrics_token and len(self.metrics_token) < 32:
+            raise SettingsError("Set PORTAL_METRICS_TOKEN to a random value of 32 characters or more, or leave it unset.")
         if self.test_idp:
             raise SettingsError("The test identity provider must be off in production.")
         if self.clock_start:

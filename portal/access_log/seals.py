@@ -130,13 +130,14 @@ def seal_once(session: Session, *, now: datetime | None = None, batch: int = BAT
 
 
 def seal_pending(engine: Engine, *, checkpoint_path: Path | None, now: datetime | None = None,
-                 batch: int = BATCH) -> int:
+                 batch: int = BATCH, upto: int | None = None) -> int:
     """Seal everything settled, one transaction per batch; write a checkpoint
-    after each commit. Returns how many seals were written."""
+    after each commit. Returns how many seals were written. `upto` seals
+    through that event id without waiting for it to settle: only for a
+    command run while no server writes (portal.access_log.restore)."""
     from portal.db import transaction
 
     written = 0
-    upto = None
     while True:
         try:
             with transaction(engine) as session:
@@ -146,12 +147,16 @@ def seal_pending(engine: Engine, *, checkpoint_path: Path | None, now: datetime 
         if checkpoint is None:
             return written
         written += 1
-        line = checkpoint.signed_line()
-        log.info("access log checkpoint %s", line)
-        if checkpoint_path is not None:
-            checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
-            with checkpoint_path.open("a", encoding="utf-8") as file:
-                file.write(line + "\n")
+        append_checkpoint_line(checkpoint_path, checkpoint.signed_line())
+
+
+def append_checkpoint_line(checkpoint_path: Path | None, line: str) -> None:
+    """To the log stream, and to the checkpoint file when there is one."""
+    log.info("access log checkpoint %s", line)
+    if checkpoint_path is not None:
+        checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
+        with checkpoint_path.open("a", encoding="utf-8") as file:
+            file.write(line + "\n")
 
 
 def read_checkpoints(path: Path) -> list[dict]:

@@ -13,7 +13,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from portal.access_log.events import MAC_FIELDS, event_mac
-from portal.access_log.seals import GENESIS_MAC, checkpoint_signature, digest_line, read_checkpoints, seal_mac
+from portal.access_log.restore import Restores, check_mark, signature_holds
+from portal.access_log.seals import GENESIS_MAC, digest_line, read_checkpoints, seal_mac
 from portal.models import AccessEvent, AccessEventSubject, AccessLogSeal
 
 
@@ -26,6 +27,8 @@ class ChainVerification:
     sealed: int = 0  # events inside seals
     seals: int = 0
     checkpoints: int = 0
+    # Restores marked with `portal access-log restored`, and what each explains.
+    restores: tuple[str, ...] = ()
 
 
 def _subjects(session: Session) -> Iterator[tuple[int, int]]:
@@ -109,15 +112,26 @@ def verify_chain(session: Session, *, checkpoints: Path | None = None) -> ChainV
         return fail("an event appears twice (a copied row)")
 
     checked_points = 0
+    restores: list[str] = []
     if checkpoints is not None:
         by_id = {seal.id: seal for seal in seals}
-        for number, point in enumerate(read_checkpoints(checkpoints), start=1):
-            body = {name: point.get(name) for name in ("seal_id", "last_event_id", "mac", "sealed_at")}
-            if not hmac.compare_digest(checkpoint_signature(body), str(point.get("signature", ""))):
+        lines = read_checkpoints(checkpoints)
+        explained = Restores.read(lines)
+        for index, point in enumerate(lines):
+            number = index + 1
+            if not signature_holds(point):
                 return fail(f"checkpoint line {number} has a wrong signature")
+            if index in explained.lost:  # gone with a restore that a later line marks
+                continue
+            if index in explained.marks:
+                if problem := check_mark(session, explained.marks[index], by_id):  # type: ignore[arg-type]
+                    return fail(f"restore mark on checkpoint line {number}: {problem}")
+                continue
+            body = {name: point.get(name) for name in ("seal_id", "last_event_id", "mac", "sealed_at")}
             seal = by_id.get(body["seal_id"])
             if seal is None or seal.mac != body["mac"] or seal.last_event_id != body["last_event_id"]:
                 return fail(f"seal {body['seal_id']} of checkpoint line {number} (events up to "
                             f"{body['last_event_id']}) is missing or changed: events or seals were removed")
             checked_points += 1
-    return ChainVerification(True, checked, None, "", sealed, seal_index, checked_points)
+        restores = explained.describe(lines)
+    return ChainVerification(True, checked, None, "", sealed, seal_index, checked_points, tuple(restores))

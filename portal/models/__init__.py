@@ -29,6 +29,7 @@ from portal.models.money import (
 from portal.models.outcomes import NextStep, PeriodEnding, PeriodOutcome
 from portal.models.plans import Goal, GoalStatus, GoalThought, Plan
 from portal.models.rate_limit import RateLimitHit
+from portal.models.test_idp import TestIdpEntry
 from portal.models.schedule import (
     AbsenceNotice,
     AbsenceReason,
@@ -94,6 +95,7 @@ __all__ = [
     "Organisation",
     "Person",
     "RateLimitHit",
+    "TestIdpEntry",
     "Service",
     "StaffMembership",
     "StaffRole",

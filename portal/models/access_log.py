@@ -29,6 +29,7 @@ class AccessAction(enum.StrEnum):
     REFUSED = "refused"
     LOGOUT = "logout"
     REQUEST = "request"  # a kiosk asked an instructor to confirm a client (portal.easy_login.instructor_help)
+    RESTORED = "restored"  # the database was restored from a backup (portal.access_log.restore)
 
 
 class AccessEvent(SQLModel, table=True):

@@ -29,14 +29,17 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfoEndpoint
 from authlib.oidc.core.grants import OpenIDCode
 from authlib.oidc.rpinitiated import EndSessionEndpoint, EndSessionRequest
+from sqlalchemy.engine import Engine
 from starlette.datastructures import FormData, Headers, QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
 from portal.auth.keys import PortalKeys
+from portal.identity_code import IdentityCodeVault
 from portal.settings import Settings
 from portal.test_idp import profile, state
 from portal.test_idp.keys import SigningKey
+from portal.test_idp.store import Store
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class CodeGrant(AuthorizationCodeGrant):
         return self.server.store.redeem_code(code, client.client_id)
 
     def delete_authorization_code(self, authorization_code: state.AuthorizationCode) -> None:
-        pass  # redeem_code used it up already
+        pass  # redeem_code used it up already (kept until it expires, so that a replay is noticed)
 
     def authenticate_user(self, authorization_code: state.AuthorizationCode) -> state.SignIn:
         return authorization_code.sign_in
@@ -186,7 +189,7 @@ class IdTokens(OpenIDCode):
 
 
 class AccessTokens(BearerTokenValidator):
-    def __init__(self, store: state.Store) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
 
@@ -239,13 +242,13 @@ class EndSession(EndSessionEndpoint):
 class Provider(AuthorizationServer):
     """The authorization server with the portal's two clients registered."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, engine: Engine) -> None:
         super().__init__()
         self.settings = settings
-        self.store = state.Store()
         self.signing_key = SigningKey(settings.data_dir, settings.test_idp_algorithm)
         self.portal_keys = PortalKeys(settings.data_dir, settings.oidc_signing_algorithm)
         self.clients = {client.client_id: client for client in registered_clients(settings)}
+        self.store = Store(engine, IdentityCodeVault(settings.identity_key), self.clients)
         # Back-channel logouts to send after a logout; the transport reaches
         # the portal (None: the network; tests set the app's ASGI transport).
         self.pending_logouts: list[tuple[state.Client, str, str]] = []
@@ -297,9 +300,9 @@ class Provider(AuthorizationServer):
                 subject=self.identity_claims(request.user)["sub"],
                 scope=token["scope"],
                 expires_at=state.now() + token["expires_in"],
-            )
+            ),
+            code=request.authorization_code.code,  # a replay of the code revokes the token
         )
-        request.authorization_code.access_tokens.append(token["access_token"])
         self.store.remember_sign_in(request.client.client_id, self.identity_claims(request.user)["sub"], request.user.sid)
 
     def create_oauth2_request(self, request: HttpRequest) -> OAuth2Request:

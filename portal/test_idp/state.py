@@ -1,9 +1,8 @@
 """The test provider's clients, sign-ins, codes and tokens.
 
-Codes and tokens live in this process's memory, in the Store that routes()
-makes. That is enough because the test provider serves one development
-process; a restart only means signing in again. (The portal itself keeps
-no state in memory.)
+The clients are registered from the settings; codes, tokens and sign-ins
+live in the database (portal.test_idp.store), so that any worker or instance
+can answer for what another one handed out.
 """
 
 from __future__ import annotations
@@ -102,8 +101,6 @@ class AuthorizationCode(AuthorizationCodeMixin):
     code_challenge_method: str
     sign_in: SignIn
     expires_at: float
-    used: bool = False
-    access_tokens: list[str] = field(default_factory=list)
 
     def get_redirect_uri(self) -> str:
         return self.redirect_uri
@@ -151,79 +148,3 @@ class AccessToken(TokenMixin):
 
     def get_client(self) -> Client:
         return self.client
-
-
-class Store:
-    """Codes and tokens with their expiry; expired ones are dropped on each write."""
-
-    def __init__(self) -> None:
-        self._codes: dict[str, AuthorizationCode] = {}
-        self._tokens: dict[str, AccessToken] = {}
-        self._jtis: dict[str, float] = {}  # client assertions seen, until they expire
-        # Who signed in to which client, for back-channel logout: (client id, sub) → sids.
-        self._sign_ins: dict[tuple[str, str], set[str]] = {}
-
-    def _drop_expired(self) -> None:
-        moment = now()
-        self._codes = {key: code for key, code in self._codes.items() if code.expires_at > moment}
-        self._tokens = {key: token for key, token in self._tokens.items() if token.expires_at > moment}
-
-    def add_code(self, code: AuthorizationCode) -> None:
-        self._drop_expired()
-        self._codes[code.code] = code
-
-    def redeem_code(self, value: str, client_id: str) -> AuthorizationCode | None:
-        """The code, once: the first attempt uses it up, even if it then fails."""
-        code = self._codes.get(value)
-        if code is None or code.client_id != client_id or code.expires_at <= now():
-            return None
-        if code.used:
-            # A replayed code may be stolen: revoke what its first use gave
-            # (RFC 6749, section 4.1.2).
-            for token in code.access_tokens:
-                self.revoke(token)
-            return None
-        code.used = True  # kept until it expires, so that a replay is noticed
-        return code
-
-    def use_jti(self, jti: str, *, expires_at: float) -> bool:
-        """False if this client assertion was used before (a replay)."""
-        moment = now()
-        self._jtis = {key: until for key, until in self._jtis.items() if until > moment}
-        if jti in self._jtis:
-            return False
-        self._jtis[jti] = expires_at + 60
-        return True
-
-    def nonce_in_use(self, client_id: str, nonce: str) -> bool:
-        moment = now()
-        return any(
-            code.client_id == client_id and code.nonce == nonce and code.expires_at > moment
-            for code in self._codes.values()
-        )
-
-    def add_token(self, token: AccessToken) -> None:
-        self._drop_expired()
-        self._tokens[token.value] = token
-
-    def find_token(self, value: str) -> AccessToken | None:
-        return self._tokens.get(value)
-
-    def revoke(self, value: str) -> None:
-        if token := self._tokens.get(value):
-            token.revoked = True
-
-    def revoke_sign_ins(self, client_id: str, subject: str) -> None:
-        """Logging out ends the access tokens the client has for that person."""
-        for token in self._tokens.values():
-            if token.client.client_id == client_id and token.subject == subject:
-                token.revoked = True
-
-    def remember_sign_in(self, client_id: str, subject: str, sid: str) -> None:
-        self._sign_ins.setdefault((client_id, subject), set()).add(sid)
-
-    def end_sign_ins(self, subject: str) -> list[tuple[str, str]]:
-        """The person logged out here: forget their sign-ins; (client id, sid) of each."""
-        ended = [(client_id, sid) for (client_id, sub), sids in self._sign_ins.items() if sub == subject for sid in sids]
-        self._sign_ins = {key: sids for key, sids in self._sign_ins.items() if key[1] != subject}
-        return sorted(ended)

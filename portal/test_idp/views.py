@@ -6,6 +6,7 @@ import string
 from collections.abc import Callable
 
 from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Error, OAuth2Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -156,15 +157,19 @@ def with_request_object(provider: Provider, http: HttpRequest) -> HttpRequest:
     return HttpRequest(http.method, http.url, http.headers, QueryParams(inside), http.form)
 
 
-def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRoute]:
-    """The test provider's routes. Its codes and tokens live in the provider."""
-    provider = provider or Provider(settings)
+def routes(settings: Settings, provider: Provider) -> list[BaseRoute]:
+    """The test provider's routes. Its codes and tokens live in the database
+    (provider.store): Authlib's calls are synchronous, so each runs in a
+    worker thread, off the event loop."""
 
-    def answer(call: Callable[[], Response]) -> Response:
-        try:
-            return call()
-        except OAuth2Error as error:  # e.g. plain http on a non-loopback address
-            return provider.handle_error_response(None, error)
+    async def answer(call: Callable[[], Response]) -> Response:
+        def guarded() -> Response:
+            try:
+                return call()
+            except OAuth2Error as error:  # e.g. plain http on a non-loopback address
+                return provider.handle_error_response(None, error)
+
+        return await run_in_threadpool(guarded)
 
     async def discovery(_request: Request) -> Response:
         return JSONResponse(metadata(settings))
@@ -180,7 +185,7 @@ def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRou
         try:
             http = with_request_object(provider, http)
             # No sign-in session is kept here: prompt=none always gets login_required.
-            grant = provider.get_consent_grant(http)
+            grant = await run_in_threadpool(provider.get_consent_grant, http)
         except OAuth2Error as error:
             posted = [(name, value) for name, value in http.form.multi_items() if isinstance(value, str)]
             return refused(request, provider, error, QueryParams([*http.query.multi_items(), *posted]))
@@ -189,31 +194,33 @@ def routes(settings: Settings, provider: Provider | None = None) -> list[BaseRou
         if request.method == "POST":
             if http.form.get("cancel"):  # back to the client with access_denied
                 form.validate_submission()  # only for its CSRF check: a cancel needs no answers
-                return provider.create_authorization_response(grant.request, grant_user=None, grant=grant)
+                return await answer(lambda: provider.create_authorization_response(grant.request, grant_user=None, grant=grant))
             if form.validate_submission():
                 sign_in = form.sign_in(auth_time=int(state.now()))
-                return provider.create_authorization_response(grant.request, grant_user=sign_in, grant=grant)
+                return await answer(lambda: provider.create_authorization_response(grant.request, grant_user=sign_in, grant=grant))
             return render(request, "test_idp/sign_in.html", context, status_code=400)
         return render(request, "test_idp/sign_in.html", context)
 
     async def token(request: Request) -> Response:
         http = await HttpRequest.read(request)
-        return answer(lambda: provider.create_token_response(http))
+        return await answer(lambda: provider.create_token_response(http))
 
     async def userinfo(request: Request) -> Response:
         http = await HttpRequest.read(request)
-        return answer(lambda: provider.create_endpoint_response("userinfo", http))
+        return await answer(lambda: provider.create_endpoint_response("userinfo", http))
 
     async def logout(request: Request) -> Response:
         http = await HttpRequest.read(request)
-        try:
-            end_session = provider.validate_endpoint_request("end_session", http)
-        except OAuth2Error:
-            end_session = None  # an unverifiable request: log out, but send nobody anywhere
-        response = None
-        if end_session is not None:
+
+        def end() -> Response | None:
+            try:
+                end_session = provider.validate_endpoint_request("end_session", http)
+            except OAuth2Error:
+                return None  # an unverifiable request: log out, but send nobody anywhere
             # A redirect when the address is registered; otherwise None, and our page.
-            response = provider.create_endpoint_response("end_session", end_session)
+            return provider.create_endpoint_response("end_session", end_session)  # type: ignore[no-any-return]
+
+        response = await run_in_threadpool(end)
         await profile.send_logouts(provider)
         return response or render(request, "test_idp/logged_out.html")
 

@@ -19,6 +19,7 @@ from portal.auth.tokens import what_helps
 from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm, csrf
+from portal.metrics import instruments
 from portal import organisation
 from portal.models import LoginSession, Person
 from portal.web import kiosk, paging
@@ -96,6 +97,7 @@ async def _failed(
     # The reference on the page is the request id: support finds it in the
     # access log's event and in this line. The reason is a short code.
     log.warning("login failed: audience=%s reason=%s reference=%s", audience, reason, meta["request_id"])
+    instruments.login_failed(audience=audience, reason=reason)
     if not under_limit:
         return render(request, "auth/too_many.html", status_code=429)
     context = {"helps": what_helps(reason), "reference": meta["request_id"], "login_path": LOGIN_PATH[audience]}

@@ -11,8 +11,9 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from portal import i18n
+from portal import i18n, logs
 from portal.forms import csrf
+from portal.metrics import instruments
 
 LANGUAGE_COOKIE = "portal_lang"
 request_log = logging.getLogger("portal.requests")
@@ -97,7 +98,7 @@ class BrowserState:
         if len(seed) < 32:
             seed = new_seed = csrf.new_seed()
         scope.setdefault("state", {})["csrf_seed"] = seed
-        request_id = secrets.token_hex(8)
+        request_id = scope["state"].get("request_id") or secrets.token_hex(8)  # RequestLog made it
         scope["state"]["request_id"] = request_id
 
         async def send_with_cookie(message: Message) -> None:
@@ -140,7 +141,8 @@ def _pattern(routes: list[BaseRoute], scope: Scope, prefix: str) -> str | None:
 
 
 class RequestLog:
-    """One log line per request: method, route pattern, status, time, request id.
+    """One log line per request: method, route pattern, status, time, request id
+    (in JSON lines as the fields method, route, status, duration_ms, request_id).
 
     Never the raw path, the query string or the body: identity codes, callback
     codes, return addresses and form answers stay out of the logs (uvicorn's
@@ -157,7 +159,10 @@ class RequestLog:
         status = 500
         # Before the router runs: it rewrites the scope's root path in place.
         pattern = route_pattern(scope)
-        scope.setdefault("state", {})["route_pattern"] = pattern
+        request_id = secrets.token_hex(8)
+        scope.setdefault("state", {}).update(route_pattern=pattern, request_id=request_id)
+        # Every line logged while this request is answered names it.
+        context = logs.current_request.set({"request_id": request_id, "route": pattern})
 
         async def send_and_note(message: Message) -> None:
             nonlocal status
@@ -168,11 +173,15 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
+            seconds = time.perf_counter() - started
             request_log.info(
                 "%s %s %s %.1fms id=%s",
                 scope["method"],
                 pattern,
                 status,
-                (time.perf_counter() - started) * 1000,
-                scope.get("state", {}).get("request_id", "-"),
+                seconds * 1000,
+                request_id,
+                extra={"method": scope["method"], "status": status, "duration_ms": round(seconds * 1000, 1)},
             )
+            logs.current_request.reset(context)
+            instruments.request_answered(method=scope["method"], route=pattern, status=status, seconds=seconds)

@@ -1,13 +1,12 @@
-"""Language switch and health checks."""
+"""Language switch. (The health checks are in portal.health.)"""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from starlette.concurrency import run_in_threadpool
 
-from portal import db, i18n
+from portal import i18n
 from portal.web.guard import public
 from portal.web.middleware import LANGUAGE_COOKIE
 
@@ -36,20 +35,6 @@ async def change_language(request: Request) -> Response:
     return response
 
 
-@public
-async def healthz(_request: Request) -> Response:
-    return PlainTextResponse("ok")
-
-
-@public
-async def readyz(request: Request) -> Response:
-    if await run_in_threadpool(db.is_reachable, request.app.state.engine):
-        return PlainTextResponse("ready")
-    return PlainTextResponse("database unreachable", status_code=503)
-
-
 routes = [
     Route("/language/{code}", change_language, name="change_language"),
-    Route("/healthz", healthz, name="healthz"),
-    Route("/readyz", readyz, name="readyz"),
 ]

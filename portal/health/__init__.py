@@ -1,0 +1,2 @@
+"""Health checks for a load balancer or an orchestrator: is the process
+alive, and is it ready to serve (database, schema, keys)."""
