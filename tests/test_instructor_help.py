@@ -125,6 +125,8 @@ def test_another_units_staff_never_see_or_answer_it(client, engine, app) -> None
     sanna = staff_browser(app, engine, SANNA_VERSTAS)
     assert "Jari" not in sanna.get("/staff").text
     assert "Jari" not in sanna.get("/staff/kiosk-requests").text
+    assert sanna.get("/staff/kiosk-requests/count").json() == {"waiting": 0}
+    assert staff_browser(app, engine, MARIA_TUPA).get("/staff/kiosk-requests/count").json() == {"waiting": 1}
     assert answer(sanna, request_id, "approve").status_code == 404
     assert answer(sanna, 999999, "approve").status_code == 404
     assert client.get("/kiosk/help/status").json() == {"state": "waiting"}

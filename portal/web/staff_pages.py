@@ -67,7 +67,8 @@ async def staff_home(request: Request) -> Response:
     page, today, help_requests = await db.run(request, _staff_home, viewer=viewer, meta=request_meta(request),
                                               search=search, after=after)
     return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": page, "today": today,
-                                               "query": search.query_string, "help_requests": help_requests})
+                                               "query": search.query_string, "help_requests": help_requests,
+                                               "help_requests_shown": len(help_requests)})
 
 
 @dataclass(frozen=True)
