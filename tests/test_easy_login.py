@@ -103,7 +103,7 @@ def test_five_wrong_codes_lock_and_staff_open_it(client, engine, app) -> None:  
     # Locked: even the right code opens nothing now.
     response = client.post(f"/kiosk/{liisa}", data={"csrf_token": csrf_token(client.get("/easy/enrol")), "code": DEMO_CODE},
                            follow_redirects=False)
-    assert response.status_code == 403 and "lukittu" in response.text
+    assert response.status_code == 403 and "lukossa" in response.text
     person = factories.person_id(engine, app.state.vault, LIISA)
     staff_login(client, MARIA_TUPA)
     page = client.get(f"/staff/clients/{person}/easy-login")

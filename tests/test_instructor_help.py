@@ -171,7 +171,7 @@ def test_a_forgotten_code_is_no_dead_end(client, engine, app) -> None:  # type: 
     for _ in range(5):
         type_code(client, liisa, "9753")
     locked = client.get(f"/kiosk/{liisa}")
-    assert "lukittu" in locked.text and "Pyydä ohjaajaa auttamaan" in locked.text
+    assert "lukossa" in locked.text and "Pyydä ohjaajaa auttamaan" in locked.text
     ask(client, liisa)
     [request_id] = waiting_ids(engine)
     assert answer(staff_browser(app, engine, MARIA_TUPA), request_id, "approve").status_code == 303

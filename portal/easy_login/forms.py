@@ -60,7 +60,7 @@ class ChooseCodeForm(PortalForm):
 
     def validate_code_again(self, field: Field) -> None:
         if (field.data or "").strip() != (self.code.data or "").strip():
-            raise ValidationError(_l("Koodit eivät ole samat. Kirjoita sama koodi kahteen kertaan."))
+            raise ValidationError(_l("Koodit eivät ole samat. Kirjoita sama koodi kaksi kertaa."))
 
 
 class KioskListForm(PortalForm):

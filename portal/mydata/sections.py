@@ -248,7 +248,7 @@ register("logins", _l("Viimeisimmät kirjautumisesi"), account.logins, reads=(Lo
                   count=account.LOGINS_SHOWN))
 register("easy_login", _l("Helppo kirjautuminen"), easy_login_data.easy_login,
          reads=(EasyLogin, Passkey, EnrolmentCode, KioskHelpRequest, Kiosk), own_only=True,
-         intro=_l("Näet, miten helppo kirjautuminen otettiin käyttöön ja milloin käytit sitä. "
+         intro=_l("Näet, milloin sait helpon kirjautumisen ja milloin käytit sitä. "
                   "Koodit eivät näy tässä."))
 register("access_log", _l("Kuka on katsonut tietojani"), access_events, reads=(AccessEvent, AccessEventSubject),
          own_only=True)

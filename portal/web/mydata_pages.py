@@ -55,7 +55,7 @@ FIELD_NAMES = {
     "updated_at": _l("Muutettu"), "requested_at": _l("Pyydetty"), "due_on": _l("Viimeinen päivä"),
     "started": _l("Arvion täyttö on alkanut"),
     # The easy login.
-    "how": _l("Miten henkilöllisyys varmistettiin"), "guardian_consent": _l("Edunvalvojan suostumus"),
+    "how": _l("Miten ohjaaja varmisti henkilöllisyyden"), "guardian_consent": _l("Edunvalvojan suostumus"),
     "has_code": _l("Numerokoodi"), "code_set_at": _l("Koodi valittu"), "locked": _l("Koodi lukittu"),
     "on_kiosk_list": _l("Kioskin listalla"), "symbol": _l("Kuva"), "instructor_helps": _l("Ohjaaja saa auttaa"),
     "last_used_at": _l("Käytetty viimeksi"), "ended_at": _l("Lopetettu"), "passkeys": _l("Avaimet puhelimessa"),

@@ -26,7 +26,7 @@ async def front_page(request: Request) -> Response:
 
 # Update these when the statement's content changes (law 306/2019 asks for both).
 STATEMENT_DATE = date(2026, 11, 23)
-STATEMENT_UPDATED = date(2026, 11, 23)
+STATEMENT_UPDATED = date(2026, 12, 7)
 
 
 @public_page
