@@ -66,7 +66,7 @@ class ChooseCodeForm(PortalForm):
 class KioskListForm(PortalForm):
     on_list = BooleanField(_l("Haluan nimeni kioskin listalle"),
                            description=_l("Listalla näkyy etunimesi, sukunimesi ensimmäinen kirjain ja kuva."))
-    symbol = RadioField(_l("Valitse kuva, josta tunnistat itsesi"),
+    symbol = RadioField(_l("Valitse kuva, josta tunnistat oman nimesi"),
                         choices=[SelectChoice(name, label) for name, label in SYMBOLS.items()],
                         validate_choice=False)
     instructor_helps = BooleanField(_l("Ohjaaja saa auttaa minua kirjautumaan"),

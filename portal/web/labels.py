@@ -81,7 +81,7 @@ EASY_LOGIN_HAPPENINGS = {
     ("change", "easy_login_ended"): _l("%(who)s lopetti helpon kirjautumisen."),
     ("change", "easy_login_passkey"): _l("Lisäsit avaimen puhelimeen."),
     ("change", "easy_login_passkey_removed"): _l("%(who)s poisti avaimen puhelimesta."),
-    ("request", "easy_login_help"): _l("Pyysit kioskilla %(kiosk)s ohjaajaa vahvistamaan kirjautumisesi."),
+    ("request", "easy_login_help"): _l("Kioskilla %(kiosk)s joku pyysi ohjaajaa vahvistamaan kirjautumisesi."),
     ("request", "easy_login_help_cancelled"): _l("Pyyntö ohjaajalle peruuntui kioskilla %(kiosk)s."),
     ("change", "easy_login_help_approved"): _l("%(who)s vahvisti kirjautumisesi kioskilla %(kiosk)s."),
     ("change", "easy_login_help_rejected"): _l("%(who)s ei vahvistanut kirjautumistasi kioskilla %(kiosk)s."),
