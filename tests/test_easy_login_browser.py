@@ -324,6 +324,8 @@ def test_staff_enrol_the_client_chooses_a_code_logs_in_at_the_kiosk_and_steps_up
         press_enter_on(driver, submit_of("/absence"))
         assert path_of(driver, portal) == "/home?reported=1", main_text(driver)
         assert "Ilmoitit poissaolon." in main_text(driver)
+        absences = driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=absences-title]").text
+        assert absent_on[:6] in absences, absences  # "Et pääse: ma 14.12.", with its "Peru ilmoitus"
         # Money needs the strong login: the step-up page, then the provider, then the money.
         driver.get(f"{portal.url}/money")
         assert h1(driver) == "Kirjaudu pankkitunnuksilla"
