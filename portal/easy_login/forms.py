@@ -131,7 +131,7 @@ class EnrolForm(PortalForm):
 
     how = RadioField(
         _l("Miten varmistit henkilöllisyyden?"),
-        choices=[SelectChoice(How.DOCUMENT.value, _l("Näin henkilöllisyystodistuksen")),
+        choices=[SelectChoice(How.DOCUMENT.value, _l("Näin henkilöllisyys\u00adtodistuksen")),
                  SelectChoice(How.KNOWN.value,
                               _l("Tunnen asiakkaan, ja edunvalvoja tai omainen vahvisti henkilöllisyyden"))],
         validators=[InputRequired(_l("Valitse, miten varmistit henkilöllisyyden."))])

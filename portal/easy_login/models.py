@@ -12,7 +12,13 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from portal.models.feedback import utc_now
+from portal import clock
+
+
+def utc_now() -> datetime:
+    # Not portal.models.feedback's: importing portal.models from here would
+    # import this module again half-way (portal.models imports it).
+    return clock.now()
 
 
 class Kiosk(SQLModel, table=True):
