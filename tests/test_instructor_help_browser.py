@@ -189,9 +189,11 @@ def log_out(kiosk: WebDriver) -> None:
 def test_a_client_with_no_code_asks_and_the_kiosk_notices_the_approval_by_itself(portal, kiosk, staff) -> None:  # type: ignore[no-untyped-def]
     staff_in(staff, portal, MARIA, PHONE)
     assert staff.find_elements(By.CSS_SELECTOR, "section.card--attention") == []  # nobody waits yet
+    staff.execute_script("window.staffWaited = true")
     at_the_names(kiosk, portal)
     press(kiosk, "a.kiosk-person", "Jari N.")
-    assert kiosk.find_elements(By.NAME, "code") == []  # he chose no code
+    assert h1(kiosk) == "Kirjaudu helposti"  # not "Kirjoita numerokoodi": he chose no code
+    assert kiosk.find_elements(By.NAME, "code") == []
     press(kiosk, "button", "Pyydä ohjaajaa auttamaan")
     assert h1(kiosk) == "Odota, ohjaaja tulee" and "Jari N." in main_text(kiosk)
     # The client waits with the focus on "Peruuta"; the page asks by itself
@@ -199,12 +201,26 @@ def test_a_client_with_no_code_asks_and_the_kiosk_notices_the_approval_by_itself
     cancel = kiosk.find_element(By.CSS_SELECTOR, "form[action='/kiosk/help/cancel'] button")
     reach(kiosk, cancel)
     kiosk.execute_script("window.helpWaited = true")
-    wait_for(kiosk, lambda d: status_checks(d) >= 2)
+
+    # Maria's open page tells her without a reload (it asks every 10 s).
+    alert = staff.find_element(By.ID, "help-alert")
+    wait_for(staff, lambda d: alert.is_displayed(), timeout=25)
+    assert staff.execute_script("return window.staffWaited === true")
+    violations, report = browser.axe_violations(staff)
+    assert violations == [], report
+    assert browser.small_targets(staff) == [] and browser.horizontal_overflow(staff) <= 0
+    press(staff, "#help-alert a")
+    assert staff.current_url == f"{portal.url}/staff/kiosk-requests"
+    request = staff.find_element(By.CSS_SELECTOR, ".help-requests li")
+    assert "Jari Nieminen" in request.text and "Kioski: Aulan tabletti." in request.text
+
+    assert status_checks(kiosk) >= 2  # the kiosk asked meanwhile, on the same page, the focus where it was
     assert kiosk.execute_script("return window.helpWaited === true")
     assert kiosk.switch_to.active_element == cancel
     assert kiosk.find_element(By.ID, "help-status").text == ""
 
-    answer_on_start_page(staff, portal, "Jari Nieminen", "Hyväksy")
+    press(staff, ".help-requests button", "Hyväksy")
+    assert staff.current_url.endswith("/staff/kiosk-requests?done=approved")
     assert "Hyväksyit kirjautumisen. Kioski kirjautuu sisään." in main_text(staff)
     wait_for(kiosk, lambda d: d.current_url == f"{portal.url}/home")
     wait_for(kiosk, lambda d: d.execute_script("return document.readyState") == "complete")
@@ -215,6 +231,10 @@ def test_a_client_with_no_code_asks_and_the_kiosk_notices_the_approval_by_itself
     assert "Ilmoitit poissaolon. Ohjaaja näkee sen heti." in main_text(kiosk)
     log_out(kiosk)
     assert kiosk.get_cookie("portal_client_session") is None
+    staff.get(f"{portal.url}/staff")  # the instructor sees the notice on her start page
+    notices = staff.find_element(By.XPATH, "//h2[.='Uudet poissaoloilmoitukset']/following-sibling::ul[1]").text
+    assert "Jari Nieminen\n: tiistai 8.12. Ei kerro syytä." in notices, notices
+    assert ".." not in main_text(staff)  # a date ends the sentence with one full stop, not two
 
 
 def test_without_javascript_the_client_checks_with_a_button(portal, plain_kiosk, staff) -> None:  # type: ignore[no-untyped-def]
@@ -256,6 +276,8 @@ def test_a_refusal_says_so_and_shows_the_ways_in(portal, kiosk, staff) -> None: 
     assert kiosk.current_url == f"{portal.url}/kiosk/help/check"
     assert "Jari N." in main_text(kiosk)
     assert kiosk.get_cookie("portal_client_session") is None
+    ways = {a.get_attribute("href").removeprefix(portal.url) for a in kiosk.find_elements(By.CSS_SELECTOR, "main a")}
+    assert {"/kiosk", "/easy/enrol", "/login"} <= ways
     press(kiosk, "a", "Takaisin nimiin")
     assert h1(kiosk) == "Kirjaudu helposti"
 
@@ -266,7 +288,7 @@ def test_a_request_expires_and_is_asked_again(portal, kiosk, staff) -> None:  # 
     with clock.moved_to(clock.now() + instructor_help.WAIT + timedelta(seconds=1)):
         # The waiting page notices by itself and says so.
         wait_for(kiosk, lambda d: h1(d) == "Pyyntö ei ole enää voimassa")
-        assert "Pyyntö odotti 10 minuuttia, tai se peruttiin." in main_text(kiosk)
+        assert "Pyyntö vanheni 10 minuutin jälkeen, tai joku perui sen." in main_text(kiosk)
         staff_in(staff, portal, MARIA, PHONE)  # gone from the staff's start page too
         assert staff.find_elements(By.CSS_SELECTOR, "section.card--attention") == []
         press(kiosk, "button", "Pyydä uudelleen")
@@ -303,7 +325,7 @@ def test_a_forgotten_code_locks_and_the_instructor_helps(portal, kiosk, staff) -
         wait_for_new_page(kiosk, lambda: field.send_keys(Keys.ENTER))  # noqa: B023
         if left:
             assert "Koodi oli väärä." in main_text(kiosk)
-    assert "Koodi on lukittu, koska se kirjoitettiin väärin 5 kertaa." in main_text(kiosk)
+    assert "Koodi on lukossa. Koodi oli väärin 5 kertaa." in main_text(kiosk)
     assert kiosk.find_elements(By.NAME, "code") == []
     reports += check_states(kiosk, portal, liisa, KIOSK_WIDTHS)  # locked: the help button still there
     assert reports == [], "\n".join(reports)
