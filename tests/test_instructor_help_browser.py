@@ -373,9 +373,6 @@ def test_every_new_page_and_state_passes_axe(portal, kiosk, staff) -> None:  # t
     reports: list[str] = []
     browser.console_errors(kiosk)
     browser.console_errors(staff)
-    staff_in(staff, portal, MARIA, PHONE)
-    reports += check_states(staff, portal, "/staff/kiosk-requests", staff_widths)  # nobody waits
-
     at_the_names(kiosk, portal)
     press(kiosk, "a.kiosk-person", "Jari N.")  # no code: the help button only
     reports += check_states(kiosk, portal, kiosk.current_url.removeprefix(portal.url), kiosk_widths)
@@ -384,14 +381,15 @@ def test_every_new_page_and_state_passes_axe(portal, kiosk, staff) -> None:  # t
     ask_for_help(kiosk, "Jari N.")
     reports += check_states(kiosk, portal, "/kiosk/help", kiosk_widths)  # waiting
     reports += check_states(kiosk, portal, "/kiosk/help", kiosk_widths,  # "not yet", after the button
-                            lambda d: press(d, "form[action='/kiosk/help/check'] button"))
+                            lambda d: wait_for_new_page(d, d.find_element(By.CSS_SELECTOR, "#help-check button").click))
+    staff_in(staff, portal, MARIA, PHONE)
     reports += check_states(staff, portal, "/staff", staff_widths)  # the start page with a request
     reports += check_states(staff, portal, "/staff/kiosk-requests", staff_widths)  # the list with one
 
     kiosk.get(f"{portal.url}/kiosk")  # away from the waiting page: the approval waits to be used
     staff_in(staff, portal, MARIA, browser.WIDTHS["desktop"])
     answer_on_start_page(staff, portal, "Jari Nieminen", "Hyväksy")
-    reports += check_states(staff, portal, "/staff/kiosk-requests?done=approved", staff_widths)
+    reports += check_states(staff, portal, "/staff/kiosk-requests?done=approved", staff_widths)  # none wait now
     reports += check_states(kiosk, portal, "/kiosk/help", kiosk_widths)  # approved
     kiosk.get(f"{portal.url}/language/fi?next=/kiosk/help")
     assert h1(kiosk) == "Ohjaaja hyväksyi"
