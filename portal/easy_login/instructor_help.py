@@ -84,6 +84,7 @@ class Waiting:
     symbol: str
     kiosk_name: str
     asked_at: datetime
+    minutes_ago: int = 0  # how long the client has waited, when the page was made
 
 
 def waiting_for(session: Session, *, unit_ids: list[int] | frozenset[int]) -> list[Waiting]:
@@ -100,7 +101,8 @@ def waiting_for(session: Session, *, unit_ids: list[int] | frozenset[int]) -> li
         .order_by(col(KioskHelpRequest.created_at), col(KioskHelpRequest.id))
     ).all()
     return [Waiting(request.id, person.id, person.given_name, person.family_name, symbol, kiosk.name,  # type: ignore[arg-type]
-                    as_utc(request.created_at)) for request, person, kiosk, symbol in rows]
+                    as_utc(request.created_at), int((now - as_utc(request.created_at)).total_seconds() // 60))
+            for request, person, kiosk, symbol in rows]
 
 
 class Answer(enum.StrEnum):
