@@ -14,9 +14,12 @@ of req/s, p50, p99 and the server's CPU time per request (all its processes):
   home-off  /home with access-log writes switched off (what logging costs)
   staff     the staff client list /staff (one event naming 50 clients)
   seen      "who has processed my data" /access-log
+  queue     the staff self-assessment queue /staff/assessments
+  feedback, groups, group, attendance, money, followup: the other staff
+            pages that list clients or count them (--pages picks; all by default)
 
 Run: .venv/bin/python benchmarks/throughput.py [--postgres URL] [--scales 100,100000]
-         [--seconds 5] [--rounds 3] [--workers 1]
+         [--seconds 5] [--rounds 3] [--workers 1] [--pages home,staff,seen,queue]
 The PostgreSQL database given is emptied (its public schema is dropped).
 """
 
@@ -51,6 +54,20 @@ from tests import factories  # noqa: E402
 HERE = Path(__file__).resolve().parent
 AINO, SANNA = "010280-952L", "300883-9617"
 CONCURRENCY = 16
+# page name: (path, whose session); {group} is a group of Sanna's unit
+PAGES = {
+    "home": ("/home", "client"),
+    "staff": ("/staff", "staff"),
+    "seen": ("/access-log", "client"),
+    "queue": ("/staff/assessments", "staff"),
+    "feedback": ("/staff/feedback", "staff"),
+    "groups": ("/staff/groups", "staff"),
+    "group": ("/staff/groups/{group}", "staff"),
+    "attendance": ("/staff/groups/{group}/attendance", "staff"),
+    "money": ("/staff/money", "staff"),
+    "followup": ("/staff/followup", "staff"),
+}
+DEFAULT_PAGES = "home,staff,seen,queue"
 
 
 def free_port() -> int:
@@ -152,12 +169,22 @@ def prepare(url: str, clients: int, folder: Path) -> dict[str, str]:
     with transaction(engine) as session:
         client_token, _ = sessions.start(session, audience="client", person_id=aino, acting_for_person_id=aino, kiosk=False)
         staff_token, _ = sessions.start(session, audience="staff", person_id=sanna, acting_for_person_id=None, kiosk=False)
+        group = session.execute(text(
+            "SELECT g.id FROM \"group\" g JOIN staffmembership m ON m.unit_id = g.unit_id "
+            "WHERE m.person_id = :person ORDER BY g.id LIMIT 1"), {"person": sanna}).scalar()
     engine.dispose()
     return {"client": f"{sessions.COOKIE_NAMES['client']}={client_token}",
-            "staff": f"{sessions.COOKIE_NAMES['staff']}={staff_token}"}
+            "staff": f"{sessions.COOKIE_NAMES['staff']}={staff_token}", "group": str(group)}
 
 
-def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int = 1) -> dict[str, dict[str, float]]:
+def page_path(page: str, cookies: dict[str, str]) -> tuple[str, str]:
+    """A page's path and the cookie of whoever opens it."""
+    path, whose = PAGES[page]
+    return path.format(group=cookies["group"]), cookies[whose]
+
+
+def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int = 1,
+              pages: tuple[str, ...] = tuple(DEFAULT_PAGES.split(","))) -> dict[str, dict[str, float]]:
     folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     if url == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -167,11 +194,12 @@ def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int
     with Server("hello", env) as server:
         results["hello"] = measure(server, "/", seconds=seconds, rounds=rounds)
     with Server("portal", env) as server:
-        results["home"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
-        results["staff"] = measure(server, "/staff", seconds=seconds, rounds=rounds, cookie=cookies["staff"])
-        results["seen"] = measure(server, "/access-log", seconds=seconds, rounds=rounds, cookie=cookies["client"])
-    with Server("portal-no-log", env) as server:
-        results["home-off"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+        for page in pages:
+            path, cookie = page_path(page, cookies)
+            results[page] = measure(server, path, seconds=seconds, rounds=rounds, cookie=cookie)
+    if "home" in pages:
+        with Server("portal-no-log", env) as server:
+            results["home-off"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
     verified = subprocess.run([str(Path(sys.executable).parent / "portal"), "access-log", "verify"], env=env,
                               capture_output=True, text=True, timeout=600)
     print(f"  verify: {verified.stdout.strip()}", flush=True)
@@ -186,12 +214,13 @@ def report(database: str, by_scale: dict[int, dict[str, dict[str, float]]], work
         for page, figures in results.items():
             print(f"  {page:9} {figures['rps']:8.1f} req/s  {figures['rps'] / hello:6.3f} × hello  "
                   f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms  CPU {figures['cpu_ms']:6.2f} ms/request")
-        cost = 1 - results["home"]["rps"] / results["home-off"]["rps"]
-        cpu = results["home"]["cpu_ms"] / results["home-off"]["cpu_ms"] - 1
-        print(f"  logging costs {cost * 100:.1f} % of /home throughput ({cpu * 100:.1f} % more CPU per request)")
+        if "home-off" in results:
+            cost = 1 - results["home"]["rps"] / results["home-off"]["rps"]
+            cpu = results["home"]["cpu_ms"] / results["home-off"]["cpu_ms"] - 1
+            print(f"  logging costs {cost * 100:.1f} % of /home throughput ({cpu * 100:.1f} % more CPU per request)")
     if len(by_scale) == 2:
         small, large = (by_scale[key] for key in sorted(by_scale))
-        for page in ("home", "staff", "seen"):
+        for page in (page for page in small if page not in ("hello", "home-off")):
             print(f"  {page}: p50 grows {large[page]['p50'] / small[page]['p50']:.2f}× from "
                   f"{min(by_scale)} to {max(by_scale)} clients")
 
@@ -203,6 +232,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--pages", default=DEFAULT_PAGES, help=f"any of {','.join(PAGES)}")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for both the portal and the hello-world (README: about one per core)")
     args = parser.parse_args()
@@ -218,7 +248,8 @@ def main() -> None:
         by_scale = {}
         for clients in (int(value) for value in args.scales.split(",")):
             print(f"{database}, {clients} clients …", flush=True)
-            by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds, workers=args.workers)
+            by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds, workers=args.workers,
+                                          pages=tuple(args.pages.split(",")))
         report(database, by_scale, args.workers)
         everything[database] = by_scale
     print(json.dumps(everything))
