@@ -1,7 +1,8 @@
 """Database models. Import everything here so Alembic sees the whole schema."""
 
 from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
-from portal.models.assessment import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, Occasion
+from portal.models.assessment import (Assessment, AssessmentAnswer, AssessmentQueueEntry, AssessmentQueueRules,
+                                     AssessmentQueueStale, AssessmentRequest, AssessmentStatus, Occasion)
 from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
 from portal.models.followup import AttendanceMonth, AttendanceMonthStale
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
@@ -71,6 +72,9 @@ __all__ = [
     "AccessLogSeal",
     "Assessment",
     "AssessmentAnswer",
+    "AssessmentQueueEntry",
+    "AssessmentQueueRules",
+    "AssessmentQueueStale",
     "AssessmentRequest",
     "AssessmentStatus",
     "Occasion",
