@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.access_log import seal_pending  # noqa: E402
 from portal.access_log.events import event_mac  # noqa: E402
+from portal.assessment import queue  # noqa: E402
 from portal.db import make_engine, transaction  # noqa: E402
 from portal.demo import VERSTAS, load_demo_data  # noqa: E402
 from portal.identity_code import IdentityCodeVault  # noqa: E402
@@ -153,6 +154,8 @@ def generate(engine: Engine, *, vault: IdentityCodeVault, clients: int, events: 
         with engine.begin() as connection:
             connection.exec_driver_sql("SELECT setval('accessevent_id_seq', (SELECT max(id) FROM accessevent))")
             connection.exec_driver_sql("ANALYZE")
+    with transaction(engine) as session:  # the queue's kept entries, made now rather than on the first view
+        queue.keep_current(session, unit_ids=unit_ids, today=today)
     seals = seal_pending(engine, checkpoint_path=None)
     return {"clients": clients, "periods": len(periods), "events": events, "list_rows": len(subjects),
             "seals": seals, "seconds": round(time.perf_counter() - started, 1)}

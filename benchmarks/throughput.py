@@ -53,7 +53,7 @@ from tests import factories  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AINO, SANNA = "010280-952L", "300883-9617"
-CONCURRENCY = 16
+CONCURRENCY = 16  # --connections changes it (1: one request at a time)
 # page name: (path, whose session); {group} is a group of Sanna's unit
 PAGES = {
     "home": ("/home", "client"),
@@ -124,7 +124,8 @@ def _ms(value: str) -> float:
 
 
 def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
-    command = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{seconds}s", "--timeout", "5s", "--latency", url]
+    connections = CONCURRENCY
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
@@ -149,6 +150,8 @@ def measure(server: Server, path: str, *, seconds: int, rounds: int, cookie: str
     for _ in range(rounds):
         before = server.cpu_seconds()
         run = wrk(url, seconds=seconds, cookie=cookie)
+        if run["requests"] == 0:
+            raise RuntimeError(f"{path}: no answer within wrk's timeout")
         run["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / run.pop("requests")
         runs.append(run)
     return {key: round(statistics.median(run[key] for run in runs), 2) for key in runs[0]}
@@ -197,6 +200,7 @@ def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int
         for page in pages:
             path, cookie = page_path(page, cookies)
             results[page] = measure(server, path, seconds=seconds, rounds=rounds, cookie=cookie)
+            print(f"  {page}: {results[page]}", flush=True)
     if "home" in pages:
         with Server("portal-no-log", env) as server:
             results["home-off"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
@@ -233,11 +237,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--pages", default=DEFAULT_PAGES, help=f"any of {','.join(PAGES)}")
+    parser.add_argument("--connections", type=int, default=16, help="wrk's concurrent connections")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for both the portal and the hello-world (README: about one per core)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
+    global CONCURRENCY
+    CONCURRENCY = args.connections
     databases = {"sqlite": "sqlite"}
     if args.postgres:
         databases["postgresql"] = args.postgres
