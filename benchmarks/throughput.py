@@ -125,10 +125,10 @@ def _ms(value: str) -> float:
 
 def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
     connections = CONCURRENCY
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 90, check=True).stdout
     if "Non-2xx or 3xx responses" in output:
         raise RuntimeError(f"{url} answered with errors:\n{output}")
     figures = {}
@@ -141,10 +141,39 @@ def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
     return figures
 
 
+def one_at_a_time(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
+    """Requests one after another for about `seconds` (at least three, however
+    slow the page): the figures wrk gives, measured here."""
+    times: list[float] = []
+    headers = {"Cookie": cookie} if cookie else {}
+    with httpx2.Client(timeout=300, headers=headers) as client:
+        started = time.perf_counter()
+        while len(times) < 3 or time.perf_counter() - started < seconds:
+            before = time.perf_counter()
+            response = client.get(url)
+            if response.status_code >= 400:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            times.append((time.perf_counter() - before) * 1000)
+        elapsed = time.perf_counter() - started
+    times.sort()
+    return {"requests": float(len(times)), "rps": len(times) / elapsed, "p50": statistics.median(times),
+            "p99": times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]}
+
+
 def measure(server: Server, path: str, *, seconds: int, rounds: int, cookie: str = "") -> dict[str, float]:
-    """wrk's figures, medians of the rounds, and the server's CPU time per
-    request ("cpu_ms"): steadier than req/s on a machine shared with others."""
+    """wrk's figures (with --connections 1, the same measured one request at a
+    time), medians of the rounds, and the server's CPU time per request
+    ("cpu_ms"): steadier than req/s on a machine shared with others."""
     url = server.url + path
+    if CONCURRENCY == 1:
+        one_at_a_time(url, seconds=1, cookie=cookie)  # warm-up
+        runs = []
+        for _ in range(rounds):
+            before = server.cpu_seconds()
+            run = one_at_a_time(url, seconds=seconds, cookie=cookie)
+            run["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / run.pop("requests")
+            runs.append(run)
+        return {key: round(statistics.median(run[key] for run in runs), 2) for key in runs[0]}
     wrk(url, seconds=2, cookie=cookie)  # warm-up: first requests compile queries and templates
     runs = []
     for _ in range(rounds):
@@ -187,27 +216,40 @@ def page_path(page: str, cookies: dict[str, str]) -> tuple[str, str]:
 
 
 def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int = 1,
-              pages: tuple[str, ...] = tuple(DEFAULT_PAGES.split(","))) -> dict[str, dict[str, float]]:
-    folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    if url == "sqlite":
+              pages: tuple[str, ...] = tuple(DEFAULT_PAGES.split(",")), keep: Path | None = None,
+              checkout: Path = HERE.parent) -> dict[str, dict[str, float]]:
+    """`keep`: a folder where the SQLite data of this scale is kept and used again
+    (100,000 clients take minutes to make); `checkout`: the portal to serve."""
+    if keep is not None and url == "sqlite":
+        folder = keep / f"sqlite-{clients}"
+        saved = folder / "cookies.json"
+        if not saved.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            saved.write_text(json.dumps(prepare(f"sqlite:///{folder / 'bench.sqlite3'}", clients, folder)))
+        cookies = json.loads(saved.read_text())
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
-    cookies = prepare(url, clients, folder)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        if url == "sqlite":
+            url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        cookies = prepare(url, clients, folder)
     env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_DATA_DIR": str(folder), "BENCH_WORKERS": str(workers)}
     results = {}
     with Server("hello", env) as server:
         results["hello"] = measure(server, "/", seconds=seconds, rounds=rounds)
-    with Server("portal", env) as server:
+    with Server("portal", env, checkout=checkout) as server:
         for page in pages:
             path, cookie = page_path(page, cookies)
             results[page] = measure(server, path, seconds=seconds, rounds=rounds, cookie=cookie)
             print(f"  {page}: {results[page]}", flush=True)
     if "home" in pages:
-        with Server("portal-no-log", env) as server:
+        with Server("portal-no-log", env, checkout=checkout) as server:
             results["home-off"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
-    verified = subprocess.run([str(Path(sys.executable).parent / "portal"), "access-log", "verify"], env=env,
-                              capture_output=True, text=True, timeout=600)
-    print(f"  verify: {verified.stdout.strip()}", flush=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    if keep is None:  # kept data is verified once, by the run that made it
+        verified = subprocess.run([str(Path(sys.executable).parent / "portal"), "access-log", "verify"], env=env,
+                                  capture_output=True, text=True, timeout=600)
+        print(f"  verify: {verified.stdout.strip()}", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
@@ -237,6 +279,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--pages", default=DEFAULT_PAGES, help=f"any of {','.join(PAGES)}")
+    parser.add_argument("--keep", type=Path, help="keep the SQLite data of each scale in this folder and use it again")
+    parser.add_argument("--checkout", type=Path, default=HERE.parent,
+                        help="serve another checkout of the portal (the data is made by this one)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's concurrent connections")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for both the portal and the hello-world (README: about one per core)")
@@ -256,7 +301,8 @@ def main() -> None:
         for clients in (int(value) for value in args.scales.split(",")):
             print(f"{database}, {clients} clients …", flush=True)
             by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds, workers=args.workers,
-                                          pages=tuple(args.pages.split(",")))
+                                          pages=tuple(args.pages.split(",")), keep=args.keep,
+                                          checkout=args.checkout.resolve())
         report(database, by_scale, args.workers)
         everything[database] = by_scale
     print(json.dumps(everything))
