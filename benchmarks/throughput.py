@@ -14,7 +14,8 @@ of req/s, p50, p99 and the server's CPU time per request (all its processes):
   home-off  /home with access-log writes switched off (what logging costs)
   staff     the staff client list /staff (one event naming 50 clients)
   seen      "who has processed my data" /access-log
-  queue     the staff self-assessment queue /staff/assessments
+  queue     the staff self-assessment queue /staff/assessments (three sections, up to 50 rows each)
+  queue-overdue  its overdue section alone (50 rows at either scale)
   feedback, groups, group, attendance, money, followup: the other staff
             pages that list clients or count them (--pages picks; all by default)
 
@@ -60,6 +61,7 @@ PAGES = {
     "staff": ("/staff", "staff"),
     "seen": ("/access-log", "client"),
     "queue": ("/staff/assessments", "staff"),
+    "queue-overdue": ("/staff/assessments?section=overdue", "staff"),  # one section: 50 rows at either scale
     "feedback": ("/staff/feedback", "staff"),
     "groups": ("/staff/groups", "staff"),
     "group": ("/staff/groups/{group}", "staff"),
