@@ -198,6 +198,14 @@ def prepare(url: str, clients: int, folder: Path) -> dict[str, str]:
     vault = IdentityCodeVault(Settings().identity_key)
     built = generate(engine, vault=vault, clients=clients, events=clients * 10)
     print(f"  data: {built}", flush=True)
+    engine.dispose()
+    return log_in(url)
+
+
+def log_in(url: str) -> dict[str, str]:
+    """New sessions for the demo client and staff member (the cookies), and a group of the staff member's unit."""
+    engine = make_engine(url)
+    vault = IdentityCodeVault(Settings().identity_key)
     aino = factories.person_id(engine, vault, AINO)
     sanna = factories.person_id(engine, vault, SANNA)
     with transaction(engine) as session:
@@ -224,12 +232,13 @@ def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int
     (100,000 clients take minutes to make); `checkout`: the portal to serve."""
     if keep is not None and url == "sqlite":
         folder = keep / f"sqlite-{clients}"
-        saved = folder / "cookies.json"
-        if not saved.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            saved.write_text(json.dumps(prepare(f"sqlite:///{folder / 'bench.sqlite3'}", clients, folder)))
-        cookies = json.loads(saved.read_text())
+        made = folder / "made"
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        if not made.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            prepare(url, clients, folder)
+            made.write_text("")
+        cookies = log_in(url)  # sessions of earlier runs have timed out
     else:
         folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
         if url == "sqlite":
