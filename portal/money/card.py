@@ -73,10 +73,12 @@ def this_month(session: Session, *, person_id: int, today: date,
     """The card of today's month: kept, or worked out and kept."""
     month = statements.month_bounds(today)[0]
     found = rows(session, _READ, person_id=person_id)
-    row = found[0] if found else None
-    own = (row.own or 0) if row is not None else 0
-    everyone = row.everyone if row is not None else 0
-    if row is not None and row.month == month and row.person_version == own and row.global_version == everyone:
+    if not found:  # everyone's counter is gone (a table emptied by hand): start it again
+        _start_everyone(session)
+        found = rows(session, _READ, person_id=person_id)
+    row = found[0]
+    own, everyone = row.own or 0, row.everyone
+    if row.month == month and row.person_version == own and row.global_version == everyone:
         return MonthCard(month, row.attended_days, Decimal(row.total).quantize(Decimal("0.01")), _split(row.kinds),
                          _split(row.services))
     card = MonthCard.of(statements.this_month(session, person_id=person_id, today=today, periods=periods))
@@ -84,12 +86,20 @@ def this_month(session: Session, *, person_id: int, today: date,
     return card
 
 
+def _insert(session: Session, table: Any) -> Any:
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def _start_everyone(session: Session) -> None:
+    session.connection().execute(_insert(session, _VERSION).values(person_id=EVERYONE, version=0)
+                                 .on_conflict_do_nothing(index_elements=["person_id"]))
+
+
 def _keep(session: Session, *, person_id: int, card: MonthCard, own: int, everyone: int) -> None:
     values: dict[str, Any] = {"person_id": person_id, "month": card.month, "attended_days": card.attended_days,
                               "total": card.total, "kinds": ",".join(card.kinds), "services": ",".join(card.services),
                               "person_version": own, "global_version": everyone}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(_CARD) if dialect == "postgresql" else sqlite.insert(_CARD)
+    insert = _insert(session, _CARD)
     changed = {key: value for key, value in values.items() if key != "person_id"}
     session.connection().execute(insert.values(values).on_conflict_do_update(index_elements=["person_id"],
                                                                              set_=changed))
