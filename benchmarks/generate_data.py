@@ -1,6 +1,8 @@
 """Bulk data for the scale benchmark, through the models' tables: clients in
-units of 2,500, service periods (some ended), and access-log events with real
-MACs, sealed, so `portal access-log verify` holds on the result.
+units of 2,500, service periods (some ended), self-assessments (one client in
+20 has sent one that waits for review, one in 30 has a staff request due in
+a week), and access-log events with real MACs, sealed, so `portal access-log
+verify` holds on the result.
 
 The demo organisation is loaded first; the generated clients join it, so the
 demo staff (Sanna Laine at Verstas) sees 2,500 of them in one unit and the
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.access_log import seal_pending  # noqa: E402
 from portal.access_log.events import event_mac  # noqa: E402
+from portal.assessment import queue  # noqa: E402
 from portal.db import make_engine, transaction  # noqa: E402
 from portal.demo import VERSTAS, load_demo_data  # noqa: E402
 from portal.identity_code import IdentityCodeVault  # noqa: E402
@@ -33,6 +36,8 @@ from portal.migrate import upgrade  # noqa: E402
 from portal.models import (  # noqa: E402
     AccessEvent,
     AccessEventSubject,
+    Assessment,
+    AssessmentRequest,
     ClientPeriod,
     Organisation,
     Person,
@@ -84,8 +89,9 @@ def generate(engine: Engine, *, vault: IdentityCodeVault, clients: int, events: 
             unit_ids.append(unit.id)  # type: ignore[arg-type]
     cipher = vault.encrypt("010101-900R")  # the same sample ciphertext: it is never read here
     first_id = _max_id(engine, Person) + 1
-    people, periods = [], []
+    people, periods, assessments, requests = [], [], [], []
     today = calendar_days.today()
+    sent_at = datetime.now(UTC) - timedelta(days=2)
     for number in range(clients):
         given, family = rng.choice(GIVEN), rng.choice(FAMILY)
         person_id = first_id + number
@@ -95,10 +101,20 @@ def generate(engine: Engine, *, vault: IdentityCodeVault, clients: int, events: 
         base = {"person_id": person_id, "unit_id": unit_id, "service": rng.choice(SERVICES),
                 "sort_name": sort_name(given, family)}
         periods.append({**base, "starts_on": today - timedelta(days=200), "ends_on": today + timedelta(days=rng.randint(30, 400))})
+        if number % 20 == 0:  # sent, waits for review (content fields as stored; the queue does not open them)
+            assessments.append({"person_id": person_id, "occasion": "follow_up", "due_on": today - timedelta(days=20),
+                                "content_id": "oma-arvio", "content_version": 1, "content_sha256": "0" * 64,
+                                "status": "sent", "started_at": sent_at, "started_by_person_id": person_id,
+                                "sent_at": sent_at, "sent_by_person_id": person_id})
+        if number % 30 == 1:  # a staff member asked for one within a week
+            requests.append({"person_id": person_id, "requested_by_person_id": staff_ids[0], "requested_at": sent_at,
+                             "due_on": today + timedelta(days=7)})
         if number % 3 == 0:  # a third also have an ended period
             periods.append({**base, "starts_on": today - timedelta(days=900), "ends_on": today - timedelta(days=rng.randint(210, 600))})
     _bulk(engine, Person.__table__, people)  # type: ignore[attr-defined]
     _bulk(engine, ClientPeriod.__table__, periods)  # type: ignore[attr-defined]
+    _bulk(engine, Assessment.__table__, assessments)  # type: ignore[attr-defined]
+    _bulk(engine, AssessmentRequest.__table__, requests)  # type: ignore[attr-defined]
     if engine.dialect.name == "postgresql":  # explicit ids: move the sequence past them
         with engine.begin() as connection:
             connection.exec_driver_sql("SELECT setval('person_id_seq', (SELECT max(id) FROM person))")
@@ -138,6 +154,8 @@ def generate(engine: Engine, *, vault: IdentityCodeVault, clients: int, events: 
         with engine.begin() as connection:
             connection.exec_driver_sql("SELECT setval('accessevent_id_seq', (SELECT max(id) FROM accessevent))")
             connection.exec_driver_sql("ANALYZE")
+    with transaction(engine) as session:  # the queue's kept entries, made now rather than on the first view
+        queue.keep_current(session, unit_ids=unit_ids, today=today)
     seals = seal_pending(engine, checkpoint_path=None)
     return {"clients": clients, "periods": len(periods), "events": events, "list_rows": len(subjects),
             "seals": seals, "seconds": round(time.perf_counter() - started, 1)}

@@ -14,9 +14,13 @@ of req/s, p50, p99 and the server's CPU time per request (all its processes):
   home-off  /home with access-log writes switched off (what logging costs)
   staff     the staff client list /staff (one event naming 50 clients)
   seen      "who has processed my data" /access-log
+  queue     the staff self-assessment queue /staff/assessments (three sections, up to 50 rows each)
+  queue-overdue  its overdue section alone (50 rows at either scale)
+  feedback, groups, group, attendance, money, followup: the other staff
+            pages that list clients or count them (--pages picks; all by default)
 
 Run: .venv/bin/python benchmarks/throughput.py [--postgres URL] [--scales 100,100000]
-         [--seconds 5] [--rounds 3] [--workers 1]
+         [--seconds 5] [--rounds 3] [--workers 1] [--pages home,staff,seen,queue]
 The PostgreSQL database given is emptied (its public schema is dropped).
 """
 
@@ -50,7 +54,22 @@ from tests import factories  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AINO, SANNA = "010280-952L", "300883-9617"
-CONCURRENCY = 16
+CONCURRENCY = 16  # --connections changes it (1: one request at a time)
+# page name: (path, whose session); {group} is a group of Sanna's unit
+PAGES = {
+    "home": ("/home", "client"),
+    "staff": ("/staff", "staff"),
+    "seen": ("/access-log", "client"),
+    "queue": ("/staff/assessments", "staff"),
+    "queue-overdue": ("/staff/assessments?section=overdue", "staff"),  # one section: 50 rows at either scale
+    "feedback": ("/staff/feedback", "staff"),
+    "groups": ("/staff/groups", "staff"),
+    "group": ("/staff/groups/{group}", "staff"),
+    "attendance": ("/staff/groups/{group}/attendance", "staff"),
+    "money": ("/staff/money", "staff"),
+    "followup": ("/staff/followup", "staff"),
+}
+DEFAULT_PAGES = "home,staff,seen,queue"
 
 
 def free_port() -> int:
@@ -107,10 +126,11 @@ def _ms(value: str) -> float:
 
 
 def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
-    command = ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{seconds}s", "--timeout", "5s", "--latency", url]
+    connections = CONCURRENCY
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 90, check=True).stdout
     if "Non-2xx or 3xx responses" in output:
         raise RuntimeError(f"{url} answered with errors:\n{output}")
     figures = {}
@@ -123,15 +143,46 @@ def wrk(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
     return figures
 
 
+def one_at_a_time(url: str, *, seconds: int, cookie: str = "") -> dict[str, float]:
+    """Requests one after another for about `seconds` (at least three, however
+    slow the page): the figures wrk gives, measured here."""
+    times: list[float] = []
+    headers = {"Cookie": cookie} if cookie else {}
+    with httpx2.Client(timeout=300, headers=headers) as client:
+        started = time.perf_counter()
+        while len(times) < 3 or time.perf_counter() - started < seconds:
+            before = time.perf_counter()
+            response = client.get(url)
+            if response.status_code >= 400:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            times.append((time.perf_counter() - before) * 1000)
+        elapsed = time.perf_counter() - started
+    times.sort()
+    return {"requests": float(len(times)), "rps": len(times) / elapsed, "p50": statistics.median(times),
+            "p99": times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]}
+
+
 def measure(server: Server, path: str, *, seconds: int, rounds: int, cookie: str = "") -> dict[str, float]:
-    """wrk's figures, medians of the rounds, and the server's CPU time per
-    request ("cpu_ms"): steadier than req/s on a machine shared with others."""
+    """wrk's figures (with --connections 1, the same measured one request at a
+    time), medians of the rounds, and the server's CPU time per request
+    ("cpu_ms"): steadier than req/s on a machine shared with others."""
     url = server.url + path
+    if CONCURRENCY == 1:
+        one_at_a_time(url, seconds=1, cookie=cookie)  # warm-up
+        runs = []
+        for _ in range(rounds):
+            before = server.cpu_seconds()
+            run = one_at_a_time(url, seconds=seconds, cookie=cookie)
+            run["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / run.pop("requests")
+            runs.append(run)
+        return {key: round(statistics.median(run[key] for run in runs), 2) for key in runs[0]}
     wrk(url, seconds=2, cookie=cookie)  # warm-up: first requests compile queries and templates
     runs = []
     for _ in range(rounds):
         before = server.cpu_seconds()
         run = wrk(url, seconds=seconds, cookie=cookie)
+        if run["requests"] == 0:
+            raise RuntimeError(f"{path}: no answer within wrk's timeout")
         run["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / run.pop("requests")
         runs.append(run)
     return {key: round(statistics.median(run[key] for run in runs), 2) for key in runs[0]}
@@ -147,35 +198,69 @@ def prepare(url: str, clients: int, folder: Path) -> dict[str, str]:
     vault = IdentityCodeVault(Settings().identity_key)
     built = generate(engine, vault=vault, clients=clients, events=clients * 10)
     print(f"  data: {built}", flush=True)
+    engine.dispose()
+    return log_in(url)
+
+
+def log_in(url: str) -> dict[str, str]:
+    """New sessions for the demo client and staff member (the cookies), and a group of the staff member's unit."""
+    engine = make_engine(url)
+    vault = IdentityCodeVault(Settings().identity_key)
     aino = factories.person_id(engine, vault, AINO)
     sanna = factories.person_id(engine, vault, SANNA)
     with transaction(engine) as session:
         client_token, _ = sessions.start(session, audience="client", person_id=aino, acting_for_person_id=aino, kiosk=False)
         staff_token, _ = sessions.start(session, audience="staff", person_id=sanna, acting_for_person_id=None, kiosk=False)
+        group = session.execute(text(
+            "SELECT g.id FROM \"group\" g JOIN staffmembership m ON m.unit_id = g.unit_id "
+            "WHERE m.person_id = :person ORDER BY g.id LIMIT 1"), {"person": sanna}).scalar()
     engine.dispose()
     return {"client": f"{sessions.COOKIE_NAMES['client']}={client_token}",
-            "staff": f"{sessions.COOKIE_NAMES['staff']}={staff_token}"}
+            "staff": f"{sessions.COOKIE_NAMES['staff']}={staff_token}", "group": str(group)}
 
 
-def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int = 1) -> dict[str, dict[str, float]]:
-    folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    if url == "sqlite":
+def page_path(page: str, cookies: dict[str, str]) -> tuple[str, str]:
+    """A page's path and the cookie of whoever opens it."""
+    path, whose = PAGES[page]
+    return path.format(group=cookies["group"]), cookies[whose]
+
+
+def run_scale(url: str, clients: int, *, seconds: int, rounds: int, workers: int = 1,
+              pages: tuple[str, ...] = tuple(DEFAULT_PAGES.split(",")), keep: Path | None = None,
+              checkout: Path = HERE.parent) -> dict[str, dict[str, float]]:
+    """`keep`: a folder where the SQLite data of this scale is kept and used again
+    (100,000 clients take minutes to make); `checkout`: the portal to serve."""
+    if keep is not None and url == "sqlite":
+        folder = keep / f"sqlite-{clients}"
+        made = folder / "made"
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
-    cookies = prepare(url, clients, folder)
+        if not made.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            prepare(url, clients, folder)
+            made.write_text("")
+        cookies = log_in(url)  # sessions of earlier runs have timed out
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        if url == "sqlite":
+            url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        cookies = prepare(url, clients, folder)
     env = {**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_DATA_DIR": str(folder), "BENCH_WORKERS": str(workers)}
     results = {}
     with Server("hello", env) as server:
         results["hello"] = measure(server, "/", seconds=seconds, rounds=rounds)
-    with Server("portal", env) as server:
-        results["home"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
-        results["staff"] = measure(server, "/staff", seconds=seconds, rounds=rounds, cookie=cookies["staff"])
-        results["seen"] = measure(server, "/access-log", seconds=seconds, rounds=rounds, cookie=cookies["client"])
-    with Server("portal-no-log", env) as server:
-        results["home-off"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
-    verified = subprocess.run([str(Path(sys.executable).parent / "portal"), "access-log", "verify"], env=env,
-                              capture_output=True, text=True, timeout=600)
-    print(f"  verify: {verified.stdout.strip()}", flush=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    with Server("portal", env, checkout=checkout) as server:
+        for page in pages:
+            path, cookie = page_path(page, cookies)
+            results[page] = measure(server, path, seconds=seconds, rounds=rounds, cookie=cookie)
+            print(f"  {page}: {results[page]}", flush=True)
+    if "home" in pages:
+        with Server("portal-no-log", env, checkout=checkout) as server:
+            results["home-off"] = measure(server, "/home", seconds=seconds, rounds=rounds, cookie=cookies["client"])
+    if keep is None:  # kept data is verified once, by the run that made it
+        verified = subprocess.run([str(Path(sys.executable).parent / "portal"), "access-log", "verify"], env=env,
+                                  capture_output=True, text=True, timeout=600)
+        print(f"  verify: {verified.stdout.strip()}", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
@@ -186,12 +271,13 @@ def report(database: str, by_scale: dict[int, dict[str, dict[str, float]]], work
         for page, figures in results.items():
             print(f"  {page:9} {figures['rps']:8.1f} req/s  {figures['rps'] / hello:6.3f} × hello  "
                   f"p50 {figures['p50']:7.2f} ms  p99 {figures['p99']:7.2f} ms  CPU {figures['cpu_ms']:6.2f} ms/request")
-        cost = 1 - results["home"]["rps"] / results["home-off"]["rps"]
-        cpu = results["home"]["cpu_ms"] / results["home-off"]["cpu_ms"] - 1
-        print(f"  logging costs {cost * 100:.1f} % of /home throughput ({cpu * 100:.1f} % more CPU per request)")
+        if "home-off" in results:
+            cost = 1 - results["home"]["rps"] / results["home-off"]["rps"]
+            cpu = results["home"]["cpu_ms"] / results["home-off"]["cpu_ms"] - 1
+            print(f"  logging costs {cost * 100:.1f} % of /home throughput ({cpu * 100:.1f} % more CPU per request)")
     if len(by_scale) == 2:
         small, large = (by_scale[key] for key in sorted(by_scale))
-        for page in ("home", "staff", "seen"):
+        for page in (page for page in small if page not in ("hello", "home-off")):
             print(f"  {page}: p50 grows {large[page]['p50'] / small[page]['p50']:.2f}× from "
                   f"{min(by_scale)} to {max(by_scale)} clients")
 
@@ -203,11 +289,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--pages", default=DEFAULT_PAGES, help=f"any of {','.join(PAGES)}")
+    parser.add_argument("--keep", type=Path, help="keep the SQLite data of each scale in this folder and use it again")
+    parser.add_argument("--checkout", type=Path, default=HERE.parent,
+                        help="serve another checkout of the portal (the data is made by this one)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk's concurrent connections")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for both the portal and the hello-world (README: about one per core)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
+    global CONCURRENCY
+    CONCURRENCY = args.connections
     databases = {"sqlite": "sqlite"}
     if args.postgres:
         databases["postgresql"] = args.postgres
@@ -218,7 +311,9 @@ def main() -> None:
         by_scale = {}
         for clients in (int(value) for value in args.scales.split(",")):
             print(f"{database}, {clients} clients …", flush=True)
-            by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds, workers=args.workers)
+            by_scale[clients] = run_scale(url, clients, seconds=args.seconds, rounds=args.rounds, workers=args.workers,
+                                          pages=tuple(args.pages.split(",")), keep=args.keep,
+                                          checkout=args.checkout.resolve())
         report(database, by_scale, args.workers)
         everything[database] = by_scale
     print(json.dumps(everything))

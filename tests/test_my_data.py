@@ -158,6 +158,11 @@ LEFT_OUT = {
     "passkeychallenge": "a random WebAuthn challenge that lives five minutes and is used once; it says nothing "
                         "of the person",
     "accessibilityfeedback": "anonymous feedback on accessibility; the person is the staff member who answered",
+    "assessmentqueue": "the staff queue kept from the client's periods, assessments and requests, which are in "
+                       "'periods', 'assessments' and 'assessment_requests'",
+    "assessmentqueuestale": "which clients' queue entries to make again: a note for the queue, no data of its own",
+    "moneymonthcard": "the start page's money card kept from the month's statement, which is in 'money'",
+    "moneyversion": "a counter of changes to the client's money data: a note for the money card, no data of its own",
     "groupslot": "a group's weekly timetable; the person is the staff member who guides it "
                  "(the client's groups are in 'schedule')",
     "monthclosing": "a unit's month closed after payment; the person is the staff member who closed it",

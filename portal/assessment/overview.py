@@ -1,9 +1,8 @@
-"""Where a client stands (for the start page and the intro page) and the
-staff member's review queue."""
+"""Where a client stands (for the start page, the intro page and, kept in
+the database, the staff member's review queue: portal/assessment/queue.py)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam
 from sqlalchemy import select as select_rows
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from portal.db import rows, table
 
 from portal.assessment import due
-from portal.models import Assessment, AssessmentRequest, AssessmentStatus, ClientPeriod, Occasion, Person
+from portal.models import Assessment, AssessmentRequest, AssessmentStatus, ClientPeriod, Occasion
 
 DUE_SOON_DAYS = 14
 
@@ -104,56 +103,3 @@ def client_rows(session: Session, *, person_id: int, periods: list[ClientPeriod]
 def client_status(session: Session, *, person_id: int, today: date) -> ClientStatus:
     found = client_rows(session, person_id=person_id)
     return status_from(periods=found.periods, assessments=found.assessments, requests=found.requests, today=today)
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    person_id: int
-    name: str
-    assessment_id: int | None
-    day: date | None  # sent on, or due on
-
-
-@dataclass(frozen=True)
-class Queue:
-    to_review: list[QueueRow]
-    overdue: list[QueueRow]
-    due_soon: list[QueueRow]
-
-    @property
-    def person_ids(self) -> set[int]:
-        return {row.person_id for rows in (self.to_review, self.overdue, self.due_soon) for row in rows}
-
-
-def queue(session: Session, *, unit_ids: list[int], today: date) -> Queue:
-    """Sent and not yet reviewed; overdue; due within two weeks — for clients of these units."""
-    periods_by_person: dict[int, list[ClientPeriod]] = defaultdict(list)
-    people: dict[int, Person] = {}
-    for period, person in session.exec(
-        select(ClientPeriod, Person).join(Person, col(Person.id) == col(ClientPeriod.person_id))
-        .where(col(ClientPeriod.unit_id).in_(unit_ids))
-    ).all():
-        periods_by_person[person.id].append(period)  # type: ignore[index]
-        people[person.id] = person  # type: ignore[index]
-    ids = list(people)
-    assessments: dict[int, list[Assessment]] = defaultdict(list)
-    for row in session.exec(select(Assessment).where(col(Assessment.person_id).in_(ids))).all():
-        assessments[row.person_id].append(row)
-    requests: dict[int, list[AssessmentRequest]] = defaultdict(list)
-    for request in session.exec(select(AssessmentRequest).where(col(AssessmentRequest.person_id).in_(ids))).all():
-        requests[request.person_id].append(request)
-    to_review, overdue, due_soon = [], [], []
-    for person_id, person in sorted(people.items(), key=lambda item: (item[1].family_name, item[1].given_name)):
-        name = f"{person.given_name} {person.family_name}"
-        for assessment in assessments[person_id]:
-            if assessment.status == AssessmentStatus.SENT.value:
-                to_review.append(QueueRow(person_id, name, assessment.id, assessment.sent_at.date()))  # type: ignore[union-attr]
-        state = status_from(periods=periods_by_person[person_id], assessments=assessments[person_id],
-                            requests=requests[person_id], today=today)
-        if state.due is not None:
-            row = QueueRow(person_id, name, None, state.due.due_on)
-            if state.overdue:
-                overdue.append(row)
-            elif state.due.due_on <= today + timedelta(days=DUE_SOON_DAYS):
-                due_soon.append(row)
-    return Queue(to_review, overdue, due_soon)

@@ -1,7 +1,8 @@
 """Database models. Import everything here so Alembic sees the whole schema."""
 
 from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
-from portal.models.assessment import Assessment, AssessmentAnswer, AssessmentRequest, AssessmentStatus, Occasion
+from portal.models.assessment import (Assessment, AssessmentAnswer, AssessmentQueueEntry, AssessmentQueueRules,
+                                     AssessmentQueueStale, AssessmentRequest, AssessmentStatus, Occasion)
 from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
 from portal.models.followup import AttendanceMonth, AttendanceMonthStale
@@ -22,6 +23,8 @@ from portal.models.money import (
     BenefitStatus,
     ImportedRecord,
     MoneyKind,
+    MoneyMonthCard,
+    MoneyVersion,
     MonthClosing,
     PartDayRule,
     Rate,
@@ -73,6 +76,9 @@ __all__ = [
     "AccessLogSeal",
     "Assessment",
     "AssessmentAnswer",
+    "AssessmentQueueEntry",
+    "AssessmentQueueRules",
+    "AssessmentQueueStale",
     "AssessmentRequest",
     "AssessmentStatus",
     "Occasion",
@@ -88,6 +94,8 @@ __all__ = [
     "Mandate",
     "MandateBasis",
     "MandateScope",
+    "MoneyMonthCard",
+    "MoneyVersion",
     "AccessibilityFeedback",
     "ClientFeedback",
     "OutboxMessage",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal import clock
@@ -76,3 +76,52 @@ class AssessmentRequest(SQLModel, table=True):
     requested_at: datetime = Field(default_factory=utc_now)
     due_on: date
     assessment_id: int | None = Field(default=None, foreign_key="assessment.id")
+
+
+class AssessmentQueueEntry(SQLModel, table=True):
+    """The staff queue, kept (portal/assessment/queue.py): for each client and
+    unit of their periods, where the client's self-assessment stands
+    (`section` overdue, due_soon or none; `day` the due date) on every day from
+    `valid_from` to `valid_until`; and a to_review entry per sent assessment
+    (`day` the day it was sent). Made from what status_from computes; the
+    triggers of migration 0018 mark a client's entries out of date."""
+
+    __tablename__ = "assessmentqueue"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "person_id", "assessment_id"),
+        Index("ix_assessmentqueue_section", "unit_id", "section", "sort_name", "id"),
+        Index("ix_assessmentqueue_until", "unit_id", "valid_until"),
+        Index("ix_assessmentqueue_from", "unit_id", "valid_from"),
+        Index("ix_assessmentqueue_person", "person_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    person_id: int = Field(foreign_key="person.id")
+    assessment_id: int = 0  # the sent assessment of a to_review entry; 0 for the due entry
+    section: str = Field(max_length=20)  # to_review, overdue, due_soon or none
+    sort_name: str = Field(max_length=201)  # as the client's period has it: the list's order
+    day: date | None = None
+    valid_from: date
+    valid_until: date
+
+
+class AssessmentQueueStale(SQLModel, table=True):
+    """Clients whose queue entries are out of date: written only by the
+    triggers of migration 0018 (periods, assessments, requests), read and
+    emptied by the queue."""
+
+    __tablename__ = "assessmentqueuestale"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int
+
+
+class AssessmentQueueRules(SQLModel, table=True):
+    """The due-date rules (portal/content/assessment_schedule.toml) the kept
+    entries were made with: other rules make every entry again."""
+
+    __tablename__ = "assessmentqueuerules"
+
+    id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)

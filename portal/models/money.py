@@ -106,3 +106,33 @@ class ImportedRecord(SQLModel, table=True):
     source_id: str = Field(max_length=100)
     record_id: int
     imported_at: datetime = Field(default_factory=utc_now)
+
+
+class MoneyMonthCard(SQLModel, table=True):
+    """The start page's money card of a client's month, kept (portal/money/card.py):
+    what the month's statement (portal/money/statements.py) says so far,
+    made from the data as it stood at `person_version` and `global_version`
+    (MoneyVersion). Any other version there and the card is made again."""
+
+    __tablename__ = "moneymonthcard"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    month: date  # the first day of the month
+    attended_days: int
+    total: Decimal = Field(sa_column=Column(Numeric(12, 2), nullable=False))  # its days and the corrections
+    kinds: str = Field(max_length=200)  # the kinds of money its days earn, in MoneyKind order, comma-separated
+    services: str = Field(max_length=200)  # the services of its periods, sorted, comma-separated
+    person_version: int
+    global_version: int
+
+
+class MoneyVersion(SQLModel, table=True):
+    """A counter per client that the triggers of migration 0019 raise on every
+    write to what the client's money is made of (attendance marks and
+    corrections, periods, benefit status), and one for everyone (person_id 0:
+    rates, month closings, a unit's organisation)."""
+
+    __tablename__ = "moneyversion"
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    version: int = 0

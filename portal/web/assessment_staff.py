@@ -15,11 +15,13 @@ from starlette.routing import Route
 from portal import access_log, db
 from portal.schedule import calendar_days
 from portal.assessment import answers as answer_rules
-from portal.assessment import overview, views
+from portal.assessment import queue as queue_rules
+from portal.assessment import views
 from portal.assessment.content import Library
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.assessment import ReviewForm
+from portal.web import paging
 from portal.web.assessment_labels import LABELS
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
@@ -29,20 +31,31 @@ def _library(request: Request) -> Library:
     return request.app.state.assessment_library
 
 
-def _queue(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> overview.Queue:
-    found = overview.queue(session, unit_ids=list(viewer.actor.staff_roles), today=calendar_days.today())
-    access_log.record_many(session, [
-        event_fields(viewer.actor, meta, action="read", object_type="assessment_queue", subject_id=person_id)
-        for person_id in sorted(found.person_ids)
-    ])
+def _queue(session: Session, *, viewer: Viewer, meta: dict[str, str], only: str | None,
+           after: int | None) -> queue_rules.Queue:
+    found = queue_rules.queue(session, unit_ids=viewer.actor.staff_roles.keys(), today=calendar_days.today(),
+                              only=only, after_entry_id=after)
+    if found.person_ids:  # one event naming the clients on the page
+        access_log.record(session, **{
+            **event_fields(viewer.actor, meta, action="read", object_type="assessment_queue", subject_id=None),
+            "subject_person_ids": found.person_ids,
+        })
     return found
 
 
 @staff_route(Action.STAFF_ASSESSMENT_QUEUE)
 async def queue(request: Request) -> Response:
+    """The three sections' first pages; `?section=overdue&after=ID`: one section from there on."""
     viewer = request.state.viewer
-    found = await db.run(request, _queue, viewer=viewer, meta=request_meta(request))
-    return render(request, "assessment/staff_queue.html", {"viewer": viewer, "queue": found})
+    only = request.query_params.get("section") or None
+    try:
+        after = paging.cursor(request, "after")
+    except paging.BadCursor:
+        return render(request, "errors/400.html", status_code=400)
+    if only is not None and only not in queue_rules.SECTIONS:
+        return render(request, "errors/400.html", status_code=400)
+    found = await db.run(request, _queue, viewer=viewer, meta=request_meta(request), only=only, after=after)
+    return render(request, "assessment/staff_queue.html", {"viewer": viewer, "queue": found, "only": only})
 
 
 def _review_view(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str], assessment_id: int,

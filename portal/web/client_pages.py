@@ -22,7 +22,7 @@ from portal.forms import CsrfRefused, PortalForm, errors
 from portal.forms.mandate import GrantMandateForm
 from portal import organisation
 from portal.models import MandateBasis, MandateScope
-from portal.money import statements
+from portal.money import card as money_card
 from portal.schedule import calendar_days, start_page
 from portal.web import assessment_pages, labels
 from portal.web.guard import Viewer, client_route, log_event, request_meta
@@ -49,7 +49,7 @@ class Home:
     periods: list[PeriodView]
     start: start_page.ClientStart
     # None for an easy login: money and self-assessment results need a strong one.
-    money: statements.MonthStatement | None
+    money: money_card.MonthCard | None
     assessments: assessment_views.Overview | None
 
 
@@ -63,7 +63,7 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Li
         _log(session, viewer, meta, action="read", object_type="client_start_page")
         return Home([], start, None, None)
     rows = organisation.client_periods(session, person_id=person_id)  # read once, for all three cards
-    money = statements.this_month(session, person_id=person_id, today=today, periods=rows)
+    money = money_card.this_month(session, person_id=person_id, today=today, periods=rows)
     overview = assessment_pages.overview(session, library=library, person_id=person_id, today=today,
                                          periods=[period for period, _unit in rows])
     _log(session, viewer, meta, action="read", object_type="client_start_page")
