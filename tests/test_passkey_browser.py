@@ -93,6 +93,7 @@ def test_add_log_in_with_and_remove_a_passkey(driver, portal, authenticator) -> 
 
 def test_passkey_pages_pass_axe(driver, portal, authenticator) -> None:
     driver.delete_all_cookies()
+    browser.console_errors(driver)  # what earlier tests' pages logged (a step-up page's 403) is not these pages'
     check_everywhere(driver, portal, "/easy/phone")
     check_everywhere(driver, portal, "/easy/enrol/passkey")
     sign_in(driver, portal, AINO)

@@ -83,8 +83,9 @@ def test_kiosk_has_a_short_timeout_and_returns_to_the_start_page(idp_client, idp
     login(idp_client, SANNA, audience="staff")
     device = idp_client.get("/staff/device")
     token = soup(device).find("main").find("input", attrs={"name": "csrf_token"})["value"]
-    idp_client.post("/staff/device", data={"csrf_token": token, "kiosk": "on"})
-    assert "Tämä laite on kioski." in idp_client.get("/staff/device").text
+    unit = soup(device).find("select", attrs={"name": "unit"}).find("option")["value"]
+    idp_client.post("/staff/device", data={"csrf_token": token, "name": "Aulan kone", "unit": unit})
+    assert "Tämä laite on kioski: Aulan kone." in idp_client.get("/staff/device").text
     login(idp_client, AINO)
     with Session(idp_app.state.engine) as session:
         client_session = session.exec(select(LoginSession).where(LoginSession.audience == "client")).one()
