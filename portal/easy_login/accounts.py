@@ -17,7 +17,7 @@ from portal import clock
 from portal.auth.levels import Level
 from portal.easy_login import codes
 from portal.easy_login.models import EasyLogin, Passkey
-from portal.models import LoginSession
+from portal.models import LoginSession, Mandate, MandateBasis
 
 
 def current(session: Session, person_id: int) -> EasyLogin | None:
@@ -137,3 +137,13 @@ def status(session: Session, person_id: int) -> Status:
     return Status(True, bool(login.code_hash), login.locked_at is not None, max(0, codes.TRIES - login.failed_tries),
                   passkeys, login.on_kiosk_list, login.symbol, login.instructor_helps, login.enrolled_how,
                   login.last_used_at)
+
+
+def has_guardian(session: Session, person_id: int) -> bool:
+    """A guardianship (edunvalvonta) in force for the client today."""
+    today = clock.today()
+    return session.exec(select(Mandate.id).where(
+        Mandate.principal_person_id == person_id, Mandate.basis == MandateBasis.GUARDIANSHIP,
+        col(Mandate.revoked_at).is_(None), col(Mandate.valid_from) <= today,
+        (col(Mandate.valid_until).is_(None)) | (col(Mandate.valid_until) >= today),
+    ).limit(1)).first() is not None

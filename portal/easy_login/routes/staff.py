@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.requests import Request
 from wtforms import SelectChoice
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal import clock, db, organisation
+from portal import db, organisation
 from portal.auth.permissions import Action
 from portal.easy_login import accounts, enrolment, kiosks
 from portal.easy_login.forms import EnrolForm, KioskForm
 from portal.forms import CsrfRefused, PortalForm
-from portal.models import Mandate, MandateBasis
 from portal.web import kiosk as kiosk_device
 from portal.web.guard import Viewer, log_event, request_meta, staff_route
 from portal.web.templating import render
@@ -26,20 +25,10 @@ def _path(viewer: Viewer) -> str:
     return f"/staff/clients/{viewer.subject.id}/easy-login"  # type: ignore[union-attr]
 
 
-def has_guardian(session: Session, person_id: int) -> bool:
-    """A guardianship (edunvalvonta) in force for the client today."""
-    today = clock.today()
-    return session.exec(select(Mandate.id).where(
-        Mandate.principal_person_id == person_id, Mandate.basis == MandateBasis.GUARDIANSHIP,
-        col(Mandate.revoked_at).is_(None), col(Mandate.valid_from) <= today,
-        (col(Mandate.valid_until).is_(None)) | (col(Mandate.valid_until) >= today),
-    ).limit(1)).first() is not None
-
-
 def _status(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[accounts.Status, bool]:
     person_id = viewer.subject.id  # type: ignore[union-attr]
     log_event(session, viewer.actor, meta, action="read", object_type="easy_login", subject_id=person_id)
-    return accounts.status(session, person_id), has_guardian(session, person_id)  # type: ignore[arg-type]
+    return accounts.status(session, person_id), accounts.has_guardian(session, person_id)  # type: ignore[arg-type]
 
 
 async def _render(request: Request, *, form: EnrolForm | None = None, code: str = "", status_code: int = 200) -> Response:
@@ -73,7 +62,7 @@ def _give(session: Session, *, viewer: Viewer, form: EnrolForm, meta: dict[str, 
 async def give_code(request: Request) -> Response:
     viewer = request.state.viewer
     form = await EnrolForm.load(request)
-    form.needs_consent = await db.run(request, lambda session: has_guardian(session, viewer.subject.id))
+    form.needs_consent = await db.run(request, lambda session: accounts.has_guardian(session, viewer.subject.id))
     if not form.validate_submission():
         return await _render(request, form=form, status_code=400)
     code = await db.run(request, _give, viewer=viewer, form=form, meta=request_meta(request))
