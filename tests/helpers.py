@@ -7,8 +7,10 @@ from bs4 import BeautifulSoup
 
 def soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
     """The page as a tree, without soft hyphens (U+00AD): they are invisible
-    break points in long words, and tests compare the words people read."""
-    return BeautifulSoup(response.text.replace("\u00ad", ""), "html5lib")
+    break points in long words, and tests compare the words people read.
+    Python's own parser: twice as fast as html5lib, and every page the tests
+    fetch has passed html5lib's strict parse already (tests.page_sanity)."""
+    return BeautifulSoup(response.text.replace("\u00ad", ""), "html.parser")
 
 
 def csrf_token(response) -> str:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ def provider_form(client, *, audience: str = "client", next_path: str | None = N
     assert start.status_code == 303, start.text[:300]
     page = client.get(start.headers["location"])
     assert page.status_code == 200, page.text[:300]
-    form = BeautifulSoup(page.text, "html5lib").find("main").find("form")
+    form = BeautifulSoup(page.text, "html.parser").find("main").find("form")
     fields = {field["name"]: field.get("value", "") for field in form.find_all("input", type="hidden")}
     return page, form.get("action"), fields
 

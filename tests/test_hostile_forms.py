@@ -110,7 +110,7 @@ def plausible(name: str) -> str:
 
 
 def soup_of(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "html5lib")
+    return BeautifulSoup(html, "html.parser")
 
 
 def route_pattern(app, url: str, method: str = "POST") -> str | None:  # type: ignore[no-untyped-def]

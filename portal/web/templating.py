@@ -57,7 +57,11 @@ def labels_in(code: str) -> dict[str, dict[str, str]]:
         return {name: {key: str(text) for key, text in texts.items()} for name, texts in _LABELS.items()}
 
 
+@cache
 def make_environment() -> Environment:
+    """The templates' environment, one per process: nothing in it belongs to
+    one app, and every app of the process (the tests make thousands) then
+    compiles each template once."""
     env = Environment(
         loader=FileSystemLoader(PACKAGE_DIR / "templates"),
         autoescape=select_autoescape(default=True),
