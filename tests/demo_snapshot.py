@@ -103,6 +103,8 @@ def _restore(engine: Engine, copy: _Copy) -> None:
         with raw.cursor() as cursor:  # type: ignore[attr-defined]
             cursor.execute("SET LOCAL session_replication_role = replica")
             for name, data in copy.tables:
+                # Emptied before the test began, but an earlier test's app may have written since.
+                cursor.execute(f'DELETE FROM "{name}"')
                 with cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT BINARY)') as into:
                     into.write(data)
             cursor.execute(
