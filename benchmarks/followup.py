@@ -45,7 +45,7 @@ from portal.auth import sessions  # noqa: E402
 from portal.db import transaction  # noqa: E402
 from portal.demo import load_demo_data  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
-from portal.assessment.demo import add_sent  # noqa: E402
+from portal.demo.assessment import add_sent  # noqa: E402
 from portal.models import (  # noqa: E402
     AttendanceMark,
     ClientFeedback,

@@ -31,7 +31,7 @@ from sqlmodel import select  # noqa: E402
 import portal.models  # noqa: E402,F401  (before portal.easy_login: the models import each other)
 from portal.db import transaction  # noqa: E402
 from portal.easy_login import codes  # noqa: E402
-from portal.easy_login.demo import DEMO_CODE, LIISA, MARIA  # noqa: E402
+from portal.demo.easy_login import DEMO_CODE, LIISA, MARIA  # noqa: E402
 from portal.easy_login.models import EasyLogin  # noqa: E402
 from portal.settings import LOA_SUBSTANTIAL  # noqa: E402
 from portal.web import kiosk as kiosk_device  # noqa: E402

@@ -41,7 +41,7 @@ def test_the_intro_tells_what_how_long_and_who_sees(app, client, demo_data) -> N
     page = client.get("/assessment")
     text = soup(page).find("main").get_text(" ", strip=True)
     assert h1(page) == "Oma arvio"
-    # The demo's first assessment was sent two days after its period started (portal/assessment/demo.py).
+    # The demo's first assessment was sent two days after its period started (portal/demo/assessment.py).
     first_sent = demo_period(today())[0] + timedelta(days=2)
     for words in ("noin 10 minuuttia", "Voit lopettaa milloin vain", "ohjaajasi näette",
                   f"Arvio {format_date(first_sent, 'long', locale='fi')}"):

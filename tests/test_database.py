@@ -11,7 +11,7 @@ from sqlalchemy import bindparam
 from portal.db import rows, table, transaction
 from tests.helpers import old_sqlite_database
 from portal.demo import DEMO_PEOPLE, load_demo_data
-from portal.demo_lists import EXTRA_CLIENTS
+from portal.demo.client_lists import EXTRA_CLIENTS
 from portal.identity_code import IdentityCodeVault
 from portal.models import AccessEvent, ClientPeriod, Organisation, Person, Service, StaffMembership, StaffRole, Unit
 

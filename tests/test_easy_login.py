@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from portal import clock
 from portal.easy_login import codes
-from portal.easy_login.demo import DEMO_CODE
+from portal.demo.easy_login import DEMO_CODE
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk
 from portal.models import AccessEvent, LoginSession, MandateBasis, MandateScope
 from portal.web import kiosk as kiosk_device

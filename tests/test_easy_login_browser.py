@@ -22,7 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlmodel import select
 
 from portal.db import transaction
-from portal.easy_login.demo import DEMO_CODE
+from portal.demo.easy_login import DEMO_CODE
 from portal.easy_login.models import EasyLogin
 from portal.web import kiosk as kiosk_device
 from tests import browser, factories

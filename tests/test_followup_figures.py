@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from portal.assessment.answers import answers
-from portal.assessment.demo import add_sent
+from portal.demo.assessment import add_sent
 from portal.assessment.results import area_scores
 from portal.db import transaction
 from portal.followup import assessments as followup_assessments

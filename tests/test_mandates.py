@@ -166,7 +166,7 @@ def test_staff_records_a_public_guardian_whose_code_is_never_shown(idp_client, i
 
 
 def test_the_demo_has_a_mandate_waiting_for_its_agents_login(idp_client, idp_app) -> None:
-    from portal.demo_waiting_mandate import KALLE_CODE
+    from portal.demo.waiting_mandate import KALLE_CODE
 
     login(idp_client, MIKKO)
     main = soup(idp_client.get("/settings/mandates")).find("main")

@@ -159,7 +159,7 @@ def test_expected_clients_come_from_groups_changes_absences_and_holidays(engine,
         session.add(notice)
         session.flush()
         expected = {c.name: c for c in week.expected_clients(session, unit_id=verstas, day=tuesday)}
-        # The follow-up demo's "Kokoonpano" meets on Tuesdays too (portal/demo_followup.py).
+        # The follow-up demo's "Kokoonpano" meets on Tuesdays too (portal/demo/followup.py).
         assembly = session.exec(select(Group).where(Group.name == "Kokoonpano")).one()
         in_assembly = {f"{p.given_name} {p.family_name}" for p in session.exec(
             select(Person).join(GroupMember, col(GroupMember.person_id) == col(Person.id))

@@ -27,7 +27,7 @@ from portal.auth.oidc import BACKCHANNEL_LOGOUT_EVENT
 from portal.settings import SIGNING_ALGORITHMS
 
 if TYPE_CHECKING:
-    from portal.test_idp.server import Provider
+    from portal.test_idp.parts import ProviderParts
     from portal.test_idp.state import Client
 
 CONTENT_ENCRYPTION = "A256GCM"
@@ -60,7 +60,7 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
 
     CLIENT_AUTH_METHOD = "private_key_jwt"
 
-    def __init__(self, provider: Provider) -> None:
+    def __init__(self, provider: ProviderParts) -> None:
         super().__init__(validate_jti=True)
         self.provider = provider
 
@@ -83,12 +83,12 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
         return dict(token.claims)
 
 
-def client_keys(provider: Provider) -> KeySet:
+def client_keys(provider: ProviderParts) -> KeySet:
     """The portal's published keys (signing and encryption)."""
     return KeySet.import_key_set(provider.portal_keys.public_jwks())
 
 
-def open_request_object(provider: Provider, client: Client, request_object: str) -> dict[str, str]:
+def open_request_object(provider: ProviderParts, client: Client, request_object: str) -> dict[str, str]:
     """RFC 9101: the parameters inside a signed request object, checked."""
     try:
         token = jwt.decode(request_object, client_keys(provider), algorithms=list(SIGNING_ALGORITHMS))
@@ -106,7 +106,7 @@ def open_request_object(provider: Provider, client: Client, request_object: str)
     return {name: value for name, value in claims.items() if isinstance(value, str) and name not in ("iss", "aud", "jti")}
 
 
-def encrypt_for(provider: Provider, signed: str) -> str:
+def encrypt_for(provider: ProviderParts, signed: str) -> str:
     """A signed JWT encrypted to the portal's newest encryption key (nested JWT)."""
     keys = provider.portal_keys.public_jwks()["keys"]
     public = KeySet.import_key_set({"keys": [key for key in keys if key["use"] == "enc"]}).keys[0]
@@ -114,7 +114,7 @@ def encrypt_for(provider: Provider, signed: str) -> str:
     return jwe.encrypt_compact(header, signed.encode(), public, algorithms=[ENCRYPTION_ALGORITHM, CONTENT_ENCRYPTION])
 
 
-def logout_token(provider: Provider, client: Client, *, subject: str, sid: str) -> str:
+def logout_token(provider: ProviderParts, client: Client, *, subject: str, sid: str) -> str:
     """OpenID Connect Back-Channel Logout 1.0, 2.4."""
     issued = int(time.time())
     claims = {
@@ -124,7 +124,7 @@ def logout_token(provider: Provider, client: Client, *, subject: str, sid: str) 
     return provider.sign(claims, typ="logout+jwt")
 
 
-async def send_logouts(provider: Provider) -> None:
+async def send_logouts(provider: ProviderParts) -> None:
     """Post a logout token to each client the person had signed in to
     (Back-Channel Logout 1.0, 2.5). A client that does not answer is skipped:
     the person's logout here must not wait for it."""

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from portal.i18n import TIME_ZONE
-from portal.demo_plans_week import AINO, GROUPS, JARI, MIKKO, TIMO
+from portal.demo.plans_week import AINO, GROUPS, JARI, MIKKO, TIMO
 from portal.models import (
     AttendanceCorrection,
     AttendanceMark,

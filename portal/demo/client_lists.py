@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from portal import clock
-from portal import access_log, demo_followup
+from portal import access_log
+from portal.demo import followup as demo_followup
 from portal.identity_code import IdentityCodeVault
 from portal.models import ClientPeriod, Person, Service, StaffMembership, Unit
 

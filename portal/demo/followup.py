@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session
 
 from portal.assessment.content import load_library
-from portal.assessment.demo import AINO_START, add_sent
+from portal.demo.assessment import AINO_START, add_sent
 from portal.models import AttendanceMark, ClientFeedback, Group, GroupMember, GroupSlot, Occasion
 from portal.schedule.calendar_days import days_between, public_holidays, today
 
