@@ -16,6 +16,7 @@ from portal.forms.feedback import AccessibilityAnswerForm
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, staff_route
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 
 def _forms(request: Request, items: list[accessibility.QueueItem], posted: AccessibilityAnswerForm | None = None,
@@ -56,11 +57,11 @@ async def answer(request: Request) -> Response:
     if form.validate_submission():
         if not await db.run(request, _answer, viewer=request.state.viewer, feedback_id=feedback_id,
                             text=form.answer.data):
-            return render(request, "errors/404.html", status_code=404)
+            return not_found(request)
         return RedirectResponse(f"/staff/accessibility-feedback?saved=1#feedback-{feedback_id}", status_code=303)
     items = await db.run(request, accessibility.queue)
     if feedback_id not in {item.feedback.id for item in items}:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return _render(request, items, _forms(request, items, form, feedback_id), status_code=400)
 
 

@@ -24,24 +24,21 @@ from portal.schedule import calendar_days
 from portal.web.assessment_labels import LABELS
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
+from portal.web.client_log import subject_id
+from portal.web.errors import bad_request, not_found
 
 
 def _library(request: Request) -> Library:
     return request.app.state.assessment_library
 
 
-def _subject_id(viewer: Viewer) -> int:
-    assert viewer.subject is not None and viewer.subject.id is not None
-    return viewer.subject.id
-
-
 def _log(session: Session, viewer: Viewer, meta: dict[str, str], action: str, assessment_id: int | None) -> None:
     log_event(session, viewer.actor, meta, action=action, object_type="assessment",
-              subject_id=_subject_id(viewer), object_id=str(assessment_id or ""))
+              subject_id=subject_id(viewer), object_id=str(assessment_id or ""))
 
 
 def _may_act(viewer: Viewer) -> bool:
-    return can(viewer.actor, Action.ACT, Subject(_subject_id(viewer)))
+    return can(viewer.actor, Action.ACT, Subject(subject_id(viewer)))
 
 
 def _entered_as(viewer: Viewer) -> str:
@@ -64,10 +61,6 @@ def _after_send(request: Request, assessment_id: int | None) -> str:
     return base if "client_id" in request.path_params else f"{base}/sent"
 
 
-def _not_found(request: Request) -> Response:
-    return render(request, "errors/404.html", status_code=404)
-
-
 def _see_other(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
@@ -81,7 +74,7 @@ def overview(session: Session, *, library: Library, person_id: int, today: date,
 
 
 def _overview(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str]) -> views.Overview:
-    found = overview(session, library=library, person_id=_subject_id(viewer), today=calendar_days.today())
+    found = overview(session, library=library, person_id=subject_id(viewer), today=calendar_days.today())
     _log(session, viewer, meta, "read", None)
     return found
 
@@ -101,8 +94,8 @@ async def intro(request: Request) -> Response:
 def _start(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str]) -> tuple[int, str]:
     from portal.assessment import overview
 
-    state = overview.client_status(session, person_id=_subject_id(viewer), today=calendar_days.today())
-    assessment = answer_rules.start(session, library=library, person_id=_subject_id(viewer),
+    state = overview.client_status(session, person_id=subject_id(viewer), today=calendar_days.today())
+    assessment = answer_rules.start(session, library=library, person_id=subject_id(viewer),
                                     started_by=viewer.person.id, due=state.due,  # type: ignore[arg-type]
                                     request_id=state.request_id)
     _log(session, viewer, meta, "change", assessment.id)
@@ -128,7 +121,7 @@ async def start(request: Request) -> Response:
 
 def _step(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str], assessment_id: int,
           question_id: str, log: bool) -> views.Step | Any:
-    found = views.step(session, library=library, person_id=_subject_id(viewer), assessment_id=assessment_id,
+    found = views.step(session, library=library, person_id=subject_id(viewer), assessment_id=assessment_id,
                        question_id=question_id)
     if found is not None and log:  # a post logs its change instead
         _log(session, viewer, meta, "read", assessment_id)
@@ -167,7 +160,7 @@ async def question(request: Request) -> Response:
     found = await db.run(request, _step, library=_library(request), viewer=viewer, meta=request_meta(request),
                          assessment_id=assessment_id, question_id=question_id, log=request.method == "GET")
     if found is None:
-        return _not_found(request)
+        return not_found(request)
     if not isinstance(found, views.Step):  # sent already: nobody changes it
         return _see_other(_after_send(request, assessment_id))
     form_class = question_form_class(found.questionnaire, found.question, i18n.get_locale())
@@ -180,7 +173,7 @@ async def question(request: Request) -> Response:
 def _save(session: Session, *, library: Library, viewer: Viewer, meta: dict[str, str], found: views.Step,
           values: list[str], skipped: bool, seen: int) -> answer_rules.SaveOutcome:
     assessment = answer_rules.of_person(session, assessment_id=found.assessment.id,  # type: ignore[arg-type]
-                                        person_id=_subject_id(viewer))
+                                        person_id=subject_id(viewer))
     assert assessment is not None
     outcome = answer_rules.save_answer(
         session, assessment=assessment, questionnaire=found.questionnaire, question=found.question,
@@ -197,7 +190,7 @@ async def _save_step(request: Request, found: views.Step, form: Any) -> Response
     seen = form.revision_seen()
     if seen is None or form.content.data != views.content_key(found.assessment):
         # A tampered page, or one made from another content version: store nothing.
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     if skipped:
         form.answer.errors = []
     elif not valid:
@@ -207,12 +200,12 @@ async def _save_step(request: Request, found: views.Step, form: Any) -> Response
         outcome = await db.run(request, _save, library=_library(request), viewer=request.state.viewer,
                                meta=request_meta(request), found=found, values=values, skipped=skipped, seen=seen)
     except answer_rules.InvalidAnswer:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     assessment_id = found.assessment.id
     if outcome is answer_rules.SaveOutcome.CLOSED:
         return _see_other(_after_send(request, assessment_id))
     if outcome is answer_rules.SaveOutcome.CONFLICT:
-        fresh = await db.run(request, views.step, library=_library(request), person_id=_subject_id(request.state.viewer),
+        fresh = await db.run(request, views.step, library=_library(request), person_id=subject_id(request.state.viewer),
                              assessment_id=assessment_id, question_id=found.question.id)
         if not isinstance(fresh, views.Step):
             return _see_other(_after_send(request, assessment_id))
@@ -226,7 +219,7 @@ async def _save_step(request: Request, found: views.Step, form: Any) -> Response
 
 
 def _draft_or_none(session: Session, *, viewer: Viewer, assessment_id: int) -> Any:
-    return answer_rules.of_person(session, assessment_id=assessment_id, person_id=_subject_id(viewer))
+    return answer_rules.of_person(session, assessment_id=assessment_id, person_id=subject_id(viewer))
 
 
 @client_route(Action.ACT)
@@ -236,7 +229,7 @@ async def resume(request: Request) -> Response:
     found = await db.run(request, _answer_set, library=_library(request), viewer=request.state.viewer,
                          meta=request_meta(request), assessment_id=assessment_id)
     if found is None:
-        return _not_found(request)
+        return not_found(request)
     if found.assessment.status != "draft":
         return _see_other(_after_send(request, assessment_id))
     if found.first_unanswered is None:
@@ -263,7 +256,7 @@ async def check(request: Request) -> Response:
     found = await db.run(request, _answer_set, library=_library(request), viewer=request.state.viewer,
                          meta=request_meta(request), assessment_id=assessment_id)
     if found is None:
-        return _not_found(request)
+        return not_found(request)
     if found.assessment.status != "draft":
         return _see_other(_after_send(request, assessment_id))
     return render(request, "assessment/check.html", {
@@ -286,7 +279,7 @@ async def send(request: Request) -> Response:
     assessment_id = int(request.path_params["assessment_id"])
     if not await db.run(request, _send, viewer=request.state.viewer, meta=request_meta(request),
                         assessment_id=assessment_id):
-        return _not_found(request)
+        return not_found(request)
     return _see_other(_after_send(request, assessment_id))
 
 
@@ -295,7 +288,7 @@ async def sent(request: Request) -> Response:
     assessment_id = int(request.path_params["assessment_id"])
     found = await db.run(request, _draft_or_none, viewer=request.state.viewer, assessment_id=assessment_id)
     if found is None:
-        return _not_found(request)
+        return not_found(request)
     if found.status == "draft":
         return _see_other(f"{_base(request, assessment_id)}/check")
     return render(request, "assessment/sent.html", {"viewer": request.state.viewer, "assessment": found})
@@ -319,7 +312,7 @@ async def results(request: Request) -> Response:
     found = await db.run(request, _results, library=_library(request), viewer=request.state.viewer,
                          meta=request_meta(request), assessment_id=int(request.path_params["assessment_id"]))
     if found is None:
-        return _not_found(request)
+        return not_found(request)
     return render(request, "assessment/results.html", {"viewer": request.state.viewer, "results": found, **LABELS})
 
 

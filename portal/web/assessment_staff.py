@@ -25,6 +25,7 @@ from portal.web import paging
 from portal.web.assessment_labels import LABELS
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import bad_request, not_found
 
 
 def _library(request: Request) -> Library:
@@ -48,12 +49,9 @@ async def queue(request: Request) -> Response:
     """The three sections' first pages; `?section=overdue&after=ID`: one section from there on."""
     viewer = request.state.viewer
     only = request.query_params.get("section") or None
-    try:
-        after = paging.cursor(request, "after")
-    except paging.BadCursor:
-        return render(request, "errors/400.html", status_code=400)
+    after = paging.cursor(request, "after")
     if only is not None and only not in queue_rules.SECTIONS:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     found = await db.run(request, _queue, viewer=viewer, meta=request_meta(request), only=only, after=after)
     return render(request, "assessment/staff_queue.html", {"viewer": viewer, "queue": found, "only": only})
 
@@ -88,7 +86,7 @@ async def review_page(request: Request) -> Response:
     found = await db.run(request, _review_view, library=_library(request), viewer=request.state.viewer,
                          meta=request_meta(request), assessment_id=int(request.path_params["assessment_id"]))
     if found is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     form = await ReviewForm.load(request, comment=found.current.assessment.staff_comment)
     return _render_review(request, found, form)
 
@@ -114,11 +112,11 @@ async def review(request: Request) -> Response:
                         comment=form.comment.data or ""):
             return RedirectResponse(f"/staff/clients/{viewer.subject.id}/assessments/{assessment_id}?reviewed=1",
                                     status_code=303)
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     found = await db.run(request, _review_view, library=_library(request), viewer=viewer,
                          meta=request_meta(request), assessment_id=assessment_id)
     if found is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return _render_review(request, found, form, status_code=400)
 
 
@@ -128,7 +126,7 @@ async def print_view(request: Request) -> Response:
                          meta=request_meta(request), assessment_id=int(request.path_params["assessment_id"]),
                          action="print")
     if found is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return render(request, "assessment/staff_print.html", {
         "viewer": request.state.viewer, "results": found, "previous_rows": _previous_answers(found), **LABELS})
 

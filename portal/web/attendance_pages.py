@@ -20,6 +20,7 @@ from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.ids import parse_id
 from portal.web.templating import render
+from portal.web.errors import bad_request, not_found
 
 
 def _day(request: Request) -> date | None:
@@ -77,11 +78,11 @@ def _page(request: Request, listing: day_list.DayList, form: DayListForm | None 
 async def attendance_page(request: Request) -> Response:
     day = _day(request)
     if day is None:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     listing = await db.run(request, _list, viewer=request.state.viewer, meta=request_meta(request),
                            group_id=int(request.path_params["group_id"]), day=day)
     if listing is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return _page(request, listing)
 
 
@@ -125,20 +126,20 @@ async def save_attendance(request: Request) -> Response:
     group_id = int(request.path_params["group_id"])
     day = _day(request)
     if day is None:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     form = await DayListForm.load(request)
     if form.validate_submission():
         problems = await db.run(request, _save, viewer=viewer, meta=request_meta(request), group_id=group_id,
                                 day=day, entries=_entries(form), correction_reason=form.correction_reason.data or "")
         if problems is None:
-            return render(request, "errors/404.html", status_code=404)
+            return not_found(request)
         if not problems:
             return RedirectResponse(f"/staff/groups/{group_id}/attendance?day={day.isoformat()}&saved=1",
                                     status_code=303)
         form.apply_problems(problems)
     listing = await db.run(request, _list, viewer=viewer, meta=request_meta(request), group_id=group_id, day=day)
     if listing is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return _page(request, listing, form, status_code=400)
 
 

@@ -27,6 +27,7 @@ from portal.web.ids import parse_id
 from portal.web.guard import client_route, public, request_meta, staff_route
 from portal.web.system import local_path
 from portal.web.templating import render
+from portal.web.errors import bad_request, forbidden
 
 log = logging.getLogger("portal.login")
 STATE_COOKIE = {"client": "portal_login_state", "staff": "portal_staff_login_state"}
@@ -324,7 +325,7 @@ async def choose(request: Request) -> Response:
             raise CsrfRefused()
         principal_id = parse_id((await request.form()).get("principal"))
         if principal_id is None:
-            return render(request, "errors/400.html", status_code=400)
+            return bad_request(request)
         old_token = request.cookies.get(sessions.COOKIE_NAMES["client"], "")
         secret = request.app.state.settings.secret_key
         if viewer.repeat:  # the first of a double click changed the id: the same answer
@@ -339,14 +340,11 @@ async def choose(request: Request) -> Response:
                 meta=request_meta(request),
             )
         if token is None:
-            return render(request, "errors/403.html", status_code=403)
+            return forbidden(request)
         response = RedirectResponse("/home", status_code=303)
         _set_cookie(request, response, sessions.COOKIE_NAMES["client"], token)
         return response
-    try:
-        after = paging.cursor(request, "after")
-    except paging.BadCursor:
-        return render(request, "errors/400.html", status_code=400)
+    after = paging.cursor(request, "after")
     is_client, page = await db.run(
         request, _choices, person_id=viewer.person.id, mandates=request.app.state.mandates, after=after
     )

@@ -14,7 +14,7 @@ from portal.schedule import feed
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, public, request_meta
 from portal.web.templating import render
-from portal.web.week_pages import log_for_client
+from portal.web.client_log import log_for_client
 
 
 def _address(request: Request, token: str) -> str:

@@ -28,6 +28,7 @@ from portal.web import assessment_pages, labels
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web import paging
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 
 def _log(session: Session, viewer: Viewer, meta: dict[str, str], *, action: str, object_type: str, object_id: str = "") -> None:
@@ -98,10 +99,7 @@ def _access_log(session: Session, *, viewer: Viewer, meta: dict[str, str],
 @client_route(Action.VIEW_ACCESS_LOG)
 async def who_has_seen(request: Request) -> Response:
     viewer = request.state.viewer
-    try:
-        before = paging.cursor(request, "before")
-    except paging.BadCursor:
-        return render(request, "errors/400.html", status_code=400)
+    before = paging.cursor(request, "before")
     page, easy = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request), before=before)
     happenings = [(labels.easy_login_sentence(happening), happening.occurred_at) for happening in easy]
     return render(request, "client/access_log.html", {"viewer": viewer, "page": page, "first_page": before is None,
@@ -145,10 +143,7 @@ def _grant(session: Session, *, viewer: Viewer, meta: dict[str, str], vault, for
 @client_route(Action.MANAGE_MANDATES)
 async def mandates(request: Request) -> Response:
     viewer = request.state.viewer
-    try:
-        before = paging.cursor(request, "before")
-    except paging.BadCursor:
-        return render(request, "errors/400.html", status_code=400)
+    before = paging.cursor(request, "before")
     form = await GrantMandateForm.load(request)
     status = 200
     if request.method == "POST":
@@ -200,7 +195,7 @@ async def revoke_mandate(request: Request) -> Response:
         mandate_id=int(request.path_params["mandate_id"]),
     )
     if not revoked:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return RedirectResponse("/settings/mandates", status_code=303)
 
 

@@ -39,6 +39,20 @@ def error_page(request: Request, status_code: int) -> Response:
     return response
 
 
+def not_found(request: Request) -> Response:
+    """The 404 page: also for a thing that exists but is not this person's to see."""
+    return error_page(request, 404)
+
+
+def bad_request(request: Request) -> Response:
+    """The 400 page: a request no form of ours sends (a tampered address or field)."""
+    return error_page(request, 400)
+
+
+def forbidden(request: Request) -> Response:
+    return error_page(request, 403)
+
+
 async def http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     return error_page(request, exc.status_code)

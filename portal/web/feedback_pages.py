@@ -19,28 +19,24 @@ from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, event_fields, log_event, request_meta, staff_route
 from portal.web.ids import parse_id
 from portal.web.templating import render
-from portal.web.week_pages import log_for_client
-
-
-def _subject_id(viewer: Viewer) -> int:
-    assert viewer.subject is not None and viewer.subject.id is not None
-    return viewer.subject.id
+from portal.web.errors import not_found
+from portal.web.client_log import log_for_client, subject_id
 
 
 def _activities(session: Session, *, viewer: Viewer) -> list[str]:
-    return feedback.activities_of_week(session, person_id=_subject_id(viewer), today=today())
+    return feedback.activities_of_week(session, person_id=subject_id(viewer), today=today())
 
 
 def _earlier(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[ClientFeedback]:
     """The client's named feedback and its answers: a read of their data."""
-    earlier = feedback.named_feedback_of(session, person_id=_subject_id(viewer))
+    earlier = feedback.named_feedback_of(session, person_id=subject_id(viewer))
     log_for_client(session, viewer, meta, action="read", object_type="client_feedback")
     return earlier
 
 
 def _give(session: Session, *, viewer: Viewer, meta: dict[str, str], form: ClientFeedbackForm,
           secret: str) -> str:
-    person_id = _subject_id(viewer)
+    person_id = subject_id(viewer)
     if not feedback.allowed(session, person_id=person_id, address=meta["ip_address"], kiosk=viewer.kiosk,
                             secret=secret):
         return "too_many"
@@ -78,7 +74,7 @@ async def give_feedback(request: Request) -> Response:
                 form.text.errors = [errors.TOO_MANY_SENT]
                 return await _render_form(request, form, status_code=429)
             if outcome == "no_unit":
-                return render(request, "errors/404.html", status_code=404)
+                return not_found(request)
             return RedirectResponse("/feedback/thanks", status_code=303)
         return await _render_form(request, form, status_code=400)
     return await _render_form(request, form)
@@ -133,7 +129,7 @@ async def staff_feedback(request: Request) -> Response:
     before = request.query_params.get("before")
     before_id = parse_id(before) if before else None
     if before and before_id is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     rows = await db.run(request, _staff_list, viewer=request.state.viewer, meta=request_meta(request),
                         before_id=before_id)
     return _render_staff(request, rows, _answer_forms(request, rows))
@@ -157,11 +153,11 @@ async def answer_feedback(request: Request) -> Response:
         answered = await db.run(request, _answer, viewer=request.state.viewer, meta=request_meta(request),
                                 feedback_id=feedback_id, text=form.answer.data)
         if not answered:
-            return render(request, "errors/404.html", status_code=404)
+            return not_found(request)
         return RedirectResponse(f"/staff/feedback?saved=1#feedback-{feedback_id}", status_code=303)
     rows = await db.run(request, _staff_list, viewer=request.state.viewer, meta=request_meta(request), before_id=None)
     if feedback_id not in {row.feedback.id for row in rows if row.feedback.person_id is not None}:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return _render_staff(request, rows, _answer_forms(request, rows, form, feedback_id), status_code=400)
 
 

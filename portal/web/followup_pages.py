@@ -23,6 +23,7 @@ from portal.models import Unit
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, log_event, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import bad_request, forbidden
 
 MONTHS_OFFERED = 24
 
@@ -61,9 +62,9 @@ async def _asked(request: Request) -> tuple[int, date, date, list[Unit], list[da
     first = _parse_month(params.get("from"), offered[-6], offered)
     last = _parse_month(params.get("to"), offered[-1], offered)
     if unit_id is None or first is None or last is None:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     if not may_follow_unit(viewer.actor, unit_id):
-        return render(request, "errors/403.html", status_code=403)
+        return forbidden(request)
     if last < first:
         first, last = last, first
     return unit_id, first, last, units, offered

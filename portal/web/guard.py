@@ -33,6 +33,7 @@ from portal.auth.permissions import Action, Actor, Subject, can
 from portal.forms import csrf
 from portal.models import LoginSession, Person
 from portal.web.templating import render
+from portal.web.errors import not_found, forbidden
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -228,8 +229,8 @@ def _refusal_response(request: Request, access: Access, refusal: Refusal) -> Res
         next_path = request.url.path if request.method in ("GET", "HEAD") else "/home"
         return render(request, "auth/step_up.html", {"login_url": f"{login_path}?next={next_path}"}, status_code=403)
     if refusal.kind == "not_found":
-        return render(request, "errors/404.html", status_code=404)
-    return render(request, "errors/403.html", status_code=403)
+        return not_found(request)
+    return forbidden(request)
 
 
 def _decide_and_settle(session: Session, **kwargs: Any) -> Viewer | Refusal:

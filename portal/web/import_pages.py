@@ -15,6 +15,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import forbidden
 
 PROBLEMS = {
     "encoding": _l("Tiedosto ei ole UTF-8-muodossa. Tallenna se UTF-8-muodossa."),
@@ -53,7 +54,7 @@ def _import(session: Session, *, viewer: Viewer, meta: dict[str, str], raw: byte
 async def import_page(request: Request) -> Response:
     viewer = request.state.viewer
     if not await db.run(request, _is_manager, viewer=viewer):
-        return render(request, "errors/403.html", status_code=403)
+        return forbidden(request)
     form = await ImportForm.load(request)
     outcome = None
     if request.method == "POST":

@@ -16,7 +16,8 @@ from portal.money import statements
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, request_meta
 from portal.web.templating import render
-from portal.web.week_pages import log_for_client
+from portal.web.client_log import log_for_client
+from portal.web.errors import bad_request
 
 
 def _month(request: Request) -> date | None:
@@ -52,7 +53,7 @@ def _context(request: Request, result: statements.MonthStatement) -> dict[str, o
 async def _page(request: Request, template: str, object_type: str) -> Response:
     month = _month(request)
     if month is None:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     result = await db.run(request, _statement, viewer=request.state.viewer, meta=request_meta(request), month=month,
                           object_type=object_type)
     return render(request, template, _context(request, result))

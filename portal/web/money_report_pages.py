@@ -21,6 +21,7 @@ from portal.schedule.calendar_days import today
 from portal.web import labels
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import bad_request, not_found
 
 CSV_HEADERS = [_l("Toimintakeskus"), _l("Kuukausi"), _l("Asiakas"), _l("Palvelu"), _l("Päiviä"),
                *[labels.MONEY_KINDS[kind] for kind in month_report.KINDS], _l("Korjaukset aiemmista kuukausista"),
@@ -70,7 +71,7 @@ def _page(request: Request, month: date, reports: list[month_report.UnitReport],
 async def report_page(request: Request) -> Response:
     month = _month(request)
     if month is None:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     reports = await db.run(request, _reports, viewer=request.state.viewer, meta=request_meta(request), month=month,
                            action="read")
     return _page(request, month, reports)
@@ -80,7 +81,7 @@ async def report_page(request: Request) -> Response:
 async def report_csv(request: Request) -> Response:
     month = _month(request)
     if month is None:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     reports = await db.run(request, _reports, viewer=request.state.viewer, meta=request_meta(request), month=month,
                            action="print")
     body = month_report.csv_bytes(reports, headers=[str(header) for header in CSV_HEADERS],
@@ -115,11 +116,11 @@ async def close_month(request: Request) -> Response:
     except ValueError:
         unit_id = 0
     if month is None:
-        return render(request, "errors/400.html", status_code=400)
+        return bad_request(request)
     problems = await db.run(request, _close, viewer=request.state.viewer, meta=request_meta(request),
                             unit_id=unit_id, month=month)
     if problems is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     if not problems:
         return RedirectResponse(f"/staff/money?month={month.isoformat()[:7]}&closed=1", status_code=303)
     reports = await db.run(request, _reports, viewer=request.state.viewer, meta=request_meta(request), month=month,

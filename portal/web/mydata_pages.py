@@ -25,7 +25,7 @@ from portal.web import labels, navigation
 from portal.web.assessment_labels import OCCASION_NAMES
 from portal.web.guard import Viewer, client_route, request_meta
 from portal.web.templating import render
-from portal.web.week_pages import log_for_client
+from portal.web.client_log import log_for_client
 
 # The page's names for the JSON keys (the JSON itself keeps the keys).
 FIELD_NAMES = {

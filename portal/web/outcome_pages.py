@@ -18,6 +18,7 @@ from portal.plans import outcomes
 from portal.plans.rules import Problem
 from portal.web.guard import Viewer, log_event, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 
 def _periods(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[outcomes.PeriodRow]:
@@ -54,7 +55,7 @@ async def period_outcome(request: Request) -> Response:
         if form.validate_submission():
             problems = await db.run(request, _record, viewer=viewer, meta=request_meta(request), form=form)
             if problems is None:
-                return render(request, "errors/404.html", status_code=404)
+                return not_found(request)
             if not problems:
                 return RedirectResponse(f"/staff/clients/{viewer.subject.id}/outcome?saved=1", status_code=303)
             apply_problems(form, problems)

@@ -1,13 +1,18 @@
 """Keyset cursors in the query string (?after=, ?before=): the id a list
-page continues from. Anything but a plain positive number is bad input."""
+page continues from. Anything but a plain positive number is bad input,
+answered with the 400 page."""
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 
-class BadCursor(ValueError):
-    pass
+class BadCursor(HTTPException):
+    """Answered with the 400 page (portal.web.errors), wherever a route asks."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(400, f"bad cursor: {name}")
 
 
 def cursor(request: Request, name: str) -> int | None:

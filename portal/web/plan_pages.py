@@ -18,7 +18,8 @@ from portal.plans import outcomes, records
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, log_event, request_meta, staff_route
 from portal.web.templating import render
-from portal.web.week_pages import log_for_client
+from portal.web.errors import not_found
+from portal.web.client_log import log_for_client
 
 
 def _plan(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> tuple[records.PlanPage, list[outcomes.PeriodRow]]:
@@ -78,11 +79,11 @@ async def add_thought(request: Request) -> Response:
         added = await db.run(request, _add_thought, viewer=viewer, meta=request_meta(request), goal_id=goal_id,
                              text=form.text.data)
         if not added:
-            return render(request, "errors/404.html", status_code=404)
+            return not_found(request)
         return RedirectResponse(f"/plan?saved=1#goal-{goal_id}", status_code=303)
     page, ended = await db.run(request, _plan, viewer=viewer, meta=request_meta(request))
     if page.current is None or goal_id not in {goal.id for goal in page.current.goals}:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return _render_plan(request, page, ended, _thought_forms(request, page, form, goal_id), status_code=400)
 
 

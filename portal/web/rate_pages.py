@@ -18,6 +18,7 @@ from portal.money import rates
 from portal.money.earnings import kind_for
 from portal.web.guard import Viewer, log_event, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import forbidden
 
 
 
@@ -50,14 +51,14 @@ async def rate_page(request: Request) -> Response:
     viewer = request.state.viewer
     table = await db.run(request, _table, viewer=viewer)
     if table is None:
-        return render(request, "errors/403.html", status_code=403)
+        return forbidden(request)
     form = await RateForm.load(request)
     status_code = 200
     if request.method == "POST":
         if form.validate_submission():
             problems = await db.run(request, _add, viewer=viewer, meta=request_meta(request), form=form)
             if problems is None:
-                return render(request, "errors/403.html", status_code=403)
+                return forbidden(request)
             if not problems:
                 return RedirectResponse("/staff/rates?saved=1", status_code=303)
             target = {"rate_amount": form.amount, "rate_dates": form.valid_until, "rate_kind": form.kind}.get(

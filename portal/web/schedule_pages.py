@@ -24,6 +24,7 @@ from portal.schedule import editing
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 FORMS = {"slots": SlotForm, "members": MemberForm, "member_ends": MemberEndForm, "changes": ChangeForm,
          "slot_ends": SlotEndForm}
@@ -133,7 +134,7 @@ async def group_page(request: Request) -> Response:
                         vault=request.app.state.vault,
                         group_id=int(request.path_params["group_id"]))
     if data is None:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return _page(request, data)
 
 
@@ -200,7 +201,7 @@ def _poster(kind: str):  # type: ignore[no-untyped-def]
             problems = await db.run(request, _save, viewer=viewer, meta=request_meta(request), group_id=group_id,
                                     kind=kind, slot_id=slot_id, form=form)
             if problems is None:
-                return render(request, "errors/404.html", status_code=404)
+                return not_found(request)
             if not problems:
                 return RedirectResponse(f"/staff/groups/{group_id}?saved=1", status_code=303)
             apply_problems(form, problems)
@@ -208,7 +209,7 @@ def _poster(kind: str):  # type: ignore[no-untyped-def]
                             vault=request.app.state.vault)
         if data is None or (slot_id is not None and slot_id not in {
                 slot.id for slot in data["group"].slots + data["group"].ended_slots}):
-            return render(request, "errors/404.html", status_code=404)
+            return not_found(request)
         return _page(request, data, (kind, slot_id, form), status_code=400)
 
     post.__name__ = f"group_{kind}"

@@ -57,10 +57,7 @@ def _staff_home(session: Session, *, viewer: Viewer, meta: dict[str, str], searc
 async def staff_home(request: Request) -> Response:
     viewer = request.state.viewer
     search = ClientSearchForm.from_query(request)
-    try:
-        after = paging.cursor(request, "after")
-    except paging.BadCursor:
-        return render(request, "errors/400.html", status_code=400)
+    after = paging.cursor(request, "after")
     if not search.validate():
         return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": None, "today": None},
                       status_code=400)
@@ -115,10 +112,7 @@ def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, st
 @staff_route(Action.STAFF_VIEW_CLIENT)
 async def client_page(request: Request) -> Response:
     viewer = request.state.viewer
-    try:
-        before = paging.cursor(request, "before")
-    except paging.BadCursor:
-        return render(request, "errors/400.html", status_code=400)
+    before = paging.cursor(request, "before")
     client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault,
                           before=before)
     form = await RecordGuardianshipForm.load(request)

@@ -21,24 +21,14 @@ from portal.schedule.calendar_days import monday_of, today
 from portal.web import navigation
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
-
-
-def log_for_client(session: Session, viewer: Viewer, meta: dict[str, str], *, action: str, object_type: str,
-                   object_id: str = "") -> None:
-    """Log about whoever's matters the viewer handles."""
-    log_event(session, viewer.actor, meta, action=action, object_type=object_type,
-              subject_id=viewer.subject.id if viewer.subject else None, object_id=object_id)
-
-
-def _subject_id(viewer: Viewer) -> int:
-    assert viewer.subject is not None and viewer.subject.id is not None
-    return viewer.subject.id
+from portal.web.errors import not_found
+from portal.web.client_log import log_for_client, subject_id
 
 
 def _week(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[week.Day]:
     day = today()
     # This week and next, today first: the days already gone this week are left out.
-    days = week.client_days(session, person_id=_subject_id(viewer), first=day,
+    days = week.client_days(session, person_id=subject_id(viewer), first=day,
                             last=monday_of(day) + timedelta(days=13))
     log_for_client(session, viewer, meta, action="read", object_type="client_week")
     return days
@@ -56,7 +46,7 @@ async def my_week(request: Request) -> Response:
 
 def _report(session: Session, *, viewer: Viewer, meta: dict[str, str], starts_on, ends_on, reason: str,  # type: ignore[no-untyped-def]
             message: str) -> list[Problem]:
-    outcome = absences.report(session, person_id=_subject_id(viewer), by_person_id=viewer.person.id,  # type: ignore[arg-type]
+    outcome = absences.report(session, person_id=subject_id(viewer), by_person_id=viewer.person.id,  # type: ignore[arg-type]
                               starts_on=starts_on, ends_on=ends_on, reason=reason, message=message, today=today())
     if isinstance(outcome, list):
         return outcome
@@ -100,7 +90,7 @@ async def report_absence(request: Request) -> Response:
 
 
 def _cancel(session: Session, *, viewer: Viewer, meta: dict[str, str], notice_id: int) -> bool:
-    notice = absences.cancel(session, person_id=_subject_id(viewer), notice_id=notice_id, today=today())
+    notice = absences.cancel(session, person_id=subject_id(viewer), notice_id=notice_id, today=today())
     if notice is None:
         return False
     log_for_client(session, viewer, meta, action="change", object_type="absence_notice", object_id=str(notice_id))
@@ -115,7 +105,7 @@ async def cancel_absence(request: Request) -> Response:
     cancelled = await db.run(request, _cancel, viewer=request.state.viewer, meta=request_meta(request),
                              notice_id=int(request.path_params["notice_id"]))
     if not cancelled:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return RedirectResponse("/home?cancelled=1", status_code=303)
 
 

@@ -29,6 +29,7 @@ from portal.models import Person
 from portal.web import kiosk
 from portal.web.guard import Viewer, client_route, log_event, public, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 # An anonymous browser asking for login options writes a challenge row: a cap
 # on what one address can make, sized like the logins of an activity centre.
@@ -234,7 +235,7 @@ async def settings_remove(request: Request) -> Response:
     removed = await db.run(request, _remove, viewer=viewer, meta=request_meta(request), person_id=_own_id(viewer),
                            passkey_id=request.path_params["passkey_id"])
     if not removed:  # not theirs, or removed already: nothing to say which
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return RedirectResponse("/settings/easy-login/passkeys?removed=1", status_code=303)
 
 
@@ -264,7 +265,7 @@ async def staff_remove(request: Request) -> Response:
     removed = await db.run(request, _remove, viewer=viewer, meta=request_meta(request), person_id=client_id,
                            passkey_id=request.path_params["passkey_id"])
     if not removed:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return RedirectResponse(f"/staff/clients/{client_id}/easy-login/passkeys?removed=1", status_code=303)
 
 

@@ -19,6 +19,7 @@ from portal.forms import CsrfRefused, PortalForm
 from portal.web import kiosk as kiosk_device
 from portal.web.guard import Viewer, log_event, request_meta, staff_route
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 
 def _path(viewer: Viewer) -> str:
@@ -159,7 +160,7 @@ async def revoke_kiosk(request: Request) -> Response:
     done = await db.run(request, _revoke, viewer=request.state.viewer, kiosk_id=request.path_params["kiosk_id"],
                         meta=request_meta(request))
     if not done:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     response = RedirectResponse("/staff/device", status_code=303)
     return response
 
