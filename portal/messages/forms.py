@@ -61,9 +61,14 @@ class _MessageForm(PortalForm):
 
     def validate_key(self, field: Field) -> None:
         if not threads.valid_key(field.data):
-            self.text.errors.append(FORM_USED)  # type: ignore[attr-defined]
-            field.data = threads.new_key()
+            field.data = threads.new_key()  # the form shown again gets a good one
             raise ValidationError(FORM_USED)
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.key.errors and not self.text.errors:  # type: ignore[attr-defined]
+            self.text.errors = [FORM_USED]  # type: ignore[attr-defined]  # told where the person can see it
+        return valid
 
     def fresh(self) -> None:
         """A new token for a form shown anew (a new message is a new form)."""
