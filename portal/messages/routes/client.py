@@ -47,7 +47,6 @@ def _client_id(viewer: Viewer) -> int:
 class ListPage:
     threads: threads.ThreadPage
     bulletins: list[bulletins.BulletinView]
-    unit_names: dict[int, str]
 
 
 def _list(session: Session, *, viewer: Viewer, meta: dict[str, str], after: int | None) -> ListPage:
@@ -56,8 +55,7 @@ def _list(session: Session, *, viewer: Viewer, meta: dict[str, str], after: int 
                                   after=after)
     shown = bulletins.active_for_client(session, person_id=client_id, today=today()) if after is None else []
     log_for_client(session, viewer, meta, action="read", object_type="message_threads")
-    units = {row.thread.unit_id for row in page.rows}
-    return ListPage(page, shown, {unit: threads.unit_name(session, unit) for unit in units})
+    return ListPage(page, shown)
 
 
 @client_route(Action.ACT, level=Level.EASY)
@@ -69,7 +67,7 @@ async def message_list(request: Request) -> Response:
         return render(request, "errors/400.html", status_code=400)
     found = await db.run(request, _list, viewer=viewer, meta=request_meta(request), after=after)
     return render(request, "messages/client_list.html", {
-        "page": found.threads, "bulletins": found.bulletins, "unit_names": found.unit_names, "first_page": after is None,
+        "page": found.threads, "bulletins": found.bulletins, "first_page": after is None,
         "topic_names": TOPIC_NAMES, "sub_pages": navigation.sub_page_links(request, viewer.actor, "client_messages"),
     })
 
@@ -123,7 +121,6 @@ async def new_thread(request: Request) -> Response:
 @dataclass(frozen=True)
 class ThreadPage:
     thread: MessageThread
-    unit_name: str
     messages: list[threads.MessageView]
 
 
@@ -141,7 +138,7 @@ def _thread(session: Session, *, viewer: Viewer, meta: dict[str, str], thread_id
     shown = threads.messages_of(session, thread=thread, reader_read_up_to=read_up_to, reader_is_staff=False)
     threads.mark_read(session, thread=thread, person_id=reader, now=now_utc())  # type: ignore[arg-type]
     log_for_client(session, viewer, meta, action="read", object_type="message_thread", object_id=str(thread_id))
-    return ThreadPage(thread, threads.unit_name(session, thread.unit_id), shown)
+    return ThreadPage(thread, shown)
 
 
 def _step_up(request: Request, thread_id: int) -> Response:
@@ -162,7 +159,7 @@ async def _render_thread(request: Request, *, form: ReplyForm | None = None, sta
     form = form or await ReplyForm.load(request)
     form.fresh()
     context: dict[str, Any] = {
-        "thread": found.thread, "unit_name": found.unit_name, "messages": found.messages, "form": form,
+        "thread": found.thread, "messages": found.messages, "form": form,
         "topic_names": TOPIC_NAMES, "written_by": names.written_by, "sent": request.query_params.get("sent") == "1",
     }
     return render(request, "messages/client_thread.html", context, status_code=status_code)
