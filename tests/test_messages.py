@@ -406,3 +406,49 @@ def test_messages_and_bulletins_are_in_my_data(client, engine, ids) -> None:
     client.cookies.clear()
     as_client(client, engine, ids[MIKKO])  # the Puutyöt group's trip is not Mikko's
     assert client.get("/my-data.json").json()["sections"]["bulletins"] == []
+
+
+# Every query of the message lists uses an index ---------------------------------------------
+
+MESSAGE_TABLES = ("messagethread", "message", "messagereadstate", "bulletin")
+
+
+def test_the_inbox_and_thread_list_queries_use_an_index_and_no_sort(engine, ids) -> None:
+    from portal.messages import bulletins
+    from tests.test_client_lists import captured_selects
+
+    today = clock.today()
+    work = {
+        "inbox": lambda s: threads.unit_inbox(s, unit_id=ids["verstas"]),
+        "inbox, next page": lambda s: threads.unit_inbox(s, unit_id=ids["verstas"], after=(True, 10**9)),
+        "inbox, done": lambda s: threads.unit_inbox(s, unit_id=ids["verstas"], status="done", after=(False, 10**9)),
+        "unread count": lambda s: threads.unread_count(s, unit_id=ids["verstas"]),
+        "client's threads": lambda s: threads.client_threads(s, client_person_id=ids[AINO], reader_person_id=ids[AINO]),
+        "client's threads, next page": lambda s: threads.client_threads(
+            s, client_person_id=ids[AINO], reader_person_id=ids[AINO], after=10**9),
+        "staff's client page": lambda s: threads.client_threads(
+            s, client_person_id=ids[AINO], reader_person_id=ids[SANNA], unit_ids={ids["verstas"]}),
+        "a thread": lambda s: threads.messages_of(s, thread=s.get(MessageThread, 1), reader_read_up_to=0,
+                                                  reader_is_staff=False),
+        "bulletins": lambda s: bulletins.active_for_client(s, person_id=ids[AINO], today=today),
+    }
+    problems = []
+    for name, run in work.items():
+        statements = captured_selects(engine, run)
+        with engine.connect() as connection:
+            postgres = connection.dialect.name == "postgresql"
+            if postgres:  # tiny test tables: ask whether an index *can* answer, not whether it is cheaper
+                connection.exec_driver_sql("SET enable_seqscan = off")
+            for statement, parameters in statements:
+                prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+                plan = [" ".join(str(part) for part in row) for row in connection.exec_driver_sql(prefix + statement, parameters)]
+                for line in plan:
+                    for table in MESSAGE_TABLES:
+                        scan = f"Seq Scan on {table}" if postgres else f"SCAN {table}"
+                        if scan in line and (postgres or " USING " not in line):
+                            problems.append(f"{name}: {line.strip()}")
+                    if not postgres and "TEMP B-TREE" in line and "messagethread" in statement.split("FROM", 1)[1][:40]:
+                        problems.append(f"{name}: sorts ({line.strip()})")
+                    if postgres and line.strip().startswith("Sort") and name.startswith(("inbox", "client")):
+                        problems.append(f"{name}: sorts ({line.strip()})")
+    assert problems == []
