@@ -16,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from sqlmodel import Session, select
 
 from portal.auth import sessions
+from portal.messages import threads
 from portal.messages.models import MessageThread
 from tests import browser, factories
 from tests.days import on_activity_day
@@ -85,8 +86,10 @@ def write_message(driver, topic: str, text: str) -> None:  # type: ignore[no-unt
     press_enter_on(driver, link("/messages/new"))
     assert h1(driver) == "Uusi viesti" and "Et voi lähettää liitteitä." in main_text(driver)
     fits(driver)
-    focus(driver, f"e.name === 'topic' && e.value === '{topic}'")
-    keys(driver, Keys.SPACE)
+    focus(driver, "e.name === 'topic'")  # into the group of topics: arrows move and choose
+    steps = threads.TOPICS.index(topic)
+    keys(driver, *([Keys.ARROW_DOWN] * steps if steps else [Keys.SPACE]))
+    assert driver.find_element(By.CSS_SELECTOR, "input[name=topic]:checked").get_attribute("value") == topic
     type_into(driver, "text", text)
     press_enter_on(driver, submit_of("/messages/new"))
     assert "Viesti on lähetetty." in main_text(driver), main_text(driver)
