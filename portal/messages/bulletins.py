@@ -38,7 +38,7 @@ def write(session: Session, *, unit_id: int, group_id: int | None, author_person
 def remove(session: Session, *, bulletin_id: int, unit_ids: frozenset[int] | set[int], by_person_id: int,
            now: datetime) -> Bulletin | None:
     """Take a bulletin of one's own unit off the clients' pages; None when not one's own."""
-    bulletin = session.get(Bulletin, bulletin_id)
+    bulletin = session.get(Bulletin, bulletin_id) if bulletin_id < 2**31 else None
     if bulletin is None or bulletin.unit_id not in unit_ids:
         return None
     if bulletin.removed_at is None:

@@ -31,6 +31,9 @@ PAGE_SIZE = 20  # threads on one page of a list
 THREAD_SHOWN = 200  # the newest messages of one thread on its page
 KEY_LENGTH = 32  # characters of a form's token (secrets.token_urlsafe(24))
 OPEN, DONE = "open", "done"
+# Ids are 32-bit integers in the tables: a larger number (a path or cursor may
+# carry up to 18 digits) names nothing, and PostgreSQL would refuse to compare it.
+MAX_ID = 2**31 - 1
 
 # A person writes a few messages a day; twenty in ten minutes is a script or
 # a stuck key, and a hundred a day fills nobody's inbox with sense.
@@ -182,6 +185,8 @@ def is_unread_by(session: Session, *, message_id: int, person_id: int) -> bool:
     """Whether the person has not read this message yet (their own messages
     are read). The notifications part asks this before it sends "Uusi viesti"
     (only when still unread 10 minutes after it arrived). Reads only."""
+    if message_id > MAX_ID or person_id > MAX_ID:
+        return False
     row = session.exec(
         select(Message.thread_id, Message.author_person_id, MessageReadState.last_read_message_id)
         .join(MessageReadState, (col(MessageReadState.thread_id) == col(Message.thread_id))
@@ -197,12 +202,12 @@ def is_unread_by(session: Session, *, message_id: int, person_id: int) -> bool:
 # Finding a thread: None unless it is the client's, or of one of the staff's units (a 404 either way).
 
 def client_thread(session: Session, *, thread_id: int, client_person_id: int) -> MessageThread | None:
-    thread = session.get(MessageThread, thread_id)
+    thread = session.get(MessageThread, thread_id) if thread_id <= MAX_ID else None
     return thread if thread is not None and thread.client_person_id == client_person_id else None
 
 
 def staff_thread(session: Session, *, thread_id: int, unit_ids: frozenset[int] | set[int]) -> MessageThread | None:
-    thread = session.get(MessageThread, thread_id)
+    thread = session.get(MessageThread, thread_id) if thread_id <= MAX_ID else None
     return thread if thread is not None and thread.unit_id in unit_ids else None
 
 
@@ -255,7 +260,7 @@ def client_threads(session: Session, *, client_person_id: int, reader_person_id:
     limits them to staff's own units (the staff's client page)."""
     query = select(MessageThread).where(MessageThread.client_person_id == client_person_id)
     if after is not None:
-        query = query.where(col(MessageThread.last_message_id) < after)
+        query = query.where(col(MessageThread.last_message_id) < min(after, MAX_ID))
     if unit_ids is not None:
         query = query.where(col(MessageThread.unit_id).in_(list(unit_ids)))
     threads = list(session.exec(query.order_by(col(MessageThread.last_message_id).desc()).limit(PAGE_SIZE + 1)).all())
@@ -294,7 +299,7 @@ def unit_inbox(session: Session, *, unit_id: int, status: str = OPEN, after: tup
     if after is not None:
         # (unread, last) < cursor in the index's descending order: one range of the index.
         query = query.where(tuple_(col(MessageThread.unread_by_staff), col(MessageThread.last_message_id))
-                            < tuple_(after[0], after[1]))
+                            < tuple_(after[0], min(after[1], MAX_ID)))
     threads = list(session.exec(query.order_by(col(MessageThread.unread_by_staff).desc(),
                                                col(MessageThread.last_message_id).desc()).limit(PAGE_SIZE + 1)).all())
     more = len(threads) > PAGE_SIZE
