@@ -54,6 +54,7 @@ from portal.web import (
     week_pages,
 )
 from portal.easy_login.routes import instructor_help as easy_help
+from portal.messages.routes import client as message_client, staff as message_staff
 from portal.easy_login.routes import kiosk as easy_kiosk, settings as easy_settings, staff as easy_staff
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
@@ -142,6 +143,8 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *easy_staff.routes,
         *easy_help.routes,
         *easy_passkeys.routes,
+        *message_client.routes,
+        *message_staff.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     test_provider = None

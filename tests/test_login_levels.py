@@ -47,6 +47,8 @@ EXPECTED_EASY = {
     ("GET", "/home"), ("GET", "/week"), ("GET", "/absence"), ("POST", "/absence"), ("POST", "/absence/today"),
     ("POST", "/absence/{notice_id}/cancel"), ("GET", "/feedback"), ("POST", "/feedback"), ("GET", "/feedback/thanks"),
     ("GET", "/session"), ("POST", "/session"),
+    ("GET", "/messages"), ("GET", "/messages/new"), ("POST", "/messages/new"), ("GET", "/messages/{thread_id}"),
+    ("POST", "/messages/{thread_id}/reply"),
 }
 
 
@@ -210,8 +212,8 @@ def test_an_easy_session_sees_its_everyday_pages_and_says_so(client, engine, peo
     assert page.main.find("a", href="/login?next=/home", string=STEP_UP_TITLE) is not None
     # The menu offers only what opens, and so do the links of the start page.
     assert menu(home) == [("/home", "Oma sivu", "page"), ("/week", "Viikkoni", None),
-                          ("/feedback", "Anna palautetta", None)]
-    assert {a["href"] for a in page.main.select(".link-list a")} <= {"/week", "/absence", "/feedback"}
+                          ("/messages", "Viestit", None)]
+    assert {a["href"] for a in page.main.select(".link-list a")} <= {"/week", "/absence", "/messages"}
     week = client.get("/week")
     assert week.status_code == 200 and "Kalenteri puhelimeen" not in week.text
     assert client.get("/feedback").status_code == 200

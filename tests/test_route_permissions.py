@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from portal.auth import sessions
 from portal.auth.permissions import Action, Actor, Subject, can, may_edit_unit_schedule
 from portal.easy_login.models import Kiosk
+from portal.messages.models import Bulletin, MessageThread
 from portal.models import AccessEvent, MandateScope
 from portal.web.guard import Access
 from tests import factories
@@ -58,6 +59,10 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         ids["tupa_kiosk"] = session.exec(select(Kiosk.id)).first()
     ids["aino_passkey"] = factories.add_passkey(engine, person=ids[AINO])
+    # Aino's thread with Verstas and Verstas's bulletin (the demo's): targets of the message routes.
+    with Session(engine) as session:
+        ids["aino_thread"] = session.exec(select(MessageThread.id).where(MessageThread.client_person_id == ids[AINO])).first()
+        ids["verstas_bulletin"] = session.exec(select(Bulletin.id).where(Bulletin.title == "Keskiviikkona retki")).one()
     return ids
 
 
@@ -80,6 +85,8 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{kiosk_id:id}", str(people["tupa_kiosk"]))
             .replace("{request_id:id}", "1")
             .replace("{passkey_id:id}", str(people["aino_passkey"]))
+            .replace("{thread_id:id}", str(people["aino_thread"]))
+            .replace("{bulletin_id:id}", str(people["verstas_bulletin"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -144,7 +151,7 @@ def test_another_client_never_sees_the_clients_data(app, client, engine, people)
             continue
         response = call(client, method, path, token, sessions.COOKIE_NAMES["client"])
         assert "Aino" not in response.text, (method, path)
-        if re.search(r"/(settings/mandates|absence|goals|passkeys)/\d", path):  # Aino's records by id
+        if re.search(r"/(settings/mandates|absence|goals|passkeys|messages)/\d", path):  # Aino's records by id
             assert response.status_code in (403, 404), (method, path, response.status_code)
 
 

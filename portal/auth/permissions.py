@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     MANAGE_EASY_LOGIN = "manage_easy_login"  # the client's own easy login: number code, kiosk list, passkeys (never a delegate)
     STAFF_ANSWER_KIOSK_HELP = "staff_answer_kiosk_help"  # confirm a client at a kiosk of one's units ("Ohjaaja auttaa")
     STAFF_MANAGE_EASY_LOGIN = "staff_manage_easy_login"  # a client's easy login in one's units: enrol, open a lock, end, remove a passkey
+    STAFF_HANDLE_MESSAGES = "staff_handle_messages"  # the inbox and bulletins of one's own units (checked per thread and unit)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
     if action in (Action.STAFF_MANAGE_DEVICE, Action.STAFF_EDIT_SCHEDULE, Action.STAFF_ASSESSMENT_QUEUE,
                   Action.STAFF_KEEP_ATTENDANCE, Action.STAFF_HANDLE_FEEDBACK, Action.STAFF_VIEW_FOLLOWUP,
-                  Action.STAFF_ANSWER_KIOSK_HELP):
+                  Action.STAFF_ANSWER_KIOSK_HELP, Action.STAFF_HANDLE_MESSAGES):
         return bool(actor.staff_roles)
     if subject is None:
         return False
@@ -126,4 +127,9 @@ def may_close_month(actor: Actor, unit_id: int) -> bool:
 
 def may_follow_unit(actor: Actor, unit_id: int) -> bool:
     """Follow-up figures of one's own units only."""
+    return actor.audience == "staff" and unit_id in actor.staff_roles
+
+
+def may_handle_unit_messages(actor: Actor, unit_id: int) -> bool:
+    """The threads and bulletins of one's own units only: any role of the unit."""
     return actor.audience == "staff" and unit_id in actor.staff_roles

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from portal.demo import easy_login as easy_login_demo
 from portal.demo import feedback as demo_feedback
+from portal.demo import messages as messages_demo
 from portal.demo import money as demo_money
 from portal.demo import plans_week as demo_plans_week
 from portal.demo.assessment import load_assessment_demo
@@ -103,4 +104,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     demo_money.load(session, people=ids, units=units, period_starts=period_starts)
     demo_feedback.load(session, people=ids, units=units)
     easy_login_demo.load(session, people=ids, units=units, tupa=TUPA)
+    messages_demo.load(session, people=ids, units=units)
     return True

@@ -5,6 +5,7 @@ from portal.models.assessment import (Assessment, AssessmentAnswer, AssessmentQu
                                      AssessmentQueueStale, AssessmentRequest, AssessmentStatus, Occasion)
 from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
+from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
 from portal.models.followup import AttendanceMonth, AttendanceMonthStale
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
@@ -82,6 +83,10 @@ __all__ = [
     "AssessmentRequest",
     "AssessmentStatus",
     "Occasion",
+    "Bulletin",
+    "Message",
+    "MessageReadState",
+    "MessageThread",
     "EasyLogin",
     "EnrolmentCode",
     "Kiosk",

@@ -40,6 +40,8 @@ from portal.models import (
 from portal.money import rates
 from portal.money.statements import month_bounds, month_statement
 from portal.easy_login import my_data as easy_login_data
+from portal.messages import my_data as messages_data
+from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey
 from portal.mydata import Request, account, register
 from portal.plans import outcomes
@@ -227,6 +229,10 @@ register("schedule", _l("Ryhmät"), schedule, reads=(GroupMember,))
 register("absences", _l("Poissaolot"), absences, reads=(AbsenceNotice,))
 register("mandates", _l("Valtuutukset"), mandates, reads=(Mandate,))
 register("feedback", _l("Palautteesi"), feedback, reads=(ClientFeedback,))
+register("messages", _l("Viestit"), messages_data.messages, reads=(MessageThread, Message, MessageReadState),
+         intro=_l("Viestit toiminta\u00adkeskuksen kanssa. Näet myös, milloin luit viestit viimeksi."))
+register("bulletins", _l("Tiedotteet"), messages_data.bulletins, reads=(Bulletin,),
+         intro=_l("Tiedotteet, jotka toiminta\u00adkeskus näytti sinulle."))
 register("assessments", _l("Omat arviot"), assessments, reads=(Assessment, AssessmentAnswer))
 register("assessment_requests", _l("Pyynnöt tehdä oma arvio"), assessment_requests, reads=(AssessmentRequest,),
          intro=_l("Työntekijä voi pyytää sinua tekemään oman arvion."))

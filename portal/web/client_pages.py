@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session
@@ -22,6 +22,7 @@ from portal.forms import CsrfRefused, PortalForm, errors
 from portal.forms.mandate import GrantMandateForm
 from portal import organisation
 from portal.models import MandateBasis, MandateScope
+from portal.messages import bulletins, threads as message_threads
 from portal.money import card as money_card
 from portal.schedule import calendar_days, start_page
 from portal.web import assessment_pages, labels
@@ -52,6 +53,8 @@ class Home:
     # None for an easy login: money and self-assessment results need a strong one.
     money: money_card.MonthCard | None
     assessments: assessment_views.Overview | None
+    bulletins: list[bulletins.BulletinView] = field(default_factory=list)
+    unread_messages: int = 0  # threads with an answer the reader has not read (a client or a delegate who may act)
 
 
 def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Library) -> Home:
@@ -60,16 +63,20 @@ def _home(session: Session, *, viewer: Viewer, meta: dict[str, str], library: Li
     today = calendar_days.today()
     person_id = viewer.subject.id
     start = start_page.for_client(session, person_id=person_id, today=today)
-    if viewer.easy:  # today, the next days and absences only: nothing else is even read
+    shown = bulletins.active_for_client(session, person_id=person_id, today=today)
+    unread = message_threads.unread_for_client_side(session, client_person_id=person_id,
+                                                    reader_person_id=viewer.person.id) \
+        if viewer.actor.footing in ("own", MandateScope.ACT.value) else 0  # type: ignore[arg-type]
+    if viewer.easy:  # today, the next days, absences, bulletins and messages only: nothing else is even read
         _log(session, viewer, meta, action="read", object_type="client_start_page")
-        return Home([], start, None, None)
+        return Home([], start, None, None, shown, unread)
     rows = organisation.client_periods(session, person_id=person_id)  # read once, for all three cards
     money = money_card.this_month(session, person_id=person_id, today=today, periods=rows)
     overview = assessment_pages.overview(session, library=library, person_id=person_id, today=today,
                                          periods=[period for period, _unit in rows])
     _log(session, viewer, meta, action="read", object_type="client_start_page")
     return Home([PeriodView(period.service, unit.name, period.starts_on, period.ends_on) for period, unit in rows],
-                start, money, overview)
+                start, money, overview, shown, unread)
 
 
 @client_route(Action.VIEW, level=Level.EASY)
@@ -79,6 +86,7 @@ async def home(request: Request) -> Response:
                          library=request.app.state.assessment_library)
     return render(request, "client/home.html", {
         "viewer": viewer, "periods": found.periods, "start": found.start, "money": found.money,
+        "bulletins": found.bulletins, "unread_messages": found.unread_messages,
         "can_act": viewer.actor.footing in ("own", MandateScope.ACT.value),
         "reported": request.query_params.get("reported") == "1",
         "cancelled": request.query_params.get("cancelled") == "1",

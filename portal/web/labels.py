@@ -63,6 +63,15 @@ OBJECT_NAMES = {
     "easy_login_help_approved": _l("kirjautumisen vahvistus kioskilla"),
     "easy_login_help_rejected": _l("kirjautumisen vahvistus kioskilla"),
     "kiosk_help_requests": _l("kioskin pyynnöt"),
+    "message": _l("viesti"),
+    "message_thread": _l("viestit"),
+    "message_threads": _l("viestilista"),
+    "message_inbox": _l("toimintakeskuksen viestilista"),
+    "message_thread_assigned": _l("kuka hoitaa viestin"),
+    "message_thread_done": _l("viestin käsittely"),
+    "message_thread_sensitive": _l("viestin luottamuksellisuus"),
+    "bulletin": _l("tiedote"),
+    "bulletin_removed": _l("tiedotteen poisto"),
 }
 
 # The client's own easy-login story ("Kuka on katsonut tietojani"), by

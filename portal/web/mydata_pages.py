@@ -21,6 +21,7 @@ from portal.auth.sessions import now_utc
 from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
 from portal.forms.plan import STATUS_NAMES
 from portal.i18n import lazy_gettext as _l
+from portal.messages.forms import TOPIC_NAMES
 from portal.web import labels, navigation
 from portal.web.assessment_labels import OCCASION_NAMES
 from portal.web.guard import Viewer, client_route, request_meta
@@ -62,6 +63,11 @@ FIELD_NAMES = {
     "label": _l("Nimi"), "removed_at": _l("Poistettu"), "enrolment_codes": _l("Käyttöönottokoodit"),
     "used_at": _l("Käytetty"), "instructor_confirmations": _l("Ohjaajan vahvistukset kioskilla"),
     "asked_at": _l("Pyydetty"),
+    # Messages and bulletins.
+    "topic": _l("Aihe"), "thread_status": _l("Tila"), "sensitive": _l("Luottamuksellinen"),
+    "read_at": _l("Luit viimeksi"), "messages": _l("Viestit"), "on_behalf_of": _l("Kenen puolesta"),
+    "from_staff": _l("Työntekijän viesti"), "title": _l("Otsikko"), "shown_from": _l("Näkyy alkaen"),
+    "expires_on": _l("Näkyy asti"),
     # Marked days, their corrections and the benefit.
     "present": _l("Paikalla"), "hours": _l("Tunnit"), "absence_reason": _l("Poissaolon syy"),
     "was_present": _l("Paikalla ennen korjausta"), "was_hours": _l("Tunnit ennen korjausta"),
@@ -81,6 +87,7 @@ MANDATE_SCOPES = {"view": _l("Saa katsoa tietoja"), "act": _l("Saa katsoa tietoj
 MANDATE_BASES = {"client_granted": _l("Annettu tässä palvelussa"), "guardianship": _l("Edunvalvonta"),
                  "suomifi": _l("Suomi.fi-valtuus")}
 
+THREAD_STATUS_NAMES = {"open": _l("Avoin"), "done": _l("Valmis")}
 ASSESSMENT_STATUS_NAMES = {"draft": _l("Kesken"), "sent": _l("Lähetetty"), "reviewed": _l("Käsitelty")}
 YES_NO = {True: _l("Kyllä"), False: _l("Ei")}
 AUDIENCE_NAMES = {"client": _l("Asiakkaan sivut"), "staff": _l("Työntekijän sivut")}
@@ -95,7 +102,7 @@ CODE_NAMES: dict[str, dict[str, Any]] = {
     "was_absence_reason": labels.ABSENCE_REASONS, "ending": ENDING_NAMES, "next_step": NEXT_STEP_NAMES,
     "role": labels.ROLE_NAMES, "entered_as": labels.ROLE_NAMES, "action": labels.ACTION_NAMES,
     "what": labels.OBJECT_NAMES, "kind": labels.MONEY_KINDS, "benefit": labels.BENEFITS,
-    "occasion": OCCASION_NAMES, "audience": AUDIENCE_NAMES,
+    "occasion": OCCASION_NAMES, "audience": AUDIENCE_NAMES, "topic": TOPIC_NAMES, "thread_status": THREAD_STATUS_NAMES,
 }
 
 # The pages whose forms can be kept over a timeout (a kept form's "page"), by route name.
@@ -106,6 +113,7 @@ FORM_PAGES = {
     "client_goal_thought": _l("Suunnitelmani"), "client_feedback": _l("Anna palautetta"),
     "client_mandates": _l("Kuka saa hoitaa asioitani"), "client_revoke_mandate": _l("Kuka saa hoitaa asioitani"),
     "client_calendar_make": _l("Kalenteri puhelimeen"), "client_calendar_revoke": _l("Kalenteri puhelimeen"),
+    "client_message_new": _l("Uusi viesti"), "client_message_reply": _l("Viestit"),
 }
 
 

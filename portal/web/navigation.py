@@ -51,7 +51,12 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("client_plan", _l("Suunnitelmani")),
     MenuEntry("assessment_intro", _l("Oma arvio")),
     MenuEntry("client_money", _l("Rahani")),
-    MenuEntry("client_feedback", _l("Anna palautetta")),
+    # Messages with the centre and feedback on it: both are telling the centre something;
+    # messages are the everyday one, feedback is given now and then.
+    MenuEntry("client_messages", _l("Viestit"), sub_pages=(
+        MenuEntry("client_feedback", _l("Anna palautetta"),
+                  _l("Voit kertoa, mitä mieltä olet toiminnasta.")),
+    )),
     MenuEntry("client_my_data", _l("Omat tietoni"), sub_pages=(
         MenuEntry("client_access_log", _l("Kuka on katsonut tietojani"),
                   _l("Näet, kuka on katsonut tai muuttanut tietojasi.")),
@@ -64,6 +69,7 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
 
 STAFF_MENU: tuple[MenuEntry, ...] = (
     MenuEntry("staff_home", _l("Asiakkaat")),
+    MenuEntry("staff_messages", _l("Viestit")),
     MenuEntry("staff_groups", _l("Ryhmät")),
     MenuEntry("staff_assessment_queue", _l("Arviot")),
     MenuEntry("staff_money_report", _l("Rahat")),
