@@ -34,6 +34,10 @@ class Action(enum.StrEnum):
     MANAGE_EASY_LOGIN = "manage_easy_login"  # the client's own easy login: number code, kiosk list, passkeys (never a delegate)
     STAFF_ANSWER_KIOSK_HELP = "staff_answer_kiosk_help"  # confirm a client at a kiosk of one's units ("Ohjaaja auttaa")
     STAFF_MANAGE_EASY_LOGIN = "staff_manage_easy_login"  # a client's easy login in one's units: enrol, open a lock, end, remove a passkey
+    # Reminders and notifications about the client's matters: the client's own,
+    # or a delegate's own contact details and choices for the client they act for.
+    MANAGE_NOTIFICATIONS = "manage_notifications"
+    STAFF_RETRY_NOTIFICATION = "staff_retry_notification"  # send a parked notification again (a unit manager)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
     if subject is None or actor.subject_person_id != subject.person_id:
         return False
-    if action is Action.VIEW:
+    if action in (Action.VIEW, Action.MANAGE_NOTIFICATIONS):
         return actor.footing in ("own", MandateScope.VIEW.value, MandateScope.ACT.value)
     if action in (Action.ACT, Action.VIEW_MY_DATA):
         return actor.footing in ("own", MandateScope.ACT.value)
@@ -103,6 +107,9 @@ def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
                   Action.STAFF_KEEP_ATTENDANCE, Action.STAFF_HANDLE_FEEDBACK, Action.STAFF_VIEW_FOLLOWUP,
                   Action.STAFF_ANSWER_KIOSK_HELP):
         return bool(actor.staff_roles)
+    if action is Action.STAFF_RETRY_NOTIFICATION:
+        # The outbox is the organisation's, and shows no client: any unit manager.
+        return any(StaffRole.UNIT_MANAGER.value in roles for roles in actor.staff_roles.values())
     if subject is None:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()
