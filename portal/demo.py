@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
 from portal.easy_login import demo as easy_login_demo
+from portal.notifications import demo as notifications_demo
 from portal import demo_feedback, demo_money, demo_plans_week
 from portal.assessment.demo import load_assessment_demo
 from portal.demo_lists import add_list_demo
@@ -145,4 +146,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     demo_money.load(session, people=ids, units=units, period_starts=period_starts)
     demo_feedback.load(session, people=ids, units=units)
     easy_login_demo.load(session, people=ids, units=units, tupa=TUPA)
+    notifications_demo.load(session, people=ids)
     return True

@@ -42,6 +42,8 @@ from portal.money.statements import month_bounds, month_statement
 from portal.easy_login import my_data as easy_login_data
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey
 from portal.mydata import Request, account, register
+from portal.notifications import my_data as notification_data
+from portal.notifications.models import ContactPoint, Notification, NotificationPreference
 from portal.plans import outcomes
 from portal.schedule.calendar_days import today
 
@@ -250,5 +252,8 @@ register("easy_login", _l("Helppo kirjautuminen"), easy_login_data.easy_login,
          reads=(EasyLogin, Passkey, EnrolmentCode, KioskHelpRequest, Kiosk), own_only=True,
          intro=_l("Näet, milloin sait helpon kirjautumisen ja milloin käytit sitä. "
                   "Koodit eivät näy tässä."))
+register("notifications", _l("Muistutukset"), notification_data.notifications,
+         reads=(ContactPoint, NotificationPreference, Notification),
+         intro=_l("Näet osoitteesi, valintasi ja viestit, jotka palvelu on lähettänyt sinulle."))
 register("access_log", _l("Kuka on katsonut tietojani"), access_events, reads=(AccessEvent, AccessEventSubject),
          own_only=True)

@@ -62,6 +62,9 @@ OBJECT_NAMES = {
     "easy_login_passkeys": _l("avaimet puhelimessa"),
     "easy_login_help_approved": _l("kirjautumisen vahvistus kioskilla"),
     "easy_login_help_rejected": _l("kirjautumisen vahvistus kioskilla"),
+    "notification_settings": _l("muistutusten asetukset"),
+    "notification_contact": _l("osoite muistutuksille"),
+    "notification_choices": _l("muistutusten valinnat"),
     "kiosk_help_requests": _l("kioskin pyynnöt"),
 }
 
