@@ -31,12 +31,15 @@ def build(outgoing: Outgoing, *, sender: str) -> EmailMessage:
     message["Subject"] = outgoing.subject
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = message_id(outgoing.key, sender.rpartition("@")[2].strip(">") or "localhost")
-    message["Content-Language"] = outgoing.language
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to it
     if outgoing.stop_url:
         message["List-Unsubscribe"] = f"<{outgoing.stop_url}>"
     message.set_content(outgoing.text)
     message.add_alternative(outgoing.html, subtype="html")
+    # After the parts: setting the content clears every Content-* header.
+    message["Content-Language"] = outgoing.language
+    for part in message.iter_parts():
+        part["Content-Language"] = outgoing.language
     return message
 
 

@@ -78,7 +78,9 @@ def render(*, category: str, channel: str, language: str, base_url: str, stop_ur
 def _rendered(subject: str, channel: str, lines: list[str], *, link: str | None, stop: str | None,
               language: str) -> Rendered:
     if channel == "sms":
-        parts = [f"{SERVICE}: " + " ".join(lines)]
+        said = " ".join(lines)
+        # The service is named once: in the line itself, or before it.
+        parts = [said if "Oma työtoimin" in said else f"{SERVICE}: {said}"]
         if link:
             parts.append(link)
         if stop:
