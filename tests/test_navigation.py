@@ -150,6 +150,8 @@ def test_a_page_ends_with_a_link_back_to_where_it_is_linked_from(idp_client, pat
 OLD_CLIENT_MENU = ["/home", "/week", "/plan", "/assessment", "/money", "/feedback", "/my-data", "/access-log",
                    "/settings/mandates", "/settings/calendar"]
 SUB_PAGES = ["/access-log", "/settings/mandates", "/settings/calendar"]
+# Reminders (issue 22): open to every delegate, so in a "view" delegate's menu in place of "Omat tietoni".
+NEWER_PAGES = {"/settings/notifications"}
 
 
 @pytest.fixture
@@ -192,7 +194,8 @@ def test_every_page_the_old_menu_offered_is_at_most_two_clicks_away(  # type: ig
     first_click = {href for href, _label, _current in menu(client.get("/home"))}
     second_click = {a["href"] for href in first_click for a in soup(client.get(href)).find("main").find_all("a", href=True)}
     assert opens - first_click - second_click == set()
-    assert first_click <= opens  # and the menu offers nothing that refuses
+    # and the menu offers nothing that refuses (pages newer than the old menu: their own tests)
+    assert first_click - NEWER_PAGES <= opens
 
 
 @pytest.mark.parametrize("path", ["/", "/accessibility", "/contact", "/accessibility/feedback"])
