@@ -50,7 +50,7 @@ OPEN = _l("Katso palvelussa")
 STOP = _l("Lopeta")
 WHY = _l("Sait tämän viestin, koska valitsit nämä ilmoitukset.")
 STOP_THESE = _l("Lopeta nämä ilmoitukset")
-NO_REPLY = _l("Älä vastaa tähän viestiin.")
+NO_REPLY = _l("Älä lähetä vastausta tähän osoitteeseen.")
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _rendered(subject: str, channel: str, lines: list[str], *, link: str | None,
         # The service is named once: in the line itself, or before it.
         parts = [said if "Oma työtoimin" in said else f"{SERVICE}: {said}"]
         if link:
-            parts.append(link)
+            parts.append(link.rsplit("/", 1)[0] or link)  # the portal's address: a text message has little room
         if stop:
             parts.append(f"{STOP}: {stop}")
         return Rendered(subject, " ".join(parts), "")

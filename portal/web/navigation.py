@@ -60,7 +60,7 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
         MenuEntry("client_easy_login", _l("Helppo kirjautuminen"),
                   _l("Voit kirjautua kioskilla numerokoodilla tai omalla puhelimella.")),
         MenuEntry("client_notifications", _l("Muistutukset"),
-                  _l("Saat muistutuksia sähköpostiin tai tekstiviestinä.")),
+                  _l("Saat muistutuksia sähköpostina tai tekstiviestinä.")),
     )),
 )
 
