@@ -20,6 +20,7 @@ class Outgoing:
     text: str
     html: str  # "" for a text message
     stop_url: str = ""
+    category: str = ""
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,9 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
         return 0
     dialect = session.get_bind().dialect.name
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = make(Notification).values(rows).on_conflict_do_nothing(index_elements=["key"])
-    return session.exec(statement).rowcount or 0  # type: ignore[call-overload,no-any-return]
+    statement = make(Notification).values(rows).on_conflict_do_nothing(index_elements=["key"]).returning(
+        Notification.id)  # type: ignore[arg-type]
+    return len(session.exec(statement).all())  # type: ignore[call-overload]
 
 
 def _due(category: str, moment: datetime) -> datetime:

@@ -217,7 +217,7 @@ def _prepare(session: Session, rows: list[Notification], context: Context, now: 
         words = texts.render(category=row.category, channel=row.channel, language=language,
                              base_url=context.base_url, stop_url=stop_url, subject=row.subject, body=row.body)
         ready.append(Outgoing(row.id, row.key, row.channel, address, language, words.subject, words.text,  # type: ignore[arg-type]
-                              words.html, stop_url))
+                              words.html, stop_url, row.category))
     session.flush()
     return ready
 
@@ -229,10 +229,9 @@ def _record_sent(engine: Engine, outgoing: Outgoing, delivered: Delivered, now: 
                               "provider_ref": delivered.reference[:200]}
     if delivered.copy is not None:
         values["body"] = delivered.copy[:8000]  # development: what would have gone
-    with transaction(engine) as session:
-        row = session.get(Notification, outgoing.notification_id)
-        if row is not None and row.category == Category.CONFIRMATION_CODE.value and delivered.copy is None:
-            values["body"] = ""  # the code has gone: it is not kept
+    elif outgoing.category == Category.CONFIRMATION_CODE.value:
+        values["body"] = ""  # the code has gone: it is not kept
+    with transaction(engine) as session:  # one UPDATE, committed before the next call
         session.exec(update(Notification).where(col(Notification.id) == outgoing.notification_id)  # type: ignore[call-overload]
                      .values(**values))
 
