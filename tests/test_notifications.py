@@ -8,6 +8,7 @@ is moved and the sender's one-batch function called."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -31,7 +32,9 @@ from tests.notification_servers import sms_gateway, smtp_server
 AINO, MIKKO, HELENA, TIMO = "010280-952L", "150375-990C", "120556-942L", "090965-9970"
 BASE = "https://oma.esimerkkila.fi"
 SECRET = "test-secret"
-NOON = clock.at_helsinki(date(2026, 12, 9), 12)  # a Wednesday
+# Noon of the day the suite runs on (the demo's periods and mandates are made around it).
+NOON = clock.at_helsinki(clock.today(), 12)
+LAST_MONTH = (NOON.date().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +106,7 @@ def test_an_email_has_text_and_html_parts_the_language_and_nothing_personal(engi
     aino = people[AINO]
     with clock.moved_to(NOON), transaction(engine) as session:
         closed = month_report.close_month(session, unit_id=factories.unit_id(engine, "Toimintakeskus Verstas"),
-                                          month=date(2026, 11, 1), by_person_id=people[TIMO], today=NOON.date())
+                                          month=LAST_MONTH, by_person_id=people[TIMO], today=NOON.date())
         assert not isinstance(closed, list)
     [row] = all_rows(engine, person_id=aino)
     assert (row.category, row.channel, row.state) == (Category.MONEY_READY.value, "email", "queued")
@@ -144,8 +147,6 @@ def test_the_recipients_language_from_the_address(engine, people, context, inbox
 # Confirmation codes -----------------------------------------------------------
 
 def code_in(text: str) -> str:
-    import re
-
     found = re.search(r"\b(\d{6})\b", text)
     assert found, text
     return found.group(1)
@@ -511,7 +512,7 @@ def test_a_due_self_assessment_once_per_occasion(engine, people, context, inbox)
 def test_the_money_notification_is_written_with_the_closing_or_not_at_all(engine, people) -> None:
     with pytest.raises(RuntimeError), clock.moved_to(NOON), transaction(engine) as session:
         month_report.close_month(session, unit_id=factories.unit_id(engine, "Toimintakeskus Verstas"),
-                                 month=date(2026, 11, 1), by_person_id=people[TIMO], today=NOON.date())
+                                 month=LAST_MONTH, by_person_id=people[TIMO], today=NOON.date())
         assert len(session.exec(select(Notification)).all()) == 1
         raise RuntimeError("the closing fails after it")
     assert all_rows(engine) == []
@@ -575,3 +576,46 @@ def test_sms_segment_lengths() -> None:
     assert texts.sms_segments("š" * 70) == texts.Segments("ucs2", 70, 1)  # outside GSM: 70 a segment
     assert texts.sms_segments("š" * 71).count == 2
     assert texts.sms_segments("😀" * 35) == texts.Segments("ucs2", 70, 1)
+
+
+# Settings and the command -------------------------------------------------------
+
+def production(**changes: object):  # type: ignore[no-untyped-def]
+    from portal.settings import Settings
+
+    base = dict(environment="production", secret_key="s" * 32, identity_key="i" * 32, access_log_key="a" * 32,
+                base_url="https://portal.example", client_oidc_discovery_url="https://idp.example/d",
+                staff_oidc_discovery_url="https://idp.example/s", client_oidc_client_secret="c",
+                staff_oidc_client_secret="c")
+    return Settings(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def test_production_wants_starttls_a_sender_address_and_an_https_gateway() -> None:
+    from portal.settings import SettingsError
+
+    production().check()
+    production(smtp_host="smtp.example", smtp_from="ilmoitukset@portal.example").check()
+    for wrong in ({"smtp_host": "smtp.example", "smtp_from": "x@portal.example", "smtp_starttls": False},
+                  {"smtp_host": "smtp.example"}, {"sms_url": "http://sms.example/send"}):
+        with pytest.raises(SettingsError):
+            production(**wrong).check()
+    assert sender.channels_in_use(production()) == []  # nothing configured: nothing offered
+    assert sender.channels_in_use(production(sms_url="https://sms.example/send")) == ["sms"]
+
+
+def test_portal_notify_sends_and_lists_the_parked(engine, people, settings, monkeypatch, capsys) -> None:
+    from portal.cli import main
+
+    monkeypatch.setenv("PORTAL_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(settings.data_dir))
+    with transaction(engine) as session:
+        outbox.notify_new_message(session, message_id=1, person_ids=[people[AINO]], now=NOON)
+    factories.add_parked_notification(engine, person=people[MIKKO])
+    with clock.moved_to(NOON + timedelta(minutes=11)):
+        main(["notify"])
+        done = capsys.readouterr().out
+        assert re.search(r"Sent [12], to try again 0, parked 0", done), done  # and the demo's self-assessment
+        main(["notify", "--parked"])
+        listed = capsys.readouterr().out
+    assert "tomorrow\temail\t8 tries\tsmtp_451" in listed and "1 parked." in listed
+    assert "@" not in listed and "Mikko" not in listed
