@@ -55,6 +55,9 @@ from portal.web import (
 )
 from portal.easy_login.routes import instructor_help as easy_help
 from portal.messages.routes import client as message_client, staff as message_staff
+from portal.notifications import sender as notification_sender
+from portal.notifications.routes import settings as notification_settings, staff as notification_staff
+from portal.notifications.routes import stop as notification_stop
 from portal.easy_login.routes import kiosk as easy_kiosk, settings as easy_settings, staff as easy_staff
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
@@ -92,6 +95,19 @@ async def _seal_periodically(engine: Any, settings: Settings) -> None:
             logging.getLogger("portal.access_log").exception("sealing the access log failed")
 
 
+async def _notify_periodically(engine: Any, context: notification_sender.Context, seconds: float) -> None:
+    """Send due notifications and run the reminders' scheduler every few
+    seconds (see portal.notifications.sender: one runner at a time)."""
+    from portal.notifications import runner
+
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(runner.run_once, engine, context)
+        except Exception:  # a database or network hiccup: try again next round, never stop sending
+            logging.getLogger("portal.notifications").exception("sending notifications failed")
+
+
 def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.check()
@@ -101,14 +117,17 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        sealer = None
+        tasks = []
         if settings.access_log_seal_seconds > 0:
-            sealer = asyncio.create_task(_seal_periodically(engine, settings))
+            tasks.append(asyncio.create_task(_seal_periodically(engine, settings)))
+        if settings.notify_seconds > 0:
+            context = notification_sender.context_from(settings, _app.state.mandates)
+            tasks.append(asyncio.create_task(_notify_periodically(engine, context, settings.notify_seconds)))
         yield
-        if sealer is not None:
-            sealer.cancel()
+        for task in tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await sealer
+                await task
         engine.dispose()
 
     routes = [
@@ -145,6 +164,9 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *easy_passkeys.routes,
         *message_client.routes,
         *message_staff.routes,
+        *notification_settings.routes,
+        *notification_stop.routes,
+        *notification_staff.routes,
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     test_provider = None

@@ -234,6 +234,42 @@ def cmd_prune(settings: Settings, _args: argparse.Namespace) -> None:
     print("Removed: " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in removed.items()) + ".")
 
 
+def cmd_notify(settings: Settings, args: argparse.Namespace) -> None:
+    """Send due notifications (after the reminders' scheduler), list the
+    parked ones, or send a parked one again. Nothing personal is printed."""
+    from portal.app import mandate_source
+    from portal.db import make_engine, transaction
+    from portal.notifications import outbox, runner, sender
+
+    engine = make_engine(settings.database_url)
+    try:
+        if args.retry is not None:
+            with transaction(engine) as session:
+                found = outbox.retry(session, notification_id=args.retry, now=clock.now())
+            if not found:
+                raise SystemExit(f"portal notify: no parked notification {args.retry}.")
+            print(f"Notification {args.retry} is due again.")
+            return
+        if args.parked:
+            with transaction(engine) as session:
+                rows = outbox.parked(session, limit=1000)
+            for row in rows:
+                print(f"{row.id}\t{row.category}\t{row.channel}\t{row.attempts} tries\t{row.outcome}\t"
+                      f"made {row.created_at.isoformat(timespec='seconds')}")
+            print(f"{len(rows)} parked.")
+            return
+        done = runner.run_once(engine, sender.context_from(settings, mandate_source(settings)))
+    finally:
+        engine.dispose()
+    if done.counts is None:
+        print("Another sender is at work; nothing done.")
+        return
+    counts, scheduled = done.counts, done.scheduled
+    assert scheduled is not None
+    print(f"Scheduled {scheduled.tomorrow} reminders of tomorrow and {scheduled.assessments} of self-assessments. "
+          f"Sent {counts.sent}, to try again {counts.failed}, parked {counts.parked}, cancelled {counts.cancelled}.")
+
+
 def cmd_oidc_keys(settings: Settings, args: argparse.Namespace) -> None:
     """The portal's own OpenID Connect keys (portal.auth.keys)."""
     from portal.auth.keys import PortalKeys
@@ -286,6 +322,10 @@ def main(argv: list[str] | None = None) -> None:
     oidc_keys = commands.add_parser("oidc-keys", help="show or rotate the portal's OpenID Connect keys")
     oidc_keys.add_argument("action", choices=["show", "rotate"])
     oidc_keys.set_defaults(handler=cmd_oidc_keys)
+    notify = commands.add_parser("notify", help="send due notifications; list or retry parked ones (README)")
+    notify.add_argument("--parked", action="store_true", help="list the parked notifications")
+    notify.add_argument("--retry", type=int, metavar="ID", help="send parked notification ID again")
+    notify.set_defaults(handler=cmd_notify)
     backup = commands.add_parser("backup", help="copy a SQLite database while the portal runs (README)")
     backup.add_argument("file")
     backup.set_defaults(handler=cmd_backup)

@@ -135,6 +135,20 @@ class Settings:
     # empty: no metrics endpoint at all (portal.metrics).
     metrics_token: str = ""
     log_format: str = "json"  # or "text", for a person at a terminal (portal.logs)
+    # Notifications (portal.notifications): e-mail over SMTP, text messages
+    # through an HTTP gateway. Neither configured (development): nothing goes
+    # out, and the staff's outbox page shows what would have been sent.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    sms_url: str = ""
+    sms_user: str = ""
+    sms_password: str = ""
+    sms_sender: str = ""  # the name or number the gateway shows as the sender
+    notify_seconds: float = 30.0  # how often a server process sends due notifications; 0: never (cron runs `portal notify`)
 
     @property
     def production(self) -> bool:
@@ -239,6 +253,17 @@ class Settings:
             ),
             metrics_token=env.get("PORTAL_METRICS_TOKEN", "").strip(),
             log_format=env.get("PORTAL_LOG_FORMAT", defaults.log_format).strip().lower(),
+            smtp_host=env.get("PORTAL_SMTP_HOST", "").strip(),
+            smtp_port=int(env.get("PORTAL_SMTP_PORT") or defaults.smtp_port),
+            smtp_user=env.get("PORTAL_SMTP_USER", ""),
+            smtp_password=env.get("PORTAL_SMTP_PASSWORD", ""),
+            smtp_from=env.get("PORTAL_SMTP_FROM", "").strip(),
+            smtp_starttls=_flag(env.get("PORTAL_SMTP_STARTTLS"), defaults.smtp_starttls),
+            sms_url=env.get("PORTAL_SMS_URL", "").strip(),
+            sms_user=env.get("PORTAL_SMS_USER", ""),
+            sms_password=env.get("PORTAL_SMS_PASSWORD", ""),
+            sms_sender=env.get("PORTAL_SMS_SENDER", "").strip(),
+            notify_seconds=float(env.get("PORTAL_NOTIFY_SECONDS", defaults.notify_seconds)),
         )
         settings.check()
         return settings
@@ -260,6 +285,10 @@ class Settings:
             raise SettingsError(f"PORTAL_OIDC_SIGNING_ALGORITHM is one of: {', '.join(SIGNING_ALGORITHMS)}.")
         if self.log_format not in ("json", "text"):
             raise SettingsError("PORTAL_LOG_FORMAT is 'json' or 'text'.")
+        if self.smtp_host and "@" not in self.smtp_from:
+            raise SettingsError("Set PORTAL_SMTP_FROM to the address the e-mails come from.")
+        if self.notify_seconds < 0:
+            raise SettingsError("PORTAL_NOTIFY_SECONDS is 0 (off) or more.")
         if not self.production:
             return
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
@@ -282,3 +311,7 @@ class Settings:
                 raise SettingsError("Set the OIDC client secrets.")
         if not self.base_url.startswith("https://"):
             raise SettingsError("PORTAL_BASE_URL must use https in production.")
+        if self.smtp_host and not self.smtp_starttls:
+            raise SettingsError("PORTAL_SMTP_STARTTLS must be on in production: e-mail leaves encrypted.")
+        if self.sms_url and not self.sms_url.startswith("https://"):
+            raise SettingsError("PORTAL_SMS_URL must use https in production.")

@@ -183,3 +183,16 @@ def add_passkey(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
         session.flush()
         assert passkey.id is not None
         return passkey.id
+
+
+def add_parked_notification(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
+    """A notification to the person that failed too often: what the staff's outbox offers to send again."""
+    from portal.notifications.models import Notification
+
+    with transaction(engine) as session:
+        row = Notification(key=f"tomorrow:parked:{person}:email", category="tomorrow", channel="email",
+                           person_id=person, client_person_id=person, object_id="2026-12-10", state="parked",
+                           attempts=8, outcome="smtp_451")
+        session.add(row)
+        session.flush()
+        return row.id  # type: ignore[return-value]

@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlmodel import Session, select
 
-from portal.models import ClientFeedback, OutboxMessage
+from portal.models import ClientFeedback, Notification
 from portal.schedule.calendar_days import today
 from tests import browser, factories
 from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
@@ -172,7 +172,7 @@ def test_an_accessibility_report_goes_through_its_queue(driver, portal) -> None:
     card.find_element(By.TAG_NAME, "textarea").send_keys("Kiitos! Teemme kasvoista isommat.")
     wait_for_new_page(driver, card.find_element(By.CSS_SELECTOR, "button[type=submit]").click)
     with Session(portal.engine) as session:
-        [message] = session.exec(select(OutboxMessage).where(OutboxMessage.to_address == "testaaja@example.fi")).all()
+        [message] = session.exec(select(Notification).where(Notification.to_address == "testaaja@example.fi")).all()
     assert message.body == "Kiitos! Teemme kasvoista isommat."
     driver.get(f"{portal.url}/staff/outbox")
     assert "testaaja@example.fi" in driver.find_element(By.TAG_NAME, "main").text

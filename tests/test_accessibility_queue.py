@@ -1,5 +1,5 @@
 """The accessibility feedback's staff queue: 14-day deadline, overdue marked,
-answer recorded and an e-mail put into the outbox."""
+answer recorded and an e-mail put into the notifications' outbox."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from portal import clock
 from portal.db import transaction
-from portal.models import AccessibilityFeedback, OutboxMessage
+from portal.models import AccessibilityFeedback, Notification
 from tests import factories
 from tests.helpers import csrf_token, soup
 from tests.test_plan_week_pages import as_staff
@@ -33,9 +33,9 @@ def add(engine, *, days_ago: int, contact: str = "", language: str = "fi", messa
         return feedback.id
 
 
-def outbox(engine) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
+def outbox(engine) -> list[Notification]:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
-        return list(session.exec(select(OutboxMessage)).all())
+        return list(session.exec(select(Notification).where(Notification.category == "accessibility_answer")).all())
 
 
 def test_deadline_shown_and_overdue_marked(client, engine, maria) -> None:
@@ -67,6 +67,7 @@ def test_answer_to_an_email_goes_to_the_outbox_in_the_senders_language(client, e
     assert saved.status_code == 303
     [message] = outbox(engine)
     assert (message.to_address, message.body, message.sent_at) == ("anna@example.fi", "Tack, vi har rättat knappen.", None)
+    assert (message.channel, message.language, message.state) == ("email", "sv", "queued")
     assert message.subject == "Svar på din respons om tillgänglighet"
     shown = client.get("/staff/outbox")
     assert "anna@example.fi" in shown.text and "Tack, vi har rättat knappen." in shown.text

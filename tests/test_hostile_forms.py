@@ -161,7 +161,8 @@ class Portal:
         enrolment_code = self.easy_logins()
         factories.add_passkey(engine, person=self.people["client"])  # their remove buttons
         factories.add_passkey(engine, person=self.liisa)
-        starts = {"client": ["/"], "staff": [f"/staff/clients/{self.liisa}"], "anonymous": ["/"]}
+        starts = {"client": ["/"], "staff": [f"/staff/clients/{self.liisa}", "/staff/outbox"],
+                  "anonymous": ["/", self.notifications()]}
         self.become("anonymous")
         page = self.client.get("/easy/enrol")
         self.collect(page, "/easy/enrol", "anonymous")
@@ -198,6 +199,26 @@ class Portal:
             self.help_cookie = instructor_help.ask(session, kiosk=kiosk, login_id=jari_login.id,  # type: ignore[union-attr,arg-type]
                                                    meta={"request_id": "", "ip_address": ""}) or ""
         return code
+
+    def notifications(self) -> str:
+        """Aino's addresses waiting for their codes (the code forms), a parked
+        notification (staff's retry button) and a stop link (its page's form)."""
+        from sqlmodel import select as select_rows
+
+        from portal.notifications import contacts, stop_links
+        from portal.notifications.models import ContactPoint, Notification
+
+        engine, secret = self.app.state.engine, self.app.state.settings.secret_key
+        aino = self.people["client"]
+        with transaction(engine) as session:
+            for channel, address in (("email", "aino.uusi@example.fi"), ("sms", "+358401112222")):
+                contacts.start(session, person_id=aino, channel=channel, address=address, language="fi",
+                               now=clock.now(), secret=secret)
+            assert len(session.exec(select_rows(ContactPoint).where(ContactPoint.person_id == aino)).all()) == 2
+        row_id = factories.add_parked_notification(engine, person=aino)
+        with transaction(engine) as session:
+            row = session.get(Notification, row_id)
+            return f"/stop/{stop_links.token_for(secret, row)}"  # type: ignore[arg-type]
 
     def collect(self, page, url: str, who: str) -> None:  # type: ignore[no-untyped-def]
         for form in page_forms(page.text, urlsplit(url).path, who):

@@ -20,7 +20,7 @@ from portal import clock
 from portal.access_log import record, seal_pending
 from portal.app import create_app
 from portal.db import transaction
-from portal.models import OutboxMessage
+from portal.models import Notification
 from portal.settings import Settings, SettingsError
 from tests.conftest import CheckedClient
 
@@ -98,12 +98,18 @@ def test_the_access_log_and_outbox_figures_come_from_the_database(scraped) -> No
         for number in range(3):
             record(session, action="read", object_type="client_start_page", object_id=str(number),
                    actor_role="instructor", request_id="r", ip_address="192.0.2.1", now=now - timedelta(minutes=5))
-        session.add(OutboxMessage(to_address="a@example.org", subject="s", body="b"))
+        session.add(Notification(key="a", category="accessibility_answer", channel="email", to_address="a@example.org",
+                                 subject="s", body="b"))
+        session.add(Notification(key="b", category="accessibility_answer", channel="email", to_address="b@example.org",
+                                 state="parked"))
+        session.add(Notification(key="c", category="accessibility_answer", channel="email", to_address="c@example.org",
+                                 state="sent"))
     found = samples(scraped)
     assert value(found, "portal_metrics_database_up") == 1
     unsealed = value(found, "portal_access_log_unsealed_events")
     assert unsealed >= 3
     assert value(found, "portal_outbox_backlog_messages") == 1
+    assert value(found, "portal_outbox_parked_messages") == 1
     assert ("portal_access_log_newest_seal_age_seconds", frozenset()) not in found  # no seal yet
     assert seal_pending(engine, checkpoint_path=None, now=now - timedelta(seconds=30)) == 1
     found = samples(scraped)

@@ -153,7 +153,7 @@ def test_the_page_names_mandates_in_words_and_the_json_keeps_the_codes(client, e
 
 # Tables that point at a person but are not in "Omat tietoni", and why. (Tables
 # without a person column are not walked: login attempts, made before anyone is
-# known; rate-limit hits, which hold only hashes; outbox messages.)
+# known; rate-limit hits, which hold only hashes.)
 LEFT_OUT = {
     "passkeychallenge": "a random WebAuthn challenge that lives five minutes and is used once; it says nothing "
                         "of the person",

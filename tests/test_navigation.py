@@ -153,6 +153,8 @@ OLD_CLIENT_MENU = ["/home", "/week", "/plan", "/assessment", "/money", "/feedbac
                    "/settings/mandates", "/settings/calendar"]
 NEWER_PAGES = {"/messages"}  # in the menu since it was cut to seven ("Anna palautetta" is now its sub-page)
 SUB_PAGES = ["/access-log", "/settings/mandates", "/settings/calendar"]
+# Reminders (issue 22): open to every delegate, so in a "view" delegate's menu in place of "Omat tietoni".
+NEWER_PAGES = {"/settings/notifications"}
 
 
 @pytest.fixture

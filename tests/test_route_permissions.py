@@ -63,6 +63,7 @@ def people(app, engine, demo_data):  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         ids["aino_thread"] = session.exec(select(MessageThread.id).where(MessageThread.client_person_id == ids[AINO])).first()
         ids["verstas_bulletin"] = session.exec(select(Bulletin.id).where(Bulletin.title == "Keskiviikkona retki")).one()
+    ids["parked_notification"] = factories.add_parked_notification(engine, person=ids[AINO])
     return ids
 
 
@@ -87,6 +88,7 @@ def protected_requests(app, people) -> list[tuple[str, str, Access]]:  # type: i
             .replace("{passkey_id:id}", str(people["aino_passkey"]))
             .replace("{thread_id:id}", str(people["aino_thread"]))
             .replace("{bulletin_id:id}", str(people["verstas_bulletin"]))
+            .replace("{notification_id:id}", str(people["parked_notification"]))
         )
         assert "{" not in path, f"no test value for {route.path}"
         for method in sorted(route.methods or {"GET"}):
@@ -256,6 +258,13 @@ CLIENT = Subject(1, frozenset({10}))
         (OTHER_UNIT, Action.STAFF_MANAGE_EASY_LOGIN, False),
         (OWN, Action.STAFF_MANAGE_EASY_LOGIN, False),
         (AGENT, Action.STAFF_MANAGE_EASY_LOGIN, False),
+        (OWN, Action.MANAGE_NOTIFICATIONS, True),
+        (AGENT, Action.MANAGE_NOTIFICATIONS, True),  # their own addresses, the categories the mandate covers
+        (VIEWER, Action.MANAGE_NOTIFICATIONS, True),
+        (INSTRUCTOR, Action.MANAGE_NOTIFICATIONS, False),
+        (OTHER_UNIT, Action.STAFF_RETRY_NOTIFICATION, True),  # a unit manager: the outbox shows no client
+        (INSTRUCTOR, Action.STAFF_RETRY_NOTIFICATION, False),
+        (OWN, Action.STAFF_RETRY_NOTIFICATION, False),
     ],
 )
 def test_permission_rules(actor, action, allowed) -> None:

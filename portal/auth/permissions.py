@@ -35,6 +35,10 @@ class Action(enum.StrEnum):
     STAFF_ANSWER_KIOSK_HELP = "staff_answer_kiosk_help"  # confirm a client at a kiosk of one's units ("Ohjaaja auttaa")
     STAFF_MANAGE_EASY_LOGIN = "staff_manage_easy_login"  # a client's easy login in one's units: enrol, open a lock, end, remove a passkey
     STAFF_HANDLE_MESSAGES = "staff_handle_messages"  # the inbox and bulletins of one's own units (checked per thread and unit)
+    # Reminders and notifications about the client's matters: the client's own,
+    # or a delegate's own contact details and choices for the client they act for.
+    MANAGE_NOTIFICATIONS = "manage_notifications"
+    STAFF_RETRY_NOTIFICATION = "staff_retry_notification"  # send a parked notification again (a unit manager)
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def can(actor: Actor, action: Action, subject: Subject | None) -> bool:
 def _client_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
     if subject is None or actor.subject_person_id != subject.person_id:
         return False
-    if action is Action.VIEW:
+    if action in (Action.VIEW, Action.MANAGE_NOTIFICATIONS):
         return actor.footing in ("own", MandateScope.VIEW.value, MandateScope.ACT.value)
     if action in (Action.ACT, Action.VIEW_MY_DATA):
         return actor.footing in ("own", MandateScope.ACT.value)
@@ -104,6 +108,9 @@ def _staff_can(actor: Actor, action: Action, subject: Subject | None) -> bool:
                   Action.STAFF_KEEP_ATTENDANCE, Action.STAFF_HANDLE_FEEDBACK, Action.STAFF_VIEW_FOLLOWUP,
                   Action.STAFF_ANSWER_KIOSK_HELP, Action.STAFF_HANDLE_MESSAGES):
         return bool(actor.staff_roles)
+    if action is Action.STAFF_RETRY_NOTIFICATION:
+        # The outbox is the organisation's, and shows no client: any unit manager.
+        return any(StaffRole.UNIT_MANAGER.value in roles for roles in actor.staff_roles.values())
     if subject is None:
         return False
     shared_units = subject.unit_ids & actor.staff_roles.keys()

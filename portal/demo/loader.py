@@ -10,6 +10,7 @@ from portal.demo import easy_login as easy_login_demo
 from portal.demo import feedback as demo_feedback
 from portal.demo import messages as messages_demo
 from portal.demo import money as demo_money
+from portal.demo import notifications as notifications_demo
 from portal.demo import plans_week as demo_plans_week
 from portal.demo.assessment import load_assessment_demo
 from portal.demo.client_lists import add_list_demo
@@ -105,4 +106,5 @@ def load_demo_data(session: Session, *, vault: IdentityCodeVault) -> bool:
     demo_feedback.load(session, people=ids, units=units)
     easy_login_demo.load(session, people=ids, units=units, tupa=TUPA)
     messages_demo.load(session, people=ids, units=units)
+    notifications_demo.load(session, people=ids)
     return True

@@ -1,8 +1,8 @@
 """The accessibility statement's feedback channel and its staff queue.
 
 Law 306/2019 asks for an answer within 14 days. An answer to a sender who
-gave an e-mail address goes into the outbox (OutboxMessage); a later issue
-connects it to a real sender.
+gave an e-mail address goes into the notifications' outbox in the same
+transaction, and the sender e-mails it (portal.notifications.sender).
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from portal import i18n, rate_limit
-from portal.models import AccessibilityFeedback, OutboxMessage
+from portal.models import AccessibilityFeedback
+from portal.notifications import outbox
+from portal.notifications.models import Category, Channel
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ANSWER_WITHIN = timedelta(days=14)
@@ -82,10 +84,9 @@ def answer(session: Session, *, feedback_id: int, text: str, by_person_id: int, 
     session.add(feedback)
     if EMAIL_PATTERN.match(feedback.contact):
         subject = i18n.translations(i18n.supported(feedback.language)).gettext(SUBJECT._args[0])  # type: ignore[attr-defined]
-        session.add(OutboxMessage(to_address=feedback.contact, subject=subject, body=feedback.answer))
+        outbox.enqueue_direct(session, key=f"accessibility_answer:{feedback.id}:{now.timestamp():.6f}",
+                              category=Category.ACCESSIBILITY_ANSWER, channel=Channel.EMAIL,
+                              to_address=feedback.contact.strip(), language=i18n.supported(feedback.language),
+                              subject=subject, body=feedback.answer, now=now)
     session.flush()
     return feedback
-
-
-def outbox(session: Session, *, limit: int = 100) -> list[OutboxMessage]:
-    return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)).all())

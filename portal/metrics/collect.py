@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from portal import clock
-from portal.models import AccessEvent, AccessLogSeal, OutboxMessage
+from portal.models import AccessEvent, AccessLogSeal, Notification
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class DatabaseFigures(Collector):
-    """The access log's unsealed events and newest seal, and the outbox."""
+    """The access log's unsealed events and newest seal, and the notifications' outbox."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -33,9 +33,11 @@ class DatabaseFigures(Collector):
                 sealed_to = select(func.coalesce(func.max(AccessLogSeal.last_event_id), 0)).scalar_subquery()
                 unsealed = connection.execute(select(func.count(AccessEvent.id)).where(AccessEvent.id > sealed_to)).scalar_one()
                 newest_seal = connection.execute(select(func.max(AccessLogSeal.sealed_at))).scalar_one()
-                backlog = connection.execute(
-                    select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))  # type: ignore[union-attr]
-                ).scalar_one()
+                # Two counts on the outbox's (state, next_try_at) index.
+                backlog = connection.execute(select(func.count(Notification.id)).where(  # type: ignore[arg-type]
+                    Notification.state.in_(("queued", "sending")))).scalar_one()  # type: ignore[attr-defined]
+                parked = connection.execute(select(func.count(Notification.id)).where(  # type: ignore[arg-type]
+                    Notification.state == "parked")).scalar_one()
         except Exception:  # a scrape reports the database down; it never fails
             up.add_metric([], 0)
             yield up
@@ -50,7 +52,10 @@ class DatabaseFigures(Collector):
             age = (clock.now() - newest_seal).total_seconds()
             yield GaugeMetricFamily("portal_access_log_newest_seal_age_seconds",
                                     "Seconds since the newest access-log seal was written.", value=age)
-        yield GaugeMetricFamily("portal_outbox_backlog_messages", "Outbox messages not yet sent.", value=backlog)
+        yield GaugeMetricFamily("portal_outbox_backlog_messages",
+                                "Notifications (e-mail, text messages) waiting to be sent or tried again.", value=backlog)
+        yield GaugeMetricFamily("portal_outbox_parked_messages",
+                                "Notifications that failed too often and wait for an admin.", value=parked)
 
 
 def exposition(engine: Engine) -> bytes:

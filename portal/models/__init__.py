@@ -3,9 +3,10 @@
 from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
 from portal.models.assessment import (Assessment, AssessmentAnswer, AssessmentQueueEntry, AssessmentQueueRules,
                                      AssessmentQueueStale, AssessmentRequest, AssessmentStatus, Occasion)
-from portal.models.feedback import AccessibilityFeedback, ClientFeedback, OutboxMessage
+from portal.models.feedback import AccessibilityFeedback, ClientFeedback
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
 from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
+from portal.notifications.models import ContactPoint, Notification, NotificationPreference
 from portal.models.followup import AttendanceMonth, AttendanceMonthStale
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
@@ -103,7 +104,9 @@ __all__ = [
     "MoneyVersion",
     "AccessibilityFeedback",
     "ClientFeedback",
-    "OutboxMessage",
+    "ContactPoint",
+    "Notification",
+    "NotificationPreference",
     "ClientPeriod",
     "Organisation",
     "Person",

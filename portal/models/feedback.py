@@ -1,5 +1,6 @@
-"""Feedback: accessibility feedback (law 306/2019: answered within 14 days),
-the answers' e-mail outbox, and clients' feedback on the service."""
+"""Feedback: accessibility feedback (law 306/2019: answered within 14 days)
+and clients' feedback on the service. An answer by e-mail goes to the
+notifications' outbox (portal.notifications.models.Notification)."""
 
 from __future__ import annotations
 
@@ -25,18 +26,6 @@ class AccessibilityFeedback(SQLModel, table=True):
     answer: str = Field(default="", max_length=4000)
     answered_at: datetime | None = None
     answered_by_person_id: int | None = Field(default=None, foreign_key="person.id")
-
-
-class OutboxMessage(SQLModel, table=True):
-    """An e-mail waiting for a sender. A later issue connects a real one;
-    until then staff see at /staff/outbox what would be sent."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=utc_now, index=True)
-    to_address: str = Field(max_length=200)
-    subject: str = Field(max_length=200)
-    body: str = Field(max_length=8000)
-    sent_at: datetime | None = None
 
 
 class ClientFeedback(SQLModel, table=True):

@@ -12,8 +12,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from portal import clock
 from portal.models import ClientPeriod, MoneyKind, MonthClosing, Person, Unit
 from portal.money.statements import MonthStatement, month_bounds, month_statement
+from portal.notifications import causes
 from portal.plans.rules import Problem
 
 KINDS = [kind.value for kind in MoneyKind]
@@ -68,7 +70,9 @@ def unit_reports(session: Session, *, unit_ids: list[int], month: date, today: d
 
 def close_month(session: Session, *, unit_id: int, month: date, by_person_id: int,
                 today: date) -> MonthClosing | list[Problem]:
-    """Lock a month after payment. Only a month that is over, and only once."""
+    """Lock a month after payment. Only a month that is over, and only once.
+    Its statements are final now: "Kuukauden rahat ovat valmiina" goes to the
+    unit's clients who want it, in this same transaction."""
     first, last = month_bounds(month)
     if last >= today:
         return [Problem("month", "month_not_over")]
@@ -78,6 +82,7 @@ def close_month(session: Session, *, unit_id: int, month: date, by_person_id: in
     closing = MonthClosing(unit_id=unit_id, month=first, closed_by_person_id=by_person_id)
     session.add(closing)
     session.flush()
+    causes.month_closed(session, unit_id=unit_id, month=first, last_day=last, now=clock.now())
     return closing
 
 

@@ -44,6 +44,8 @@ from portal.messages import my_data as messages_data
 from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey
 from portal.mydata import Request, account, register
+from portal.notifications import my_data as notification_data
+from portal.notifications.models import ContactPoint, Notification, NotificationPreference
 from portal.plans import outcomes
 from portal.schedule.calendar_days import today
 
@@ -256,5 +258,8 @@ register("easy_login", _l("Helppo kirjautuminen"), easy_login_data.easy_login,
          reads=(EasyLogin, Passkey, EnrolmentCode, KioskHelpRequest, Kiosk), own_only=True,
          intro=_l("Näet, milloin sait helpon kirjautumisen ja milloin käytit sitä. "
                   "Koodit eivät näy tässä."))
+register("notifications", _l("Muistutukset"), notification_data.notifications,
+         reads=(ContactPoint, NotificationPreference, Notification),
+         intro=_l("Näet osoitteesi, valintasi ja viestit, jotka palvelu on lähettänyt sinulle."))
 register("access_log", _l("Kuka on katsonut tietojani"), access_events, reads=(AccessEvent, AccessEventSubject),
          own_only=True)

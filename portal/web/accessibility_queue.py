@@ -1,5 +1,6 @@
-"""The staff's queue of accessibility feedback (answered within 14 days) and
-the e-mail outbox that shows what would be sent."""
+"""The staff's queue of accessibility feedback (answered within 14 days). An
+answer by e-mail goes out through the notifications' outbox (/staff/outbox,
+portal.notifications.routes.staff)."""
 
 from __future__ import annotations
 
@@ -65,15 +66,8 @@ async def answer(request: Request) -> Response:
     return _render(request, items, _forms(request, items, form, feedback_id), status_code=400)
 
 
-@staff_route(Action.STAFF_HANDLE_FEEDBACK)
-async def outbox(request: Request) -> Response:
-    messages = await db.run(request, accessibility.outbox)
-    return render(request, "staff/outbox.html", {"messages": messages})
-
-
 routes = [
     Route("/staff/accessibility-feedback", queue, name="staff_accessibility_queue"),
     Route("/staff/accessibility-feedback/{feedback_id:id}/answer", answer, methods=["POST"],
           name="staff_accessibility_answer"),
-    Route("/staff/outbox", outbox, name="staff_outbox"),
 ]

@@ -22,6 +22,7 @@ from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
 from portal.forms.plan import STATUS_NAMES
 from portal.i18n import lazy_gettext as _l
 from portal.messages.forms import TOPIC_NAMES
+from portal.notifications import texts
 from portal.web import labels, navigation
 from portal.web.assessment_labels import OCCASION_NAMES
 from portal.web.guard import Viewer, client_route, request_meta
@@ -78,6 +79,11 @@ FIELD_NAMES = {
     "kiosk": _l("Yhteis\u00adkäyttöinen laite"), "acting_for": _l("Kenen asioita hoidit"),
     "last_seen_at": _l("Viimeksi käytössä"), "ended_at": _l("Päättyi"), "page": _l("Sivu"),
     "saved_at": _l("Tallennettu"),
+    # Reminders and notifications.
+    "addresses": _l("Osoitteet"), "channel": _l("Miten"), "address": _l("Osoite"),
+    "confirmed_at": _l("Vahvistettu"), "waiting_address": _l("Vahvistamaton osoite"), "language": _l("Kieli"),
+    "choices": _l("Valinnat"), "category": _l("Mistä"), "enabled": _l("Käytössä"),
+    "notifications": _l("Viestit"), "state": _l("Tilanne"),
 }
 MONEY_KEYS = frozenset({"amount", "total"})
 
@@ -103,6 +109,10 @@ CODE_NAMES: dict[str, dict[str, Any]] = {
     "role": labels.ROLE_NAMES, "entered_as": labels.ROLE_NAMES, "action": labels.ACTION_NAMES,
     "what": labels.OBJECT_NAMES, "kind": labels.MONEY_KINDS, "benefit": labels.BENEFITS,
     "occasion": OCCASION_NAMES, "audience": AUDIENCE_NAMES, "topic": TOPIC_NAMES, "thread_status": THREAD_STATUS_NAMES,
+    "channel": {"email": _l("Sähköposti"), "sms": _l("Tekstiviesti")}, "category": texts.NAMES,
+    "state": {"queued": _l("Odottaa"), "sending": _l("Lähtee"), "sent": _l("Lähetetty"),
+              "parked": _l("Pysäytetty"), "cancelled": _l("Peruttu")},
+    "language": i18n.LANGUAGE_NAMES,
 }
 
 # The pages whose forms can be kept over a timeout (a kept form's "page"), by route name.

@@ -64,6 +64,8 @@ CLIENT_MENU: tuple[MenuEntry, ...] = (
                   _l("Voit antaa läheiselle luvan hoitaa asioitasi.")),
         MenuEntry("client_easy_login", _l("Helppo kirjautuminen"),
                   _l("Voit kirjautua kioskilla numerokoodilla tai omalla puhelimella.")),
+        MenuEntry("client_notifications", _l("Muistutukset"),
+                  _l("Saat muistutuksia sähköpostina tai tekstiviestinä.")),
     )),
 )
 
