@@ -1,12 +1,14 @@
-"""The seam between messages and notifications.
+"""Where messages meet notifications ("Uusi viesti", issue 22).
 
-The notifications part hooks here: "Uusi viesti" is sent only if still
-unread 10 minutes later. When a message is saved, `message_arrived` is
-called in the same transaction, with whom the message is for; the
-notifications part will write an outbox row here (due 10 minutes on, with a
-unique key per message and person) and, when the row falls due, ask
-`portal.messages.threads.is_unread_by(session, message_id=…, person_id=…)`
-before it sends anything. A notification never carries the message's text.
+When a message is saved, `message_arrived` is called in the same
+transaction with whom it is for. Staff's answer is for the client: it puts a
+"Uusi viesti" notification in the outbox (portal.notifications.outbox) for
+the client and for the delegates whose mandate and choices cover it, due 10
+minutes later with a unique key per message and person. When it falls due,
+the sender asks `portal.messages.threads.is_unread_by` (registered below)
+for that recipient, and sends nothing if they have read it meanwhile. A
+notification never carries the message's text. A message from the client's
+side notifies nobody: staff see it in the unit inbox.
 
 A bulletin does not notify: it is shown on the start page until it expires.
 """
@@ -17,10 +19,23 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from portal import clock
 from portal.messages.models import Message
+from portal.notifications import outbox
 
 
 def message_arrived(session: Session, *, message: Message, recipient_person_ids: Sequence[int]) -> None:
-    """A message was saved (not yet committed) for these people. Does
-    nothing for now: the notifications part (issue 22) fills it in."""
-    del session, message, recipient_person_ids
+    """A message was saved (flushed, not yet committed) for these people."""
+    if not message.from_staff or message.id is None:
+        return
+    outbox.notify_new_message(session, message_id=message.id, person_ids=list(recipient_person_ids),
+                              now=clock.now())
+
+
+def _is_unread_by(session: Session, *, message_id: int, person_id: int) -> bool:
+    from portal.messages.threads import is_unread_by  # threads imports this module
+
+    return is_unread_by(session, message_id=message_id, person_id=person_id)
+
+
+outbox.register_unread_check(_is_unread_by)
