@@ -12,6 +12,7 @@ message the first post saved instead of making a second one.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,37 +83,35 @@ def start(session: Session, *, client_person_id: int, unit_id: int, author_perso
     """A new thread with its first message, written by the client or a delegate."""
     if topic not in TOPICS:
         raise ValueError("topic")
-    earlier = already_written(session, author_person_id=author_person_id, key=key)
-    if earlier is not None:
-        return earlier
-    savepoint = session.begin_nested()
-    try:
+
+    def write() -> tuple[MessageThread, Message]:
         thread = MessageThread(client_person_id=client_person_id, unit_id=unit_id, topic=topic,
                                started_by_person_id=author_person_id, created_at=now, last_message_at=now)
         session.add(thread)
         session.flush()
-        message = _add(session, thread=thread, author_person_id=author_person_id, from_staff=False, text=text,
-                       key=key, now=now)
-    except IntegrityError:  # the same form saved by a concurrent request a moment ago
-        savepoint.rollback()
-        found = already_written(session, author_person_id=author_person_id, key=key)
-        assert found is not None
-        return found
-    savepoint.commit()
-    _arrived(session, thread=thread, message=message)
-    return Written(thread, message, new=True)
+        return thread, _add(session, thread=thread, author_person_id=author_person_id, from_staff=False, text=text,
+                            key=key, now=now)
+
+    return _once(session, author_person_id=author_person_id, key=key, write=write)
 
 
 def reply(session: Session, *, thread: MessageThread, author_person_id: int, from_staff: bool, text: str, key: str,
           now: datetime) -> Written:
     """A message in an existing thread, from either side."""
+    return _once(session, author_person_id=author_person_id, key=key, write=lambda: (thread, _add(
+        session, thread=thread, author_person_id=author_person_id, from_staff=from_staff, text=text, key=key, now=now)))
+
+
+def _once(session: Session, *, author_person_id: int, key: str,
+          write: Callable[[], tuple[MessageThread, Message]]) -> Written:
+    """Write a message once per (author, form token): a double submit, or the
+    same form saved by a concurrent request a moment ago, gets the first one."""
     earlier = already_written(session, author_person_id=author_person_id, key=key)
     if earlier is not None:
         return earlier
     savepoint = session.begin_nested()
     try:
-        message = _add(session, thread=thread, author_person_id=author_person_id, from_staff=from_staff, text=text,
-                       key=key, now=now)
+        thread, message = write()
     except IntegrityError:
         savepoint.rollback()
         found = already_written(session, author_person_id=author_person_id, key=key)

@@ -122,8 +122,8 @@ class ThreadPage:
     messages: list[threads.MessageView]
 
 
-def _thread(session: Session, *, viewer: Viewer, meta: dict[str, str], thread_id: int) -> ThreadPage | str:
-    """The thread as the reader sees it, marked read; "missing" or "strong" (needs a strong login)."""
+def _open(session: Session, *, viewer: Viewer, meta: dict[str, str], thread_id: int) -> MessageThread | str:
+    """The client's thread; "missing", or "strong" if it is sensitive and the login easy (logged as refused)."""
     thread = threads.client_thread(session, thread_id=thread_id, client_person_id=_client_id(viewer))
     if thread is None:
         return "missing"
@@ -131,6 +131,14 @@ def _thread(session: Session, *, viewer: Viewer, meta: dict[str, str], thread_id
         log_for_client(session, viewer, meta, action="refused", object_type="strong_login_needed",
                        object_id=str(thread_id))
         return "strong"
+    return thread
+
+
+def _thread(session: Session, *, viewer: Viewer, meta: dict[str, str], thread_id: int) -> ThreadPage | str:
+    """The thread as the reader sees it, marked read; "missing" or "strong" (needs a strong login)."""
+    thread = _open(session, viewer=viewer, meta=meta, thread_id=thread_id)
+    if isinstance(thread, str):
+        return thread
     reader = viewer.person.id
     read_up_to = threads.last_read(session, thread_id=thread_id, person_id=reader)  # type: ignore[arg-type]
     shown = threads.messages_of(session, thread=thread, reader_read_up_to=read_up_to, reader_is_staff=False)
@@ -170,13 +178,9 @@ async def read_thread(request: Request) -> Response:
 
 def _reply(session: Session, *, viewer: Viewer, meta: dict[str, str], thread_id: int, form: ReplyForm,
            secret: str) -> str:
-    thread = threads.client_thread(session, thread_id=thread_id, client_person_id=_client_id(viewer))
-    if thread is None:
-        return "missing"
-    if thread.sensitive and viewer.easy:
-        log_for_client(session, viewer, meta, action="refused", object_type="strong_login_needed",
-                       object_id=str(thread_id))
-        return "strong"
+    thread = _open(session, viewer=viewer, meta=meta, thread_id=thread_id)
+    if isinstance(thread, str):
+        return thread
     author = viewer.person.id
     if threads.already_written(session, author_person_id=author, key=form.key.data) is not None:  # type: ignore[arg-type]
         return "sent"  # a double submit: saved once already
