@@ -23,6 +23,7 @@ from portal.notifications.forms import (CODE_EXPIRED, CODE_NOTHING, CODE_TOO_MAN
 from portal.notifications.models import Channel
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 PATH = "/settings/notifications"
 # The address in the path, and its channel: e-mail, or text messages to a mobile number.
@@ -89,7 +90,7 @@ def _address_route(kind: str) -> Any:
     async def add_address(request: Request) -> Response:
         form = await form_class.load(request, prefix=f"{kind}-")
         if channel not in sender.channels_in_use(request.app.state.settings):
-            return render(request, "errors/404.html", status_code=404)
+            return not_found(request)
         if not form.validate_submission():
             return await _render(request, forms={kind: form}, status_code=400)
         started = await db.run(request, _start, viewer=request.state.viewer, channel=channel,

@@ -22,6 +22,7 @@ from portal.notifications.forms import ButtonForm
 from portal.notifications.models import CHOOSABLE, Category, ContactPoint, Notification
 from portal.web.guard import staff_route
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 
 def _words(row: Notification, contact: ContactPoint | None, *, base_url: str, secret: str) -> str:
@@ -84,7 +85,7 @@ async def retry(request: Request) -> Response:
     if not form.validate_submission():
         raise CsrfRefused()
     if not await db.run(request, _retry, notification_id=int(request.path_params["notification_id"])):
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return RedirectResponse("/staff/outbox?retried=1", status_code=303)
 
 

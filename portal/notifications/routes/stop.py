@@ -17,6 +17,7 @@ from portal.notifications.models import CHOOSABLE
 from portal.notifications.texts import NAMES
 from portal.web.guard import public_page
 from portal.web.templating import render
+from portal.web.errors import not_found
 
 TOKEN_MAX = 60
 
@@ -60,7 +61,7 @@ async def stop(request: Request) -> Response:
 async def stopped(request: Request) -> Response:
     category = request.path_params["category"]
     if category not in CHOOSABLE:
-        return render(request, "errors/404.html", status_code=404)
+        return not_found(request)
     return render(request, "notifications/stopped.html", {"name": NAMES[category]})
 
 
