@@ -18,6 +18,7 @@ from portal import i18n, rate_limit
 from portal.models import AccessibilityFeedback
 from portal.notifications import outbox
 from portal.notifications.models import Category, Channel
+from portal.feedback import answers
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ANSWER_WITHIN = timedelta(days=14)
@@ -73,15 +74,10 @@ def queue(session: Session, *, limit: int = 100) -> list[QueueItem]:
 
 def answer(session: Session, *, feedback_id: int, text: str, by_person_id: int, now: datetime) -> AccessibilityFeedback | None:
     """Record the answer; with an e-mail contact, put it in the outbox. None: no such feedback."""
-    feedback = session.exec(
-        select(AccessibilityFeedback).where(AccessibilityFeedback.id == feedback_id).with_for_update()
-    ).first()
+    feedback = answers.record(session, select(AccessibilityFeedback).where(AccessibilityFeedback.id == feedback_id),
+                              text=text, limit=ANSWER_MAX, by_person_id=by_person_id, now=now)
     if feedback is None:
         return None
-    feedback.answer = text[:ANSWER_MAX]
-    feedback.answered_at = now
-    feedback.answered_by_person_id = by_person_id
-    session.add(feedback)
     if EMAIL_PATTERN.match(feedback.contact):
         subject = i18n.translations(i18n.supported(feedback.language)).gettext(SUBJECT._args[0])  # type: ignore[attr-defined]
         outbox.enqueue_direct(session, key=f"accessibility_answer:{feedback.id}:{now.timestamp():.6f}",

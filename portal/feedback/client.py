@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from portal import rate_limit
 from portal.models import ClientFeedback, ClientPeriod, Person, Unit
 from portal.schedule import week
+from portal.feedback import answers
 
 MOODS = (5, 4, 3, 2, 1)  # the five faces, best first
 TEXT_MAX = 2000
@@ -111,16 +112,9 @@ def for_staff(session: Session, *, unit_ids: list[int], before_id: int | None = 
 def answer(session: Session, *, feedback_id: int, unit_ids: list[int], text: str, by_person_id: int,
            now: datetime) -> ClientFeedback | None:
     """Record staff's answer to named feedback of their own unit; None otherwise."""
-    feedback = session.exec(
-        select(ClientFeedback).where(ClientFeedback.id == feedback_id, col(ClientFeedback.unit_id).in_(unit_ids),
-                                     col(ClientFeedback.person_id).is_not(None))
-        .with_for_update()
-    ).first()
-    if feedback is None:
-        return None
-    feedback.answer = text[:ANSWER_MAX]
-    feedback.answered_at = now
-    feedback.answered_by_person_id = by_person_id
-    session.add(feedback)
+    feedback = answers.record(
+        session, select(ClientFeedback).where(ClientFeedback.id == feedback_id, col(ClientFeedback.unit_id).in_(unit_ids),
+                                              col(ClientFeedback.person_id).is_not(None)),
+        text=text, limit=ANSWER_MAX, by_person_id=by_person_id, now=now)
     session.flush()
     return feedback

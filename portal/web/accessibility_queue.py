@@ -18,18 +18,13 @@ from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, staff_route
 from portal.web.templating import render
 from portal.web.errors import not_found
+from portal.web.answer_forms import answer_forms
 
 
 def _forms(request: Request, items: list[accessibility.QueueItem], posted: AccessibilityAnswerForm | None = None,
            posted_id: int | None = None) -> dict[int, AccessibilityAnswerForm]:
-    context = (request.app.state.settings.secret_key, request.state.csrf_seed)
-    forms = {}
-    for item in items:
-        feedback_id = item.feedback.id
-        assert feedback_id is not None
-        forms[feedback_id] = posted if posted is not None and feedback_id == posted_id else AccessibilityAnswerForm(
-            meta={"csrf_context": context}, prefix=f"answer{feedback_id}-", data={"answer": item.feedback.answer})
-    return forms
+    answers = [(item.feedback.id, item.feedback.answer) for item in items]
+    return answer_forms(request, AccessibilityAnswerForm, answers, posted=posted, posted_id=posted_id)  # type: ignore[arg-type]
 
 
 def _render(request: Request, items: list[accessibility.QueueItem], forms: dict[int, AccessibilityAnswerForm],

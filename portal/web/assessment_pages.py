@@ -226,12 +226,9 @@ def _draft_or_none(session: Session, *, viewer: Viewer, assessment_id: int) -> A
 async def resume(request: Request) -> Response:
     """Back after a break: the first unanswered question, with a note that earlier answers are kept."""
     assessment_id = int(request.path_params["assessment_id"])
-    found = await db.run(request, _answer_set, library=_library(request), viewer=request.state.viewer,
-                         meta=request_meta(request), assessment_id=assessment_id)
-    if found is None:
-        return not_found(request)
-    if found.assessment.status != "draft":
-        return _see_other(_after_send(request, assessment_id))
+    found = await _draft_answers(request, assessment_id)
+    if isinstance(found, Response):
+        return found
     if found.first_unanswered is None:
         return _see_other(f"{_base(request, assessment_id)}/check")
     return _see_other(f"{_base(request, assessment_id)}/questions/{found.first_unanswered.id}?resumed=1")
@@ -250,15 +247,24 @@ def _answer_set(session: Session, *, library: Library, viewer: Viewer, meta: dic
     return found
 
 
-@client_route(Action.ACT)
-async def check(request: Request) -> Response:
-    assessment_id = int(request.path_params["assessment_id"])
+async def _draft_answers(request: Request, assessment_id: int) -> views.AnswerSet | Response:
+    """The draft's answers (read, and logged); 404 if it is not the client's,
+    and the page after sending if it has been sent."""
     found = await db.run(request, _answer_set, library=_library(request), viewer=request.state.viewer,
                          meta=request_meta(request), assessment_id=assessment_id)
     if found is None:
         return not_found(request)
     if found.assessment.status != "draft":
         return _see_other(_after_send(request, assessment_id))
+    return found
+
+
+@client_route(Action.ACT)
+async def check(request: Request) -> Response:
+    assessment_id = int(request.path_params["assessment_id"])
+    found = await _draft_answers(request, assessment_id)
+    if isinstance(found, Response):
+        return found
     return render(request, "assessment/check.html", {
         "viewer": request.state.viewer, "answers": found, "base": _base(request, assessment_id)})
 

@@ -21,6 +21,7 @@ from portal.web.ids import parse_id
 from portal.web.templating import render
 from portal.web.errors import not_found
 from portal.web.client_log import log_for_client, subject_id
+from portal.web.answer_forms import answer_forms
 
 
 def _activities(session: Session, *, viewer: Viewer) -> list[str]:
@@ -102,16 +103,9 @@ def _staff_list(session: Session, *, viewer: Viewer, meta: dict[str, str],
 
 def _answer_forms(request: Request, rows: list[feedback.StaffRow], posted: FeedbackAnswerForm | None = None,
                   posted_id: int | None = None) -> dict[int, FeedbackAnswerForm]:
-    context = (request.app.state.settings.secret_key, request.state.csrf_seed)
-    forms = {}
-    for row in rows:
-        if row.feedback.person_id is None:
-            continue  # anonymous: nobody to answer
-        feedback_id = row.feedback.id
-        assert feedback_id is not None
-        forms[feedback_id] = posted if posted is not None and feedback_id == posted_id else FeedbackAnswerForm(
-            meta={"csrf_context": context}, prefix=f"answer{feedback_id}-", data={"answer": row.feedback.answer})
-    return forms
+    # Anonymous feedback has nobody to answer: no form.
+    answers = [(row.feedback.id, row.feedback.answer) for row in rows if row.feedback.person_id is not None]
+    return answer_forms(request, FeedbackAnswerForm, answers, posted=posted, posted_id=posted_id)  # type: ignore[arg-type]
 
 
 def _render_staff(request: Request, rows: list[feedback.StaffRow], forms: dict[int, FeedbackAnswerForm],
