@@ -27,10 +27,6 @@ from portal.assessment.content import load_library
 from portal.health import routes as health_routes
 from portal.metrics import routes as metrics_routes
 from portal.web import (
-    accessibility_queue,
-    assessment_pages,
-    assessment_paper,
-    assessment_staff,
     attendance_pages,
     auth_routes,
     benefit_pages,
@@ -41,9 +37,6 @@ from portal.web import (
     import_pages,
     money_pages,
     money_report_pages,
-    feedback_pages,
-    followup_pages,
-    mydata_pages,
     outcome_pages,
     pages,
     plan_pages,
@@ -59,6 +52,10 @@ from portal.notifications import sender as notification_sender
 from portal.notifications.routes import settings as notification_settings, staff as notification_staff
 from portal.notifications.routes import stop as notification_stop
 from portal.easy_login.routes import kiosk as easy_kiosk, settings as easy_settings, staff as easy_staff
+from portal.assessment.routes import client as assessment_pages, paper as assessment_paper, staff as assessment_staff
+from portal.feedback.routes import accessibility as accessibility_queue, client_feedback as feedback_pages
+from portal.followup import routes as followup_pages
+from portal.mydata import routes as mydata_pages
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 

@@ -31,7 +31,7 @@ from portal.models import (
 )
 from portal.mydata import account
 from portal.schedule import feed
-from portal.web.mydata_pages import FIELD_NAMES
+from portal.mydata.routes import FIELD_NAMES
 from tests import factories
 from tests.helpers import soup
 from tests.test_plan_week_pages import as_client

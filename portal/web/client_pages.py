@@ -25,7 +25,8 @@ from portal.models import MandateBasis, MandateScope
 from portal.messages import bulletins, threads as message_threads
 from portal.money import card as money_card
 from portal.schedule import calendar_days, start_page
-from portal.web import assessment_pages, labels
+from portal.assessment.routes import client as assessment_pages
+from portal.web import labels
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web import paging
 from portal.web.templating import render

@@ -24,7 +24,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.messages.forms import TOPIC_NAMES
 from portal.notifications import texts
 from portal.web import labels, navigation
-from portal.web.assessment_labels import OCCASION_NAMES
+from portal.assessment.routes.labels import OCCASION_NAMES
 from portal.web.guard import Viewer, client_route, request_meta
 from portal.web.templating import render
 from portal.web.client_log import log_for_client

@@ -22,7 +22,7 @@ from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
 from portal.forms.assessment import ReviewForm
 from portal.web import paging
-from portal.web.assessment_labels import LABELS
+from portal.assessment.routes.labels import LABELS
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
 from portal.web.errors import bad_request, not_found

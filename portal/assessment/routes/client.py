@@ -21,7 +21,7 @@ from portal.forms import CsrfRefused
 from portal.models import ClientPeriod
 from portal.forms.assessment import SendForm, StartForm, option_hints, option_images, question_form_class
 from portal.schedule import calendar_days
-from portal.web.assessment_labels import LABELS
+from portal.assessment.routes.labels import LABELS
 from portal.web.guard import Viewer, client_route, log_event, request_meta
 from portal.web.templating import render
 from portal.web.client_log import subject_id
@@ -43,7 +43,7 @@ def _may_act(viewer: Viewer) -> bool:
 
 def _entered_as(viewer: Viewer) -> str:
     if viewer.actor.audience == "staff":
-        return "staff"  # typed in from a paper form (portal.web.assessment_paper)
+        return "staff"  # typed in from a paper form (portal.assessment.routes.paper)
     return "client" if viewer.actor.footing == "own" else "delegate"
 
 

@@ -1,5 +1,5 @@
 """Staff type in the answers of a paper form for the client. The steps are
-the client's own (portal.web.assessment_pages), under the staff member's
+the client's own (portal.assessment.routes.client), under the staff member's
 login and address; every answer records that staff entered it, and the
 client sees who did."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from portal.auth.permissions import Action
-from portal.web import assessment_pages as pages
+from portal.assessment.routes import client as pages
 from portal.web.guard import staff_route
 
 ENTER = staff_route(Action.STAFF_REVIEW_ASSESSMENT)

@@ -1,0 +1,1 @@
+"""Feedback pages: clients' feedback and its staff queue (client_feedback), accessibility feedback's staff queue (accessibility)."""
