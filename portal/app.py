@@ -27,24 +27,14 @@ from portal.assessment.content import load_library
 from portal.health import routes as health_routes
 from portal.metrics import routes as metrics_routes
 from portal.web import (
-    attendance_pages,
     auth_routes,
-    benefit_pages,
-    calendar_pages,
     client_pages,
     oidc_routes,
     errors,
     import_pages,
-    money_pages,
-    money_report_pages,
-    outcome_pages,
     pages,
-    plan_pages,
-    rate_pages,
-    schedule_pages,
     staff_pages,
     system,
-    week_pages,
 )
 from portal.easy_login.routes import instructor_help as easy_help
 from portal.messages.routes import client as message_client, staff as message_staff
@@ -56,6 +46,11 @@ from portal.assessment.routes import client as assessment_pages, paper as assess
 from portal.feedback.routes import accessibility as accessibility_queue, client_feedback as feedback_pages
 from portal.followup import routes as followup_pages
 from portal.mydata import routes as mydata_pages
+from portal.attendance import routes as attendance_pages
+from portal.money.routes import benefits as benefit_pages, client as money_pages, month_report as money_report_pages
+from portal.money.routes import rates as rate_pages
+from portal.plans.routes import outcomes as outcome_pages, plan as plan_pages
+from portal.schedule.routes import calendar as calendar_pages, staff as schedule_pages, week as week_pages
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 

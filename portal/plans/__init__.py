@@ -1,4 +1,4 @@
 """Implementation plans and their goals: rules per service, reading and saving.
 
-No HTTP here; portal/web/plan_pages.py calls these functions.
+No HTTP here; portal/plans/routes/plan.py calls these functions.
 """
