@@ -19,7 +19,6 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from portal import clock
 from portal.messages.models import Message
 from portal.notifications import outbox
 
@@ -28,8 +27,9 @@ def message_arrived(session: Session, *, message: Message, recipient_person_ids:
     """A message was saved (flushed, not yet committed) for these people."""
     if not message.from_staff or message.id is None:
         return
+    # From the moment the message was written (its writer's clock), not the moment this runs.
     outbox.notify_new_message(session, message_id=message.id, person_ids=list(recipient_person_ids),
-                              now=clock.now())
+                              now=message.created_at)
 
 
 def _is_unread_by(session: Session, *, message_id: int, person_id: int) -> bool:
