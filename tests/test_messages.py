@@ -284,7 +284,7 @@ def test_an_easy_login_steps_up_to_read_a_sensitive_thread(idp_client, idp_app) 
     assert idp_client.get(back.headers["location"]).status_code == 200
 
 
-def test_a_bulletin_reaches_its_groups_clients_and_not_others(client, engine, ids, activity_day) -> None:
+def test_a_bulletin_reaches_its_groups_clients_and_not_others(activity_day, client, engine, ids) -> None:
     as_staff(client, engine, ids[SANNA])
     page = client.get("/staff/bulletins")
     assert page.status_code == 200
