@@ -98,8 +98,9 @@ def test_the_access_log_and_outbox_figures_come_from_the_database(scraped) -> No
         for number in range(3):
             record(session, action="read", object_type="client_start_page", object_id=str(number),
                    actor_role="instructor", request_id="r", ip_address="192.0.2.1", now=now - timedelta(minutes=5))
+        # Due in an hour: the server's own sender loop must not send it before the scrape.
         session.add(Notification(key="a", category="accessibility_answer", channel="email", to_address="a@example.org",
-                                 subject="s", body="b"))
+                                 subject="s", body="b", next_try_at=now + timedelta(hours=1)))
         session.add(Notification(key="b", category="accessibility_answer", channel="email", to_address="b@example.org",
                                  state="parked"))
         session.add(Notification(key="c", category="accessibility_answer", channel="email", to_address="c@example.org",
