@@ -119,3 +119,9 @@ def reached_client(session: Session, *, person_id: int, limit: int = 200) -> lis
         if len(reached) >= limit:
             break
     return _views(session, reached)
+
+
+def unit_groups(session: Session, *, unit_id: int) -> list[tuple[int, str]]:
+    """The unit's groups a bulletin can go to, by name: (id, name)."""
+    return [(group.id, group.name) for group in session.exec(  # type: ignore[misc]
+        select(Group).where(Group.unit_id == unit_id).order_by(col(Group.name), col(Group.id))).all()]

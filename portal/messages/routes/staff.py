@@ -267,8 +267,7 @@ async def client_threads(request: Request) -> Response:
 # Bulletins ------------------------------------------------------------------------------------
 
 def _groups(session: Session, unit_id: int) -> list[tuple[int, str]]:
-    return [(group.id, group.name) for group in session.exec(  # type: ignore[misc]
-        select(Group).where(Group.unit_id == unit_id).order_by(col(Group.name), col(Group.id))).all()]
+    return bulletins.unit_groups(session, unit_id=unit_id)
 
 
 @dataclass(frozen=True)
