@@ -14,7 +14,7 @@ from starlette.routing import Route
 from portal import access_log, db
 from portal.attendance import day_list
 from portal.auth.permissions import Action
-from portal.forms.attendance import STATUSES, DayListForm
+from portal.attendance.forms import STATUSES, DayListForm
 from portal.schedule import editing
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route

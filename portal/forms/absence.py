@@ -8,7 +8,7 @@ from wtforms import Field, RadioField, SelectChoice, TextAreaField, ValidationEr
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
-from portal.forms.mandate import FinnishDateField
+from portal.auth.forms import FinnishDateField
 from portal.i18n import lazy_gettext as _l
 from portal.plans.rules import Problem
 

@@ -19,7 +19,7 @@ from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.forms import CsrfRefused, PortalForm, errors
-from portal.forms.mandate import GrantMandateForm
+from portal.auth.forms import GrantMandateForm
 from portal import organisation
 from portal.models import MandateBasis, MandateScope
 from portal.messages import bulletins, threads as message_threads

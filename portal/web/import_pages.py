@@ -10,7 +10,7 @@ from starlette.routing import Route
 from portal import db
 from portal.attendance import importing
 from portal.auth.permissions import Action
-from portal.forms.attendance import ImportForm
+from portal.attendance.forms import ImportForm
 from portal.i18n import lazy_gettext as _l
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, request_meta, staff_route

@@ -19,7 +19,7 @@ from portal.assessment.content import Library
 from portal.auth.permissions import Action, Subject, can
 from portal.forms import CsrfRefused
 from portal.models import ClientPeriod
-from portal.forms.assessment import SendForm, StartForm, option_hints, option_images, question_form_class
+from portal.assessment.forms import SendForm, StartForm, option_hints, option_images, question_form_class
 from portal.schedule import calendar_days
 from portal.assessment.routes.labels import LABELS
 from portal.web.guard import Viewer, client_route, log_event, request_meta

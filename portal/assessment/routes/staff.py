@@ -20,7 +20,7 @@ from portal.assessment import views
 from portal.assessment.content import Library
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
-from portal.forms.assessment import ReviewForm
+from portal.assessment.forms import ReviewForm
 from portal.web import paging
 from portal.assessment.routes.labels import LABELS
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route

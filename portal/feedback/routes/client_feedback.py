@@ -13,7 +13,7 @@ from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.feedback import client as feedback
 from portal.forms import errors
-from portal.forms.client_feedback import FACES, SERVICE, ClientFeedbackForm, FeedbackAnswerForm, face_label
+from portal.feedback.forms import FACES, SERVICE, ClientFeedbackForm, FeedbackAnswerForm, face_label
 from portal.models import ClientFeedback
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, event_fields, log_event, request_meta, staff_route

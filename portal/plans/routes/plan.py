@@ -13,7 +13,7 @@ from portal import db
 from portal.auth.permissions import Action
 from portal.forms.absence import ThoughtForm, apply_problems
 from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
-from portal.forms.plan import MAX_GOALS, STATUS_NAMES, PlanForm
+from portal.plans.forms import MAX_GOALS, STATUS_NAMES, PlanForm
 from portal.plans import outcomes, records
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, log_event, request_meta, staff_route

@@ -18,7 +18,7 @@ from portal.identity_code import IdentityCodeVault
 from portal.auth.permissions import Action
 from portal.forms import PortalForm
 from portal.forms.absence import apply_problems
-from portal.forms.schedule import WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, SlotEndForm, SlotForm
+from portal.schedule.forms import WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, SlotEndForm, SlotForm
 from portal.models import Group
 from portal.schedule import editing
 from portal.schedule.calendar_days import today

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from portal.forms import PortalForm, errors
-from portal.forms.mandate import FinnishDateField
+from portal.auth.forms import FinnishDateField
 from portal.i18n import lazy_gettext as _l
 from portal.models import GoalStatus
 from portal.plans.records import GoalDraft, PlanDraft

@@ -7,8 +7,8 @@ from wtforms import FileField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
-from portal.forms.mandate import FinnishDateField
-from portal.forms.plan import CommaDecimalField
+from portal.auth.forms import FinnishDateField
+from portal.plans.forms import CommaDecimalField
 from portal.i18n import lazy_gettext as _l
 from portal.plans.rules import Problem
 

@@ -9,8 +9,8 @@ from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectField, 
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
-from portal.forms.mandate import FinnishDateField
-from portal.forms.plan import _int_or_zero
+from portal.auth.forms import FinnishDateField
+from portal.plans.forms import _int_or_zero
 from portal.i18n import lazy_gettext as _l
 
 WEEKDAYS = [

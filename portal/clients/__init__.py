@@ -1,0 +1,1 @@
+"""The staff's clients: the search and list of their units' clients."""
