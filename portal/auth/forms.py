@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
+from portal.forms.fields import FinnishDateField, strip
 from portal.schedule import calendar_days
 from portal.i18n import lazy_gettext as _l
 from portal.identity_code import InvalidIdentityCode, validate
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
 
 
 def valid_identity_code(_form: PortalForm, field: Field) -> None:
@@ -22,29 +19,6 @@ def valid_identity_code(_form: PortalForm, field: Field) -> None:
         field.data = validate(field.data or "")
     except InvalidIdentityCode as error:
         raise ValidationError(errors.IDENTITY_CODE_INVALID) from error
-
-
-class FinnishDateField(StringField):
-    """A date typed as 31.12.2027 (also 31.12.27 and 2027-12-31)."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
-        self.raw_text = text
-        self.data = None
-        if not text:
-            return
-        for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
-            try:
-                self.data = datetime.strptime(text, pattern).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(str(errors.DATE_FORMAT))
-
-    def _value(self) -> str:
-        if isinstance(self.data, date):
-            return self.data.strftime("%-d.%-m.%Y")
-        return getattr(self, "raw_text", "") or ""
 
 
 def not_in_past(_form: PortalForm, field: Field) -> None:
@@ -58,19 +32,19 @@ def _person_fields() -> dict[str, Field]:
             _l("Henkilö\u00adtunnus"),
             description=_l("Esimerkiksi 010280-123A."),
             validators=[valid_identity_code],
-            filters=[_strip],
+            filters=[strip],
             render_kw={"autocomplete": "off", "spellcheck": "false"},
         ),
         "given_name": StringField(
             _l("Etunimi"),
             validators=[DataRequired(message=errors.WRITE_GIVEN_NAME), Length(max=100, message=errors.NAME_TOO_LONG)],
-            filters=[_strip],
+            filters=[strip],
             render_kw={"autocomplete": "off"},
         ),
         "family_name": StringField(
             _l("Sukunimi"),
             validators=[DataRequired(message=errors.WRITE_FAMILY_NAME), Length(max=100, message=errors.NAME_TOO_LONG)],
-            filters=[_strip],
+            filters=[strip],
             render_kw={"autocomplete": "off"},
         ),
     }

@@ -11,6 +11,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional
 
 from portal.forms import PortalForm, errors
+from portal.forms.fields import strip
 from portal.i18n import lazy_gettext as _l
 
 
@@ -22,7 +23,7 @@ class ClientSearchForm(PortalForm):
         _l("Hae nimellä"),
         description=_l("Kirjoita sukunimen alku, esimerkiksi Virt."),
         validators=[Optional(), Length(max=100, message=errors.SEARCH_TOO_LONG)],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip],
     )
     ended = BooleanField(_l("Näytä päättyneet asiakkuudet"))
 

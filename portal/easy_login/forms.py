@@ -1,16 +1,17 @@
 """The easy login's forms: a number code typed, a number code chosen, the
-kiosk list, an enrolment code, staff's enrolment and a kiosk's name."""
+kiosk list, an enrolment code, staff's enrolment and a kiosk's name, and
+the passkey pages' forms."""
 
 from __future__ import annotations
 
-from wtforms import (BooleanField, Field, PasswordField, RadioField, SelectChoice, SelectField, StringField,
-                     ValidationError)
+from wtforms import (BooleanField, Field, HiddenField, PasswordField, RadioField, SelectChoice, SelectField,
+                     StringField, ValidationError)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.easy_login import codes
 from portal.easy_login.enrolment import DIGITS, How, normalise
 from portal.easy_login.symbols import SYMBOLS
-from portal.forms import PortalForm
+from portal.forms import PortalForm, errors
 from portal.i18n import lazy_gettext as _l
 
 TYPE_CODE = _l("Kirjoita numerokoodi.")
@@ -152,3 +153,23 @@ class KioskForm(PortalForm):
                        validators=[InputRequired(_l("Kirjoita laitteen nimi.")),
                                    Length(max=60, message=_l("Kirjoita enintään 60 merkkiä."))])
     unit = SelectField(_l("Toimintakeskus"), coerce=int, validate_choice=True)
+
+
+# The passkey pages: the phone's answer travels in a hidden field, posted as an
+# ordinary form (static/passkey.js fills it), with the CSRF token.
+
+class PasskeyForm(PortalForm):
+    """Options asked for, or the phone's answer (a JSON text) sent back."""
+
+    credential = HiddenField()
+
+
+class EnrolmentPasskeyForm(PasskeyForm):
+    """A passkey added with the one-time code staff gave (no bank ID needed)."""
+
+    enrolment_code = StringField(
+        _l("Koodi, jonka sait ohjaajalta"),
+        description=_l("Koodissa on 10 numeroa."),
+        validators=[InputRequired(message=errors.WRITE_ENROLMENT_CODE), Length(max=40, message=errors.ENROLMENT_CODE_UNKNOWN)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )

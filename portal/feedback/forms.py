@@ -1,13 +1,18 @@
-"""The client's feedback form ("Anna palautetta") and the staff's answer."""
+"""Feedback's forms: the client's feedback ("Anna palautetta") and the staff's
+answer, the accessibility feedback form and the staff's answer to it."""
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
-from wtforms import BooleanField, Field, RadioField, SelectChoice, TextAreaField, ValidationError
+from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.feedback import accessibility
 from portal.feedback.client import ANSWER_MAX, TEXT_MAX
 from portal.forms import PortalForm, errors
+from portal.forms.fields import strip
 from portal.i18n import lazy_gettext as _l
 
 # The five faces, best first; each always has its words (never a face alone).
@@ -27,10 +32,6 @@ def face_label(mood: int) -> Markup:
     return Markup('<span class="face" aria-hidden="true">{}</span> {}').format(face, escape(str(words)))
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _int_or_none(value: object) -> int | None:
     try:
         return int(value)  # type: ignore[call-overload]
@@ -46,7 +47,7 @@ class ClientFeedbackForm(PortalForm):
     text = TextAreaField(
         _l("Kerro lisää (vapaaehtoinen)"),
         description=_l("Älä kirjoita terveydestäsi. Älä kirjoita muita henkilö\u00adtietoja."),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=TEXT_MAX, message=errors.FEEDBACK_TEXT_TOO_LONG)],
     )
     anonymous = BooleanField(
@@ -74,7 +75,53 @@ class ClientFeedbackForm(PortalForm):
 class FeedbackAnswerForm(PortalForm):
     answer = TextAreaField(
         _l("Vastaus asiakkaalle"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(message=errors.WRITE_ANSWER),
                     Length(max=ANSWER_MAX, message=errors.FEEDBACK_TEXT_TOO_LONG)],
+    )
+
+
+# The accessibility statement's feedback ----------------------------------------
+
+MESSAGE_MAX = 4000
+_PHONE = re.compile(r"^\+?[0-9 ()-]{5,20}$")
+
+
+def email_or_phone(_form: PortalForm, field: StringField) -> None:
+    value = (field.data or "").strip()
+    if value and not (accessibility.EMAIL_PATTERN.match(value) or _PHONE.match(value)):
+        raise ValidationError(errors.CONTACT_FORMAT)
+
+
+class AccessibilityFeedbackForm(PortalForm):
+    message = TextAreaField(
+        _l("Mikä ei toiminut?"),
+        description=_l("Kerro, mitä yritit tehdä. Kerro myös, mikä oli vaikeaa."),
+        validators=[
+            DataRequired(message=errors.WRITE_FEEDBACK),
+            Length(max=MESSAGE_MAX, message=errors.FEEDBACK_TOO_LONG),
+        ],
+        filters=[strip],
+    )
+    page = StringField(
+        _l("Millä sivulla ongelma oli? (vapaaehtoinen)"),
+        description=_l("Voit kirjoittaa sivun nimen tai osoitteen."),
+        validators=[Optional(), Length(max=300, message=errors.PAGE_TOO_LONG)],
+    )
+    contact = StringField(
+        _l("Sähköposti tai puhelinnumero (vapaaehtoinen)"),
+        description=_l("Kirjoita tämä, jos haluat vastauksen."),
+        validators=[Optional(), Length(max=200, message=errors.CONTACT_FORMAT), email_or_phone],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class AccessibilityAnswerForm(PortalForm):
+    answer = TextAreaField(
+        _l("Vastaus palautteen antajalle"),
+        validators=[
+            DataRequired(message=errors.WRITE_ANSWER),
+            Length(max=accessibility.ANSWER_MAX, message=errors.FEEDBACK_TOO_LONG),
+        ],
+        filters=[strip],
     )

@@ -17,7 +17,7 @@ from portal.followup.assessments import GRACE_DAYS
 from portal.followup.csv_export import as_csv
 from portal.followup.figures import SMALLEST_GROUP, Followup, month_starts, unit_followup
 from portal.feedback.forms import FACES, face_label
-from portal.forms.outcome import NEXT_STEP_NAMES
+from portal.plans.forms import NEXT_STEP_NAMES
 from portal import organisation
 from portal.models import Unit
 from portal.schedule.calendar_days import today

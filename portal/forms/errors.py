@@ -1,9 +1,19 @@
 """Every error message a form can show, in one place.
 
 Messages say what to do, in plain words, and are translated when shown.
+A domain's problems (portal.plans.rules.Problem) become messages next to
+their fields with `apply_problems`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from portal.i18n import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from portal.forms import PortalForm
+    from portal.plans.rules import Problem
 
 WRITE_FEEDBACK = _l("Kirjoita palautteesi.")
 FEEDBACK_TOO_LONG = _l("Palaute on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=4000)
@@ -93,6 +103,12 @@ def problem_message(code: str, values: tuple[tuple[str, object], ...] = ()) -> s
     message = PROBLEMS[code]
     return i18n.gettext(message._args[0], **{name: i18n.format_number(value) if not isinstance(value, str) else value  # type: ignore[arg-type]
                                             for name, value in values})
+
+
+def apply_problems(form: PortalForm, problems: list[Problem]) -> None:
+    """Show the domain's problems next to their fields."""
+    for problem in problems:
+        getattr(form, problem.field).errors = [problem_message(problem.code, problem.values)]
 
 
 PROBLEMS.update({

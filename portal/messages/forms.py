@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal import i18n
 from portal.forms import PortalForm
-from portal.auth.forms import FinnishDateField
+from portal.forms.fields import FinnishDateField
 from portal.i18n import lazy_gettext as _l
 from portal.web.ids import parse_id
 from portal.messages import bulletins, threads

@@ -18,8 +18,7 @@ from starlette.routing import BaseRoute, Route
 from portal import db, i18n, mydata
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
-from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
-from portal.plans.forms import STATUS_NAMES
+from portal.plans.forms import ENDING_NAMES, NEXT_STEP_NAMES, STATUS_NAMES
 from portal.i18n import lazy_gettext as _l
 from portal.messages.forms import TOPIC_NAMES
 from portal.notifications import texts

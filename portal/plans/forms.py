@@ -1,16 +1,16 @@
-"""The staff's plan editor: period, days and hours, meetings, contact, goals."""
+"""The plan's forms: the staff's plan editor (period, days and hours,
+meetings, contact, goals), the client's own thoughts on a goal, and how a
+period ended and what comes next."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from wtforms import (
-    DecimalField,
     Field,
     FieldList,
     Form,
     FormField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -20,9 +20,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from portal.forms import PortalForm, errors
-from portal.auth.forms import FinnishDateField
+from portal.forms.fields import DATE_KW, CommaDecimalField, FinnishDateField, int_or_zero, strip
 from portal.i18n import lazy_gettext as _l
-from portal.models import GoalStatus
+from portal.models import GoalStatus, NextStep, PeriodEnding
+from portal.plans.outcomes import NOTE_MAX
 from portal.plans.records import GoalDraft, PlanDraft
 
 GOAL_SLOTS = 3  # empty goal fields offered at least
@@ -34,29 +35,6 @@ STATUS_NAMES = {
     GoalStatus.REACHED.value: _l("Saavutettu"),
     GoalStatus.CHANGED.value: _l("Muutettu"),
 }
-
-DATE_KW = {"autocomplete": "off", "inputmode": "numeric"}
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-class CommaDecimalField(DecimalField):
-    """A decimal typed the Finnish way (5,5) or with a point."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip().replace(",", ".")
-        self.data = None
-        if not text:
-            return
-        try:
-            self.data = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(str(errors.WRITE_NUMBER)) from None
-        if not self.data.is_finite():
-            self.data = None
-            raise ValueError(str(errors.WRITE_NUMBER))
 
 
 class WholeNumberField(IntegerField):
@@ -71,27 +49,19 @@ class WholeNumberField(IntegerField):
 
 
 class GoalForm(Form):
-    client_words = StringField(_l("Tavoite asiakkaan sanoin"), filters=[_strip],
+    client_words = StringField(_l("Tavoite asiakkaan sanoin"), filters=[strip],
                                validators=[Optional(), Length(max=500, message=errors.TEXT_TOO_LONG)])
-    staff_words = TextAreaField(_l("Tavoite työntekijän sanoin"), filters=[_strip],
+    staff_words = TextAreaField(_l("Tavoite työntekijän sanoin"), filters=[strip],
                                 validators=[Optional(), Length(max=1000, message=errors.TEXT_TOO_LONG)])
     status = SelectField(_l("Tilanne"), choices=[SelectChoice(value, name) for value, name in STATUS_NAMES.items()],
                          validate_choice=False,
                          validators=[DataRequired(message=errors.CHOOSE_STATUS)])
-    follow_up = TextAreaField(_l("Seurannan muistiinpanot"), filters=[_strip],
+    follow_up = TextAreaField(_l("Seurannan muistiinpanot"), filters=[strip],
                               validators=[Optional(), Length(max=2000, message=errors.TEXT_TOO_LONG)])
 
     def validate_status(self, field: Field) -> None:
         if field.data not in STATUS_NAMES:
             raise ValidationError(errors.CHOOSE_STATUS)
-
-
-def _int_or_zero(value: object) -> int:
-    """A chosen id, or 0 ("not chosen": the required check says what to do)
-    for anything else, also digits too many for any id (the database would
-    fail on them) and digits that are not ASCII ("²")."""
-    text = str(value) if isinstance(value, (str, int)) else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
 
 
 class NumberRequired:
@@ -118,9 +88,9 @@ class PlanForm(PortalForm):
                                       render_kw=DATE_KW)
     network_meeting_on = FinnishDateField(_l("Verkostotapaaminen (vapaaehtoinen)"), validators=[Optional()],
                                           render_kw=DATE_KW)
-    contact_person_id = SelectField(_l("Yhteyshenkilö"), coerce=_int_or_zero, validate_choice=False,
+    contact_person_id = SelectField(_l("Yhteyshenkilö"), coerce=int_or_zero, validate_choice=False,
                                     validators=[DataRequired(message=errors.CHOOSE_CONTACT)])
-    contact_phone = StringField(_l("Yhteyshenkilön puhelinnumero"), filters=[_strip],
+    contact_phone = StringField(_l("Yhteyshenkilön puhelinnumero"), filters=[strip],
                                 validators=[Optional(), Length(max=40, message=errors.TEXT_TOO_LONG)],
                                 render_kw={"autocomplete": "off", "inputmode": "tel"})
     goals = FieldList(FormField(GoalForm), min_entries=GOAL_SLOTS, max_entries=MAX_GOALS)
@@ -148,3 +118,65 @@ class PlanForm(PortalForm):
             goals=[GoalDraft(goal.form.client_words.data or "", goal.form.staff_words.data or "",
                              goal.form.status.data, goal.form.follow_up.data or "") for goal in self.goals],
         )
+
+
+class ThoughtForm(PortalForm):
+    text = TextAreaField(
+        _l("Omat ajatukseni"),
+        description=_l("Kirjoita, miten tavoite on sinusta mennyt."),
+        validators=[DataRequired(message=errors.WRITE_THOUGHT), Length(max=2000, message=errors.TEXT_TOO_LONG)],
+        filters=[strip],
+    )
+
+
+# How a period ended and what comes next ------------------------------------
+
+ENDING_NAMES = {
+    PeriodEnding.AS_PLANNED.value: _l("Jakso päättyi suunnitellusti"),
+    PeriodEnding.EARLY.value: _l("Jakso päättyi etuajassa"),
+}
+NEXT_STEP_NAMES = {
+    NextStep.STUDIES.value: _l("Opiskelu"),
+    NextStep.JOB_COACHING.value: _l("Työvalmennus"),
+    NextStep.WORK_TRIAL.value: _l("Työkokeilu"),
+    NextStep.PAY_SUBSIDISED_WORK.value: _l("Palkkatuettu työ"),
+    NextStep.PAID_WORK.value: _l("Palkkatyö"),
+    NextStep.PENSION_ASSESSMENT.value: _l("Eläkkeen selvittäminen"),
+    NextStep.VOCATIONAL_REHABILITATION.value: _l("Ammatillinen kuntoutus"),
+    NextStep.SOCIAL_REHABILITATION.value: _l("Sosiaalinen kuntoutus"),
+    NextStep.SUBSTANCE_REHABILITATION.value: _l("Päihdekuntoutus"),
+    NextStep.OTHER.value: _l("Muu"),
+}
+
+
+def _id_or_none(value: object) -> int | None:
+    text = str(value) if value is not None else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+class OutcomeForm(PortalForm):
+    period_id = SelectField(_l("Jakso"), coerce=_id_or_none,
+                            validate_choice=False, validators=[DataRequired(message=errors.CHOOSE_PERIOD)])
+    ended_on = FinnishDateField(_l("Päättymispäivä"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
+                                validators=[DataRequired(message=errors.WRITE_DATE)],
+                                render_kw=DATE_KW)
+    ending = RadioField(_l("Miten jakso päättyi?"), choices=[SelectChoice(k, v) for k, v in ENDING_NAMES.items()],
+                        validate_choice=False, validators=[DataRequired(message=errors.CHOOSE_ENDING)])
+    next_step = RadioField(_l("Mikä on seuraava askel?"),
+                           choices=[SelectChoice(k, v) for k, v in NEXT_STEP_NAMES.items()],
+                           validate_choice=False, validators=[DataRequired(message=errors.CHOOSE_NEXT_STEP)])
+    note = TextAreaField(_l("Tarkennus asiakkaalle (vapaaehtoinen)"),
+                         description=_l("Asiakas näkee tämän tekstin."), filters=[strip],
+                         validators=[Optional(), Length(max=NOTE_MAX, message=errors.TEXT_TOO_LONG)])
+
+    def validate_period_id(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError(errors.CHOOSE_PERIOD)
+
+    def validate_ending(self, field: Field) -> None:
+        if field.data not in ENDING_NAMES:
+            raise ValidationError(errors.CHOOSE_ENDING)
+
+    def validate_next_step(self, field: Field) -> None:
+        if field.data not in NEXT_STEP_NAMES:
+            raise ValidationError(errors.CHOOSE_NEXT_STEP)

@@ -1,16 +1,17 @@
-"""The staff's schedule forms: a weekly time, a client into a group, a change."""
+"""The schedule's forms: the staff's (a weekly time, a client into a group, a
+change) and the client's absence notice."""
 
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time, timedelta
 
-from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectField, StringField, ValidationError
+from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
-from portal.auth.forms import FinnishDateField
-from portal.plans.forms import _int_or_zero
+from portal.forms.fields import DATE_KW, FinnishDateField, int_or_zero, strip
 from portal.i18n import lazy_gettext as _l
 
 WEEKDAYS = [
@@ -23,11 +24,6 @@ WEEKDAYS = [
     SelectChoice("6", _l("sunnuntai")),
 ]
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])(?:[.:]([0-5]\d))?$")
-DATE_KW = {"autocomplete": "off", "inputmode": "numeric"}
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ClockField(StringField):
@@ -57,11 +53,11 @@ class SlotForm(PortalForm):
                            validators=[DataRequired(message=errors.WRITE_TIME)], render_kw={"autocomplete": "off"})
     ends_at = ClockField(_l("Päättyy kello"), validators=[DataRequired(message=errors.WRITE_TIME)],
                          render_kw={"autocomplete": "off"})
-    activity = StringField(_l("Toiminta"), filters=[_strip], validators=[
+    activity = StringField(_l("Toiminta"), filters=[strip], validators=[
         DataRequired(message=errors.WRITE_ACTIVITY), Length(max=100, message=errors.TEXT_TOO_LONG)])
-    place = StringField(_l("Paikka"), filters=[_strip], validators=[
+    place = StringField(_l("Paikka"), filters=[strip], validators=[
         DataRequired(message=errors.WRITE_PLACE), Length(max=100, message=errors.TEXT_TOO_LONG)])
-    guide_person_id = SelectField(_l("Ohjaaja"), coerce=_int_or_zero, validate_choice=False)
+    guide_person_id = SelectField(_l("Ohjaaja"), coerce=int_or_zero, validate_choice=False)
     valid_from = FinnishDateField(_l("Ensimmäinen päivä (vapaaehtoinen)"),
                                   description=_l("Jätä tyhjäksi, jos aika alkaa tänään."),
                                   validators=[Optional()], render_kw=DATE_KW)
@@ -72,7 +68,7 @@ class SlotForm(PortalForm):
 
 
 class MemberForm(PortalForm):
-    person_id = SelectField(_l("Asiakas"), coerce=_int_or_zero, validate_choice=False,
+    person_id = SelectField(_l("Asiakas"), coerce=int_or_zero, validate_choice=False,
                             validators=[DataRequired(message=errors.CHOOSE_CLIENT)])
     starts_on = FinnishDateField(_l("Ryhmässä alkaen"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
                                  validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
@@ -81,7 +77,7 @@ class MemberForm(PortalForm):
 class MemberEndForm(PortalForm):
     """Ends a client's time in a group. The row stays, so the history stays."""
 
-    person_id = SelectField(_l("Asiakas"), coerce=_int_or_zero, validate_choice=False,
+    person_id = SelectField(_l("Asiakas"), coerce=int_or_zero, validate_choice=False,
                             validators=[DataRequired(message=errors.CHOOSE_GROUP_MEMBER)])
     ends_on = FinnishDateField(_l("Viimeinen päivä ryhmässä"), description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
                                validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
@@ -106,14 +102,61 @@ class ChangeForm(PortalForm):
                            render_kw={"autocomplete": "off"})
     ends_at = ClockField(_l("Uusi päättymisaika (vapaaehtoinen)"), validators=[Optional()],
                          render_kw={"autocomplete": "off"})
-    activity = StringField(_l("Uusi toiminta (vapaaehtoinen)"), filters=[_strip],
+    activity = StringField(_l("Uusi toiminta (vapaaehtoinen)"), filters=[strip],
                            validators=[Optional(), Length(max=100, message=errors.TEXT_TOO_LONG)])
-    place = StringField(_l("Uusi paikka (vapaaehtoinen)"), filters=[_strip],
+    place = StringField(_l("Uusi paikka (vapaaehtoinen)"), filters=[strip],
                         validators=[Optional(), Length(max=100, message=errors.TEXT_TOO_LONG)])
-    note = StringField(_l("Muutos sanoin"), description=_l("Asiakas näkee tämän tekstin."), filters=[_strip],
+    note = StringField(_l("Muutos sanoin"), description=_l("Asiakas näkee tämän tekstin."), filters=[strip],
                        validators=[DataRequired(message=errors.WRITE_CHANGE_NOTE),
                                    Length(max=200, message=errors.TEXT_TOO_LONG)])
 
     def validate_scope(self, field: Field) -> None:
         if field.data not in ("day", "week"):
             field.data = "day"
+
+
+# The client's absence notice ------------------------------------------------
+
+REASONS = [
+    SelectChoice("ill", _l("Olen sairas")),
+    SelectChoice("other", _l("Muu syy")),
+    SelectChoice("not_said", _l("En halua kertoa")),
+]
+
+
+class AbsenceForm(PortalForm):
+    starts_on = FinnishDateField(
+        _l("Minä päivänä et pääse?"),
+        description=_l("Kirjoita päivämäärä näin: 31.12.2027."),
+        validators=[DataRequired(message=errors.WRITE_DATE)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    ends_on = FinnishDateField(
+        _l("Viimeinen päivä, jolloin et pääse (vapaaehtoinen)"),
+        description=_l("Jätä tyhjäksi, jos et pääse vain yhtenä päivänä."),
+        validators=[Optional()],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    reason = RadioField(
+        _l("Miksi et pääse?"),
+        choices=REASONS,
+        validators=[DataRequired(message=errors.CHOOSE_REASON)],
+        validate_choice=False,
+    )
+    message = TextAreaField(
+        _l("Viesti ohjaajalle (vapaaehtoinen)"),
+        validators=[Optional(), Length(max=500, message=errors.TEXT_TOO_LONG)],
+        filters=[strip],
+    )
+
+    def validate_reason(self, field: Field) -> None:
+        if field.data not in {choice.value for choice in REASONS}:
+            raise ValidationError(errors.CHOOSE_REASON)
+
+    @property
+    def last_day(self) -> date:
+        return self.ends_on.data or self.starts_on.data
+
+    @staticmethod
+    def default_day(today: date) -> date:
+        return today + timedelta(days=1)

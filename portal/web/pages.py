@@ -11,7 +11,7 @@ from starlette.routing import Route
 from portal import db
 from portal.feedback import record_accessibility_feedback
 from portal.forms import errors
-from portal.forms.feedback import AccessibilityFeedbackForm
+from portal.feedback.forms import AccessibilityFeedbackForm
 from portal.i18n import get_locale
 from portal.organisation import contact_details
 from portal.web import kiosk

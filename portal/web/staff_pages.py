@@ -14,8 +14,8 @@ from portal import access_log, db, organisation
 from portal import client_list
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action, Subject, can
-from portal.clients.forms import ClientSearchForm
 from portal.auth.forms import RecordGuardianshipForm
+from portal.clients.forms import ClientSearchForm
 from portal.models import MandateBasis, MandateScope
 from portal.auth.sessions import now_utc
 from portal.schedule import calendar_days, start_page

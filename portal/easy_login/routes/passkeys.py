@@ -24,7 +24,7 @@ from portal.easy_login import accounts, enrolment, passkeys, sign_in
 from portal.easy_login.passkeys import Problem
 from portal.easy_login.routes.common import signed_in
 from portal.forms import errors
-from portal.forms.passkey import EnrolmentPasskeyForm, PasskeyForm
+from portal.easy_login.forms import EnrolmentPasskeyForm, PasskeyForm
 from portal.models import Person
 from portal.web import kiosk
 from portal.web.guard import Viewer, client_route, log_event, public, request_meta, staff_route

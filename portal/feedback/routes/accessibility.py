@@ -13,7 +13,7 @@ from portal import db
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
 from portal.feedback import accessibility
-from portal.forms.feedback import AccessibilityAnswerForm
+from portal.feedback.forms import AccessibilityAnswerForm
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, staff_route
 from portal.web.templating import render

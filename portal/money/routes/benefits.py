@@ -11,7 +11,7 @@ from starlette.routing import Route
 from portal import db
 from portal.auth.permissions import Action
 from portal.forms import errors
-from portal.attendance.forms import BenefitForm
+from portal.money.forms import BenefitForm
 from portal.models import BenefitStatus
 from portal.money import rates
 from portal.web.guard import Viewer, log_event, request_meta, staff_route

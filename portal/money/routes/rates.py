@@ -13,7 +13,7 @@ from starlette.routing import Route
 from portal import db
 from portal.auth.permissions import Action
 from portal.forms import errors
-from portal.attendance.forms import RateForm
+from portal.money.forms import RateForm
 from portal.money import rates
 from portal.money.earnings import kind_for
 from portal.web.guard import Viewer, log_event, request_meta, staff_route

@@ -11,8 +11,8 @@ from wtforms import SelectChoice
 from portal import db
 from portal.auth.permissions import Action
 from portal.auth.sessions import now_utc
-from portal.forms.absence import apply_problems
-from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES, OutcomeForm
+from portal.forms.errors import apply_problems
+from portal.plans.forms import ENDING_NAMES, NEXT_STEP_NAMES, OutcomeForm
 from portal.i18n import format_full_date
 from portal.plans import outcomes
 from portal.plans.rules import Problem

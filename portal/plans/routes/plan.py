@@ -11,9 +11,8 @@ from wtforms import SelectChoice
 
 from portal import db
 from portal.auth.permissions import Action
-from portal.forms.absence import ThoughtForm, apply_problems
-from portal.forms.outcome import ENDING_NAMES, NEXT_STEP_NAMES
-from portal.plans.forms import MAX_GOALS, STATUS_NAMES, PlanForm
+from portal.forms.errors import apply_problems
+from portal.plans.forms import ENDING_NAMES, MAX_GOALS, NEXT_STEP_NAMES, STATUS_NAMES, PlanForm, ThoughtForm
 from portal.plans import outcomes, records
 from portal.schedule.calendar_days import today
 from portal.web.guard import Viewer, client_route, log_event, request_meta, staff_route

@@ -17,7 +17,7 @@ from portal import access_log, db, i18n, organisation
 from portal.identity_code import IdentityCodeVault
 from portal.auth.permissions import Action
 from portal.forms import PortalForm
-from portal.forms.absence import apply_problems
+from portal.forms.errors import apply_problems
 from portal.schedule.forms import WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, SlotEndForm, SlotForm
 from portal.models import Group
 from portal.schedule import editing

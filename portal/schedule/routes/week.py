@@ -13,7 +13,8 @@ from portal import db
 from portal.auth.levels import Level
 from portal.auth.permissions import Action
 from portal.forms import CsrfRefused, PortalForm
-from portal.forms.absence import AbsenceForm, apply_problems
+from portal.forms.errors import apply_problems
+from portal.schedule.forms import AbsenceForm
 from portal.models import AbsenceReason
 from portal.plans.rules import Problem
 from portal.schedule import absences, week
