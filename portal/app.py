@@ -26,10 +26,9 @@ from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
 from portal.health import routes as health_routes
 from portal.metrics import routes as metrics_routes
+from portal.auth.routes import login as login_routes, oidc as oidc_routes
 from portal.web import (
-    auth_routes,
     client_pages,
-    oidc_routes,
     errors,
     import_pages,
     pages,
@@ -127,7 +126,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *system.routes,
         *health_routes.routes,
         *metrics_routes.routes,
-        *auth_routes.routes,
+        *login_routes.routes,
         *oidc_routes.routes,
         *client_pages.routes,
         *staff_pages.routes,

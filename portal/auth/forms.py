@@ -1,4 +1,6 @@
-"""Forms for granting a mandate (by the client) and recording a guardianship (by staff)."""
+"""The forms of login and mandates: granting a mandate (by the client),
+recording a guardianship (by staff), and the forms that carry only their
+token (logging out, choosing whose matters to handle, keeping the session)."""
 
 from __future__ import annotations
 
@@ -94,3 +96,18 @@ class RecordGuardianshipForm(PortalForm):
     @staticmethod
     def own_code_message() -> str:
         return str(errors.CLIENTS_OWN_IDENTITY_CODE)
+
+
+# Forms with no fields but their token ------------------------------------------
+
+
+class LogoutForm(PortalForm):
+    pass
+
+
+class ChooseForm(PortalForm):
+    pass
+
+
+class ExtendForm(PortalForm):
+    pass

@@ -9,15 +9,9 @@ from starlette.routing import Route
 from portal import i18n
 from portal.web.guard import public
 from portal.web.middleware import LANGUAGE_COOKIE
+from portal.web.redirects import local_path
 
 ONE_YEAR = 365 * 24 * 3600
-
-
-def local_path(candidate: str | None) -> str:
-    """Only a path on this site may be a redirect target."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
-        return "/"
-    return candidate
 
 
 @public

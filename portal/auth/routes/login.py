@@ -18,14 +18,15 @@ from portal.auth.oidc import LoginFailed, OidcProvider
 from portal.auth.tokens import what_helps
 from portal.auth.levels import Level
 from portal.auth.permissions import Action
-from portal.forms import CsrfRefused, PortalForm, csrf
+from portal.auth.forms import ChooseForm, ExtendForm, LogoutForm
+from portal.forms import CsrfRefused, csrf
 from portal.metrics import instruments
 from portal import organisation
 from portal.models import LoginSession, Person
 from portal.web import kiosk, paging
 from portal.web.ids import parse_id
 from portal.web.guard import client_route, public, request_meta, staff_route
-from portal.web.system import local_path
+from portal.web.redirects import local_path
 from portal.web.templating import render
 from portal.web.errors import bad_request, forbidden
 
@@ -192,10 +193,6 @@ async def _callback(request: Request, audience: str) -> Response:
     return response
 
 
-class LogoutForm(PortalForm):
-    pass
-
-
 async def _logout(request: Request, audience: str) -> Response:
     form = await LogoutForm.load(request)
     if not form.validate_submission():
@@ -312,10 +309,6 @@ def _repeated_choice(session: Session, *, session_id: int, token: str, secret: s
     return sessions.next_token(secret=secret, token=token, change=_choice(principal_id))
 
 
-class ChooseForm(PortalForm):
-    pass
-
-
 @client_route(Action.VIEW, needs_subject=False, repeatable=True)
 async def choose(request: Request) -> Response:
     viewer = request.state.viewer
@@ -356,10 +349,6 @@ async def choose(request: Request) -> Response:
 
 
 # Keeping the session alive --------------------------------------------------------
-
-
-class ExtendForm(PortalForm):
-    pass
 
 
 def _extend(session: Session, *, session_id: int) -> dict[str, object]:
