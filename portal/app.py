@@ -26,9 +26,8 @@ from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
 from portal.health import routes as health_routes
 from portal.metrics import routes as metrics_routes
-from portal.auth.routes import login as login_routes, oidc as oidc_routes
+from portal.auth.routes import login as login_routes, mandates as client_pages, oidc as oidc_routes
 from portal.web import (
-    client_pages,
     errors,
     import_pages,
     pages,
