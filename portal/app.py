@@ -26,7 +26,9 @@ from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
 from portal.health import routes as health_routes
 from portal.metrics import routes as metrics_routes
-from portal.auth.routes import login as login_routes, mandates as client_pages, oidc as oidc_routes
+from portal.access_log import routes as access_log_routes
+from portal.auth.routes import login as login_routes, mandates as mandate_routes, oidc as oidc_routes
+from portal.home import routes as home_routes
 from portal.web import (
     errors,
     import_pages,
@@ -127,7 +129,9 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *metrics_routes.routes,
         *login_routes.routes,
         *oidc_routes.routes,
-        *client_pages.routes,
+        *home_routes.routes,
+        *access_log_routes.routes,
+        *mandate_routes.routes,
         *staff_pages.routes,
         *week_pages.routes,
         *plan_pages.routes,

@@ -1,5 +1,6 @@
 """The access log (client data act 703/2023): appending events, sealing them
-into a keyed chain, verifying it, and reading it for the client.
+into a keyed chain, verifying it, and reading it for the client (whose page,
+"who has processed my data", is routes.py).
 
 See the README ("The access log") for the design.
 """

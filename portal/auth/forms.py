@@ -1,6 +1,7 @@
 """The forms of login and mandates: granting a mandate (by the client),
 recording a guardianship (by staff), and the forms that carry only their
-token (logging out, choosing whose matters to handle, keeping the session)."""
+token (logging out, choosing whose matters to handle, keeping the session,
+revoking a mandate)."""
 
 from __future__ import annotations
 
@@ -110,4 +111,8 @@ class ChooseForm(PortalForm):
 
 
 class ExtendForm(PortalForm):
+    pass
+
+
+class RevokeForm(PortalForm):
     pass
