@@ -28,12 +28,12 @@ from portal.health import routes as health_routes
 from portal.metrics import routes as metrics_routes
 from portal.access_log import routes as access_log_routes
 from portal.auth.routes import login as login_routes, mandates as mandate_routes, oidc as oidc_routes
+from portal.clients import routes as client_routes
 from portal.home import routes as home_routes
 from portal.web import (
     errors,
     import_pages,
     pages,
-    staff_pages,
     system,
 )
 from portal.easy_login.routes import instructor_help as easy_help
@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *home_routes.routes,
         *access_log_routes.routes,
         *mandate_routes.routes,
-        *staff_pages.routes,
+        *client_routes.routes,
         *week_pages.routes,
         *plan_pages.routes,
         *calendar_pages.routes,

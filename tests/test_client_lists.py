@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from portal.access_log import processed_by_others, two_years_before
 from portal.auth import sessions
 from portal.auth.mandates import DatabaseMandates, choices_page, page_for_principal
-from portal.client_list import client_page
+from portal.clients.listing import client_page
 from portal.db import transaction
 from portal.models import AccessEvent, AccessEventSubject, ClientPeriod, MandateScope, Person
 from portal.models.organisation import sort_name

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import access_log, db, organisation
-from portal import client_list
+from portal.clients import listing as client_list
 from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action, Subject, can
 from portal.auth.forms import RecordGuardianshipForm
