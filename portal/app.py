@@ -27,7 +27,8 @@ from portal.assessment.content import load_library
 from portal.health import routes as health_routes
 from portal.metrics import routes as metrics_routes
 from portal.access_log import routes as access_log_routes
-from portal.auth.routes import login as login_routes, mandates as mandate_routes, oidc as oidc_routes
+from portal.auth.routes import guardianships as guardianship_routes, login as login_routes, mandates as mandate_routes
+from portal.auth.routes import oidc as oidc_routes
 from portal.clients import routes as client_routes
 from portal.home import routes as home_routes
 from portal.web import (
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         *access_log_routes.routes,
         *mandate_routes.routes,
         *client_routes.routes,
+        *guardianship_routes.routes,
         *week_pages.routes,
         *plan_pages.routes,
         *calendar_pages.routes,

@@ -1,1 +1,2 @@
-"""The staff's clients: the search and list of their units' clients."""
+"""The staff's clients: the search and list of their units' clients
+(listing.py, on the staff's start page) and a client's page (routes.py)."""

@@ -1,4 +1,7 @@
-"""Staff pages: clients of one's own units, a client's mandates."""
+"""The staff's start page with the search and list of their units' clients
+(/staff), and a client's page (/staff/clients/{id}: the links to the
+client's sub-pages, the self-assessments, the mandates and the guardianship
+form, whose post is portal/auth/routes/guardianships.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from portal import access_log, db, organisation
@@ -16,7 +19,6 @@ from portal.auth import mandates as mandate_rules
 from portal.auth.permissions import Action, Subject, can
 from portal.auth.forms import RecordGuardianshipForm
 from portal.clients.forms import ClientSearchForm
-from portal.models import MandateBasis, MandateScope
 from portal.auth.sessions import now_utc
 from portal.schedule import calendar_days, start_page
 from portal.easy_login.routes import instructor_help
@@ -74,8 +76,10 @@ class ClientView:
     may_record_guardianship: bool  # the form is shown only to those who may send it
 
 
-def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
-            before: int | None = None) -> ClientView:
+def client_view(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
+                before: int | None = None) -> ClientView:
+    """The client page's mandates, read with its one log event (also the
+    page shown again when a guardianship form was refused)."""
     assert viewer.subject is not None and viewer.subject.id is not None
     log_event(session, viewer.actor, meta, action="read", object_type="client_mandates", subject_id=viewer.subject.id)
     subject = Subject(viewer.subject.id, organisation.unit_ids_of_client(session, viewer.subject.id))
@@ -86,58 +90,18 @@ def _client(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  #
     )
 
 
-def _record_guardianship(session: Session, *, viewer: Viewer, meta: dict[str, str], vault,  # type: ignore[no-untyped-def]
-                         form: RecordGuardianshipForm) -> bool:
-    assert viewer.subject is not None and viewer.subject.id is not None
-    mandate = mandate_rules.grant_to_named_person(
-        session,
-        vault=vault,
-        identity_code=form.identity_code.data,
-        given_name=form.given_name.data,
-        family_name=form.family_name.data,
-        principal_person_id=viewer.subject.id,
-        scope=MandateScope.ACT,
-        basis=MandateBasis.GUARDIANSHIP,
-        created_by_person_id=viewer.person.id,  # type: ignore[arg-type]
-        valid_until=form.valid_until.data,
-        public_guardian=bool(form.public_guardian.data),
-    )
-    if mandate is None:
-        return False
-    log_event(session, viewer.actor, meta, action="change", object_type="mandate", subject_id=viewer.subject.id,
-              object_id=str(mandate.id))
-    return True
-
-
 @staff_route(Action.STAFF_VIEW_CLIENT)
 async def client_page(request: Request) -> Response:
     viewer = request.state.viewer
     before = paging.cursor(request, "before")
-    client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault,
-                          before=before)
+    client = await db.run(request, client_view, viewer=viewer, meta=request_meta(request),
+                          vault=request.app.state.vault, before=before)
     form = await RecordGuardianshipForm.load(request)
     return render(request, "staff/client.html", {"viewer": viewer, "client": client, "first_page": before is None,
                                                  "form": form})
 
 
-@staff_route(Action.STAFF_RECORD_GUARDIANSHIP)
-async def record_guardianship(request: Request) -> Response:
-    viewer = request.state.viewer
-    form = await RecordGuardianshipForm.load(request)
-    if form.validate_submission():
-        recorded = await db.run(request, _record_guardianship, viewer=viewer, meta=request_meta(request),
-                                vault=request.app.state.vault, form=form)
-        if recorded:
-            return RedirectResponse(f"/staff/clients/{viewer.subject.id}", status_code=303)
-        form.identity_code.errors = [form.own_code_message()]
-    client = await db.run(request, _client, viewer=viewer, meta=request_meta(request), vault=request.app.state.vault)
-    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "first_page": True, "form": form},
-                  status_code=400)
-
-
 routes = [
     Route("/staff", staff_home, name="staff_home"),
     Route("/staff/clients/{client_id:id}", client_page, name="staff_client"),
-    Route("/staff/clients/{client_id:id}/guardianships", record_guardianship, methods=["POST"],
-          name="staff_record_guardianship"),
 ]
