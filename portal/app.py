@@ -33,7 +33,6 @@ from portal.clients import routes as client_routes
 from portal.home import routes as home_routes
 from portal.web import (
     errors,
-    import_pages,
     pages,
     system,
 )
@@ -47,7 +46,7 @@ from portal.assessment.routes import client as assessment_pages, paper as assess
 from portal.feedback.routes import accessibility as accessibility_queue, client_feedback as feedback_pages
 from portal.followup import routes as followup_pages
 from portal.mydata import routes as mydata_pages
-from portal.attendance import routes as attendance_pages
+from portal.attendance.routes import importing as import_pages, marks as attendance_pages
 from portal.money.routes import benefits as benefit_pages, client as money_pages, month_report as money_report_pages
 from portal.money.routes import rates as rate_pages
 from portal.plans.routes import outcomes as outcome_pages, plan as plan_pages
