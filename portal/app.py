@@ -31,11 +31,8 @@ from portal.auth.routes import guardianships as guardianship_routes, login as lo
 from portal.auth.routes import oidc as oidc_routes
 from portal.clients import routes as client_routes
 from portal.home import routes as home_routes
-from portal.web import (
-    errors,
-    pages,
-    system,
-)
+from portal.public import routes as public_routes
+from portal.web import errors
 from portal.easy_login.routes import instructor_help as easy_help
 from portal.messages.routes import client as message_client, staff as message_staff
 from portal.notifications import sender as notification_sender
@@ -123,8 +120,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         engine.dispose()
 
     routes = [
-        *pages.routes,
-        *system.routes,
+        *public_routes.routes,
         *health_routes.routes,
         *metrics_routes.routes,
         *login_routes.routes,

@@ -1,4 +1,5 @@
-"""Public pages: front page, accessibility statement and feedback, contact details."""
+"""Public pages: front page, accessibility statement and feedback, contact
+details, and the language switch. (The health checks are in portal.health.)"""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from portal import db
+from portal import db, i18n
 from portal.feedback import record_accessibility_feedback
 from portal.forms import errors
 from portal.feedback.forms import AccessibilityFeedbackForm
 from portal.i18n import get_locale
 from portal.organisation import contact_details
 from portal.web import kiosk
-from portal.web.guard import public_page, request_meta
+from portal.web.guard import public, public_page, request_meta
+from portal.web.middleware import LANGUAGE_COOKIE
+from portal.web.redirects import local_path
 from portal.web.templating import render
 
 
@@ -73,6 +76,24 @@ async def contact(request: Request) -> Response:
     return render(request, "pages/contact.html", {"organisations": organisations})
 
 
+ONE_YEAR = 365 * 24 * 3600
+
+
+@public
+async def change_language(request: Request) -> Response:
+    code = i18n.supported(request.path_params["code"])
+    response = RedirectResponse(local_path(request.query_params.get("next")), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.secure_cookies,
+    )
+    return response
+
+
 routes = [
     Route("/", front_page, name="front_page"),
     Route("/accessibility", accessibility_statement, name="accessibility_statement"),
@@ -84,4 +105,5 @@ routes = [
     ),
     Route("/accessibility/feedback/sent", accessibility_feedback_sent, name="accessibility_feedback_sent"),
     Route("/contact", contact, name="contact"),
+    Route("/language/{code}", change_language, name="change_language"),
 ]
