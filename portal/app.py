@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
@@ -21,36 +22,63 @@ from portal.settings import Settings
 from portal.auth.mandates import DatabaseMandates, MandateSource
 from portal.auth.keys import PortalKeys
 from portal.auth.oidc import OidcProvider
-from portal.easy_login.routes import passkeys as easy_passkeys
 from portal.identity_code import IdentityCodeVault
 from portal.assessment.content import load_library
-from portal.health import routes as health_routes
-from portal.metrics import routes as metrics_routes
-from portal.access_log import routes as access_log_routes
-from portal.auth.routes import guardianships as guardianship_routes, login as login_routes, mandates as mandate_routes
-from portal.auth.routes import oidc as oidc_routes
-from portal.clients import routes as client_routes
-from portal.home import routes as home_routes
-from portal.public import routes as public_routes
-from portal.web import errors
-from portal.easy_login.routes import instructor_help as easy_help
-from portal.messages.routes import client as message_client, staff as message_staff
 from portal.notifications import sender as notification_sender
-from portal.notifications.routes import settings as notification_settings, staff as notification_staff
-from portal.notifications.routes import stop as notification_stop
-from portal.easy_login.routes import kiosk as easy_kiosk, settings as easy_settings, staff as easy_staff
-from portal.assessment.routes import client as assessment_pages, paper as assessment_paper, staff as assessment_staff
-from portal.feedback.routes import accessibility as accessibility_queue, client_feedback as feedback_pages
-from portal.followup import routes as followup_pages
-from portal.mydata import routes as mydata_pages
-from portal.attendance.routes import importing as import_pages, marks as attendance_pages
-from portal.money.routes import benefits as benefit_pages, client as money_pages, month_report as money_report_pages
-from portal.money.routes import rates as rate_pages
-from portal.plans.routes import outcomes as outcome_pages, plan as plan_pages
-from portal.schedule.routes import calendar as calendar_pages, staff as schedule_pages, week as week_pages
+from portal.web import errors
 from portal.web.middleware import BrowserState, RequestLog, SecurityHeaders
 from portal.web.templating import STATIC_DIR, make_environment
 
+# Each area's route modules (portal/<area>/routes.py or routes/<name>.py),
+# each with its `routes` list, in the order Starlette tries them: the first
+# route whose path matches wins. A new area adds its module here.
+ROUTE_MODULES = (
+    "portal.public.routes",
+    "portal.health.routes",
+    "portal.metrics.routes",
+    "portal.auth.routes.login",
+    "portal.auth.routes.oidc",
+    "portal.home.routes",
+    "portal.access_log.routes",
+    "portal.auth.routes.mandates",
+    "portal.clients.routes",
+    "portal.auth.routes.guardianships",
+    "portal.schedule.routes.week",
+    "portal.plans.routes.plan",
+    "portal.schedule.routes.calendar",
+    "portal.schedule.routes.staff",
+    "portal.assessment.routes.client",
+    "portal.assessment.routes.staff",
+    "portal.assessment.routes.paper",
+    "portal.attendance.routes.marks",
+    "portal.money.routes.client",
+    "portal.money.routes.month_report",
+    "portal.money.routes.benefits",
+    "portal.attendance.routes.importing",
+    "portal.money.routes.rates",
+    "portal.feedback.routes.client_feedback",
+    "portal.feedback.routes.accessibility",
+    "portal.plans.routes.outcomes",
+    "portal.mydata.routes",
+    "portal.followup.routes",
+    "portal.easy_login.routes.kiosk",
+    "portal.easy_login.routes.settings",
+    "portal.easy_login.routes.staff",
+    "portal.easy_login.routes.instructor_help",
+    "portal.easy_login.routes.passkeys",
+    "portal.messages.routes.client",
+    "portal.messages.routes.staff",
+    "portal.notifications.routes.settings",
+    "portal.notifications.routes.stop",
+    "portal.notifications.routes.staff",
+)
+# Imported with this module, as the hand-written imports were.
+_ROUTE_MODULES = [importlib.import_module(name) for name in ROUTE_MODULES]
+
+
+def area_routes() -> list[BaseRoute]:
+    """Every area's routes, in ROUTE_MODULES' order."""
+    return [route for module in _ROUTE_MODULES for route in module.routes]
 
 class CachedStaticFiles(StaticFiles):
     """Static URLs carry a content hash (see static_url), so they never go stale."""
@@ -120,44 +148,7 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
         engine.dispose()
 
     routes = [
-        *public_routes.routes,
-        *health_routes.routes,
-        *metrics_routes.routes,
-        *login_routes.routes,
-        *oidc_routes.routes,
-        *home_routes.routes,
-        *access_log_routes.routes,
-        *mandate_routes.routes,
-        *client_routes.routes,
-        *guardianship_routes.routes,
-        *week_pages.routes,
-        *plan_pages.routes,
-        *calendar_pages.routes,
-        *schedule_pages.routes,
-        *assessment_pages.routes,
-        *assessment_staff.routes,
-        *assessment_paper.routes,
-        *attendance_pages.routes,
-        *money_pages.routes,
-        *money_report_pages.routes,
-        *benefit_pages.routes,
-        *import_pages.routes,
-        *rate_pages.routes,
-        *feedback_pages.routes,
-        *accessibility_queue.routes,
-        *outcome_pages.routes,
-        *mydata_pages.routes,
-        *followup_pages.routes,
-        *easy_kiosk.routes,
-        *easy_settings.routes,
-        *easy_staff.routes,
-        *easy_help.routes,
-        *easy_passkeys.routes,
-        *message_client.routes,
-        *message_staff.routes,
-        *notification_settings.routes,
-        *notification_stop.routes,
-        *notification_staff.routes,
+        *area_routes(),
         Mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static"),
     ]
     test_provider = None
