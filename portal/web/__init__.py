@@ -1,4 +1,7 @@
-"""Routes and middleware. Path ids use the `id` convertor (portal.web.ids)."""
+"""The HTTP machinery the areas share: the guard, middleware, templating,
+the menu, labels, the error pages, paging, redirects and the kiosk device's
+cookie. No page routes: those are in portal/<area>/routes (tests/test_layout.py).
+Path ids use the `id` convertor (portal.web.ids)."""
 
 from portal.web import ids
 
