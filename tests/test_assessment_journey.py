@@ -158,6 +158,9 @@ def test_bad_input_gets_a_message_at_the_field_and_stores_nothing(app, client, e
     text_path = f"/assessment/{assessment_id}/questions/anything_else"
     long_text = client.post(text_path, data={**step_fields(client.get(text_path)), "answer": "x" * 501})
     assert long_text.status_code == 400 and "enintään 500 merkkiä" in long_text.text
+    blank = client.post(text_path, data={**step_fields(client.get(text_path)), "answer": "   "})
+    assert blank.status_code == 400
+    assert "Voit myös valita: En halua vastata." in soup(blank).find("p", class_="field__error").get_text()
     assert rows(engine, AssessmentAnswer, assessment_id=assessment_id) == []
 
 

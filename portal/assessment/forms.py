@@ -6,7 +6,7 @@ from typing import Any
 
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.assessment.content import Question, Questionnaire
@@ -57,7 +57,7 @@ def question_form_class(questionnaire: Questionnaire, question: Question, locale
     if question.type == "text":
         limit = question.max_length or 0
         field = TextAreaField(label, description=hint, validators=[
-            InputRequired(message=errors.WRITE_ANSWER),
+            DataRequired(message=errors.WRITE_ANSWER_OR_SKIP),  # after the strip: blanks are no answer
             Length(max=limit, message=errors.answer_too_long(limit)),
         ], filters=[lambda value: value.strip() if isinstance(value, str) else value])
     elif question.type == "multiple":

@@ -127,7 +127,7 @@ PROBLEMS.update({
 # The self-assessment.
 CHOOSE_ONE = _l("Valitse yksi vaihtoehto. Voit myös valita: En halua vastata.")
 CHOOSE_AT_LEAST_ONE = _l("Valitse vähintään yksi vaihtoehto. Voit myös valita: En halua vastata.")
-WRITE_ANSWER = _l("Kirjoita vastaus. Voit myös valita: En halua vastata.")
+WRITE_ANSWER_OR_SKIP = _l("Kirjoita vastaus. Voit myös valita: En halua vastata.")
 COMMENT_TOO_LONG = _l("Kommentti on liian pitkä. Kirjoita enintään %(max)s merkkiä.", max=1000)
 
 
