@@ -34,7 +34,7 @@ async def who_has_seen(request: Request) -> Response:
     before = paging.cursor(request, "before")
     page, easy = await db.run(request, _access_log, viewer=viewer, meta=request_meta(request), before=before)
     happenings = [(labels.easy_login_sentence(happening), happening.occurred_at) for happening in easy]
-    return render(request, "client/access_log.html", {"viewer": viewer, "page": page, "first_page": before is None,
+    return render(request, "access_log/client.html", {"viewer": viewer, "page": page, "first_page": before is None,
                                                       "easy_login": [item for item in happenings if item[0]]})
 
 

@@ -61,11 +61,11 @@ async def staff_home(request: Request) -> Response:
     search = ClientSearchForm.from_query(request)
     after = paging.cursor(request, "after")
     if not search.validate():
-        return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": None, "today": None},
+        return render(request, "clients/staff_home.html", {"viewer": viewer, "form": search, "page": None, "today": None},
                       status_code=400)
     page, today, help_requests = await db.run(request, _staff_home, viewer=viewer, meta=request_meta(request),
                                               search=search, after=after)
-    return render(request, "staff/home.html", {"viewer": viewer, "form": search, "page": page, "today": today,
+    return render(request, "clients/staff_home.html", {"viewer": viewer, "form": search, "page": page, "today": today,
                                                "query": search.query_string, "help_requests": help_requests,
                                                "help_requests_shown": len(help_requests)})
 
@@ -97,7 +97,7 @@ async def client_page(request: Request) -> Response:
     client = await db.run(request, client_view, viewer=viewer, meta=request_meta(request),
                           vault=request.app.state.vault, before=before)
     form = await RecordGuardianshipForm.load(request)
-    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "first_page": before is None,
+    return render(request, "clients/staff_client.html", {"viewer": viewer, "client": client, "first_page": before is None,
                                                  "form": form})
 
 

@@ -86,7 +86,7 @@ async def followup(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     figures, units, offered, first, last, unit_id = found
-    return render(request, "staff/followup.html", {
+    return render(request, "followup/staff.html", {
         "figures": figures, "units": units, "offered": offered, "first": first, "last": last, "unit_id": unit_id,
         "face_label": face_label, "face_words": {mood: words for mood, (_face, words) in FACES.items()}, "next_step_names": NEXT_STEP_NAMES, "smallest": SMALLEST_GROUP, "grace_days": GRACE_DAYS,
         "attendance_chart": charts.attendance_chart(figures.months), "mood_chart": charts.mood_chart(figures.months),

@@ -74,7 +74,7 @@ async def home(request: Request) -> Response:
     viewer = request.state.viewer
     found = await db.run(request, _home, viewer=viewer, meta=request_meta(request),
                          library=request.app.state.assessment_library)
-    return render(request, "client/home.html", {
+    return render(request, "home/client.html", {
         "viewer": viewer, "periods": found.periods, "start": found.start, "money": found.money,
         "bulletins": found.bulletins, "unread_messages": found.unread_messages,
         "can_act": viewer.actor.footing in ("own", MandateScope.ACT.value),

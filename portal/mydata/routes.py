@@ -169,7 +169,7 @@ def _copy(session: Session, *, viewer: Viewer, meta: dict[str, str], download: b
 @client_route(Action.VIEW_MY_DATA, long=True)
 async def my_data(request: Request) -> Response:
     copy = await db.run(request, _copy, viewer=request.state.viewer, meta=request_meta(request), download=False)
-    return render(request, "client/my_data.html",
+    return render(request, "mydata/client.html",
                   {"copy": copy, "titles": mydata.titles(), "intros": mydata.intros(), "field_names": FIELD_NAMES,
                    "shown": partial(shown, routes=request.app.routes),
                    "sub_pages": navigation.sub_page_links(request, request.state.viewer.actor, "client_my_data")})

@@ -24,7 +24,7 @@ from portal.web.templating import render
 
 @public_page
 async def front_page(request: Request) -> Response:
-    return render(request, "pages/front.html", {"is_kiosk": kiosk.is_kiosk(request)})
+    return render(request, "public/front.html", {"is_kiosk": kiosk.is_kiosk(request)})
 
 
 # Update these when the statement's content changes (law 306/2019 asks for both).
@@ -36,7 +36,7 @@ STATEMENT_UPDATED = date(2026, 12, 7)
 async def accessibility_statement(request: Request) -> Response:
     return render(
         request,
-        "pages/accessibility.html",
+        "public/accessibility.html",
         {"statement_date": STATEMENT_DATE, "statement_updated": STATEMENT_UPDATED},
     )
 
@@ -58,22 +58,22 @@ async def accessibility_feedback(request: Request) -> Response:
             )
             if feedback_id is None:  # the form again, with what was written, not a page that loses it
                 form.message.errors = [errors.TOO_MANY_SENT]
-                return render(request, "pages/feedback.html", {"form": form}, status_code=429)
+                return render(request, "public/accessibility_feedback.html", {"form": form}, status_code=429)
             # A path, never request.url_for: that would build it from the Host header.
             return RedirectResponse(request.app.url_path_for("accessibility_feedback_sent"), status_code=303)
-        return render(request, "pages/feedback.html", {"form": form}, status_code=400)
-    return render(request, "pages/feedback.html", {"form": form})
+        return render(request, "public/accessibility_feedback.html", {"form": form}, status_code=400)
+    return render(request, "public/accessibility_feedback.html", {"form": form})
 
 
 @public_page
 async def accessibility_feedback_sent(request: Request) -> Response:
-    return render(request, "pages/feedback_sent.html")
+    return render(request, "public/accessibility_feedback_sent.html")
 
 
 @public_page
 async def contact(request: Request) -> Response:
     organisations = await db.run(request, contact_details)
-    return render(request, "pages/contact.html", {"organisations": organisations})
+    return render(request, "public/contact.html", {"organisations": organisations})
 
 
 ONE_YEAR = 365 * 24 * 3600

@@ -71,7 +71,7 @@ async def import_page(request: Request) -> Response:
         status_code = 200
     counts = {name: int(value) for name in ("created", "changed", "unchanged")
               if (value := request.query_params.get(name, "")).isascii() and value.isdigit() and len(value) <= 9}
-    return render(request, "staff/import.html", {
+    return render(request, "attendance/staff_import.html", {
         "viewer": viewer, "form": form, "problems": outcome.problems if outcome else [],
         "problem_texts": PROBLEMS, "sections": SECTIONS, "counts": counts if len(counts) == 3 else None,
     }, status_code=status_code)

@@ -65,7 +65,7 @@ def _page(request: Request, listing: day_list.DayList, form: DayListForm | None 
         form = DayListForm(meta={"csrf_context": context}, data=_initial(listing))
     by_id = {row.person_id: row for row in listing.rows}
     rows = [(entry.form, by_id.get(_row_person(entry.form))) for entry in form.rows]
-    return render(request, "staff/attendance.html", {
+    return render(request, "attendance/staff_day.html", {
         "viewer": request.state.viewer, "listing": listing, "form": form, "rows": rows,
         "is_future": listing.day > today(), "today": today(),
         "previous_day": listing.day - timedelta(days=1), "next_day": listing.day + timedelta(days=1),

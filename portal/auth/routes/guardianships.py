@@ -54,7 +54,7 @@ async def record_guardianship(request: Request) -> Response:
         form.identity_code.errors = [form.own_code_message()]
     client = await db.run(request, client_view, viewer=viewer, meta=request_meta(request),
                           vault=request.app.state.vault)
-    return render(request, "staff/client.html", {"viewer": viewer, "client": client, "first_page": True, "form": form},
+    return render(request, "clients/staff_client.html", {"viewer": viewer, "client": client, "first_page": True, "form": form},
                   status_code=400)
 
 

@@ -80,7 +80,7 @@ async def mandates(request: Request) -> Response:
                         before=before)
     return render(
         request,
-        "client/mandates.html",
+        "auth/mandates.html",
         {"viewer": viewer, "form": form, "rows": page.rows, "page": page, "first_page": before is None,
          "granted": request.query_params.get("granted") == "1",
          "revoke_form": RevokeForm(meta={"csrf_context": form.meta.csrf_context})},

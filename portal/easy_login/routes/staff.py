@@ -136,13 +136,13 @@ async def device(request: Request) -> Response:
     form, context = await _device_form(request, viewer)
     if request.method == "POST":
         if not form.validate_submission():
-            return render(request, "staff/device.html", {"form": form, **context}, status_code=400)
+            return render(request, "easy_login/staff_device.html", {"form": form, **context}, status_code=400)
         kiosk, secret = await db.run(request, _mark, viewer=viewer, form=form, request=request,
                                      meta=request_meta(request))
         response = RedirectResponse("/staff/device", status_code=303)
         kiosk_device.mark(request, response, kiosk=kiosk, secret=secret)
         return response
-    return render(request, "staff/device.html", {"form": form, **context})
+    return render(request, "easy_login/staff_device.html", {"form": form, **context})
 
 
 def _revoke(session: Session, *, viewer: Viewer, kiosk_id: int, meta: dict[str, str]) -> bool:

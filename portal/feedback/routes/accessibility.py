@@ -30,7 +30,7 @@ def _forms(request: Request, items: list[accessibility.QueueItem], posted: Acces
 def _render(request: Request, items: list[accessibility.QueueItem], forms: dict[int, AccessibilityAnswerForm],
             status_code: int = 200) -> Response:
     errors = [pair for form in forms.values() for pair in form.error_list]
-    return render(request, "staff/accessibility_queue.html",
+    return render(request, "feedback/staff_accessibility_queue.html",
                   {"items": items, "forms": forms, "errors": errors, "today": today(),
                    "saved": request.query_params.get("saved") == "1"}, status_code=status_code)
 

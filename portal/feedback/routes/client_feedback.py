@@ -57,7 +57,7 @@ async def _render_form(request: Request, form: ClientFeedbackForm, status_code: 
     # An easy login gives feedback; reading earlier feedback and staff's answers needs a strong one.
     earlier = [] if request.state.viewer.easy else await db.run(
         request, _earlier, viewer=request.state.viewer, meta=request_meta(request))
-    return render(request, "client/feedback.html",
+    return render(request, "feedback/client.html",
                   {"viewer": request.state.viewer, "form": form, "earlier": earlier, "faces": FACES,
                    "face_label": face_label}, status_code=status_code)
 
@@ -83,7 +83,7 @@ async def give_feedback(request: Request) -> Response:
 
 @client_route(Action.ACT, level=Level.EASY)
 async def feedback_thanks(request: Request) -> Response:
-    return render(request, "client/feedback_thanks.html", {"viewer": request.state.viewer})
+    return render(request, "feedback/client_thanks.html", {"viewer": request.state.viewer})
 
 
 # Staff -------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def _render_staff(request: Request, rows: list[feedback.StaffRow], forms: dict[i
                   status_code: int = 200) -> Response:
     errors = [pair for form in forms.values() for pair in form.error_list]
     next_before = rows[-1].feedback.id if len(rows) == feedback.STAFF_PAGE_SIZE else None
-    return render(request, "staff/feedback.html",
+    return render(request, "feedback/staff.html",
                   {"viewer": request.state.viewer, "rows": rows, "forms": forms, "errors": errors,
                    "face_label": face_label, "next_before": next_before,
                    "saved": request.query_params.get("saved") == "1"}, status_code=status_code)

@@ -49,7 +49,7 @@ async def benefit_page(request: Request) -> Response:
             form.starts_on.errors = [errors.problem_message(problems[0])]
         status_code = 400
     history = await db.run(request, _history, viewer=viewer, meta=request_meta(request))
-    return render(request, "staff/benefit.html", {"viewer": viewer, "form": form, "history": history,
+    return render(request, "money/staff_benefit.html", {"viewer": viewer, "form": form, "history": history,
                                                   "saved": request.query_params.get("saved") == "1"},
                   status_code=status_code)
 

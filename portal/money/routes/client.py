@@ -61,12 +61,12 @@ async def _page(request: Request, template: str, object_type: str) -> Response:
 
 @client_route(Action.VIEW)
 async def my_money(request: Request) -> Response:
-    return await _page(request, "client/money.html", "money")
+    return await _page(request, "money/client.html", "money")
 
 
 @client_route(Action.VIEW)
 async def month_statement(request: Request) -> Response:
-    return await _page(request, "client/money_statement.html", "money_statement")
+    return await _page(request, "money/statement.html", "money_statement")
 
 
 routes = [

@@ -53,7 +53,7 @@ def _reports(session: Session, *, viewer: Viewer, meta: dict[str, str], month: d
 def _page(request: Request, month: date, reports: list[month_report.UnitReport], problems: list[Problem] | None = None,
           status_code: int = 200) -> Response:
     viewer = request.state.viewer
-    return render(request, "staff/money_report.html", {
+    return render(request, "money/staff_month_report.html", {
         "viewer": viewer, "month": month, "reports": reports,
         "kinds": month_report.KINDS,
         "closable": {report.unit_id for report in reports if may_close_month(viewer.actor, report.unit_id)},

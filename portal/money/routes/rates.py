@@ -65,7 +65,7 @@ async def rate_page(request: Request) -> Response:
                 problems[0], form.valid_from)
             target.errors = [errors.problem_message(problems[0])]
         status_code = 400
-    return render(request, "staff/rates.html", {"viewer": viewer, "form": form, "rates": table,
+    return render(request, "money/staff_rates.html", {"viewer": viewer, "form": form, "rates": table,
                                                 "saved": request.query_params.get("saved") == "1"},
                   status_code=status_code)
 

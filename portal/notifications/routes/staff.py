@@ -67,7 +67,7 @@ async def outbox_page(request: Request) -> Response:
     settings = request.app.state.settings
     page = await db.run(request, _page, before_id=before_id, base_url=settings.base_url, secret=settings.secret_key)
     viewer = request.state.viewer
-    return render(request, "notifications/outbox.html", {
+    return render(request, "notifications/staff_outbox.html", {
         **page, "may_retry": can(viewer.actor, Action.STAFF_RETRY_NOTIFICATION, None),
         "development": not settings.smtp_host or not settings.sms_url,
         "in_use": sender.channels_in_use(settings), "settings": settings,

@@ -60,7 +60,7 @@ async def period_outcome(request: Request) -> Response:
                 return RedirectResponse(f"/staff/clients/{viewer.subject.id}/outcome?saved=1", status_code=303)
             apply_problems(form, problems)
         status = 400
-    return render(request, "staff/outcome.html",
+    return render(request, "plans/staff_outcome.html",
                   {"viewer": viewer, "form": form, "rows": rows, "ending_names": ENDING_NAMES,
                    "next_step_names": NEXT_STEP_NAMES, "saved": request.query_params.get("saved") == "1"},
                   status_code=status)

@@ -46,7 +46,7 @@ def _thought_forms(request: Request, page: records.PlanPage, posted: ThoughtForm
 def _render_plan(request: Request, page: records.PlanPage, ended: list[outcomes.PeriodRow],
                  forms: dict[int, ThoughtForm], status_code: int = 200) -> Response:
     errors = [pair for form in forms.values() for pair in form.error_list]
-    return render(request, "client/plan.html",
+    return render(request, "plans/client.html",
                   {"viewer": request.state.viewer, "page": page, "thought_forms": forms, "errors": errors,
                    "status_names": STATUS_NAMES, "saved": request.query_params.get("saved") == "1",
                    "ended": ended, "ending_names": ENDING_NAMES, "next_step_names": NEXT_STEP_NAMES},
@@ -148,7 +148,7 @@ async def plan_editor(request: Request) -> Response:
         _prefill(form, page)
         if page.current is not None:
             form.contact_person_id.data = page.current.contact_person_id or 0
-    return render(request, "staff/plan.html",
+    return render(request, "plans/staff.html",
                   {"viewer": viewer, "form": form, "page": page, "setting": setting, "status_names": STATUS_NAMES,
                    "saved": request.query_params.get("saved") == "1"}, status_code=status)
 

@@ -34,7 +34,7 @@ async def calendar_settings(request: Request) -> Response:
     token = await db.run(request, _feed_token, viewer=viewer, meta=request_meta(request),
                          secret_key=request.app.state.settings.secret_key)
     # A shared kiosk never shows the secret address: the next person could copy it.
-    return render(request, "client/calendar.html",
+    return render(request, "schedule/calendar.html",
                   {"viewer": viewer, "has_address": token is not None,
                    "address": _address(request, token) if token and not viewer.kiosk else None,
                    "revoked": request.query_params.get("revoked") == "1"})

@@ -52,7 +52,7 @@ def _groups(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[e
 async def group_list(request: Request) -> Response:
     viewer = request.state.viewer
     groups = await db.run(request, _groups, viewer=viewer, meta=request_meta(request))
-    return render(request, "staff/groups.html", {"viewer": viewer, "groups": groups, "weekday_names": WEEKDAY_NAMES})
+    return render(request, "schedule/staff_groups.html", {"viewer": viewer, "groups": groups, "weekday_names": WEEKDAY_NAMES})
 
 
 def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int,
@@ -122,7 +122,7 @@ def _forms(request: Request, data: dict[str, Any], posted: Posted | None) -> dic
 
 def _page(request: Request, data: dict[str, Any], posted: Posted | None = None, status_code: int = 200) -> Response:
     forms = _forms(request, data, posted)
-    return render(request, "staff/group.html", {
+    return render(request, "schedule/staff_group.html", {
         "viewer": request.state.viewer, **data, "forms": forms, "weekday_names": WEEKDAY_NAMES,
         "errors": posted[2].error_list if posted else [], "saved": request.query_params.get("saved") == "1",
     }, status_code=status_code)

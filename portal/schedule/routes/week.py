@@ -39,7 +39,7 @@ def _week(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[wee
 async def my_week(request: Request) -> Response:
     viewer = request.state.viewer
     days = await db.run(request, _week, viewer=viewer, meta=request_meta(request))
-    return render(request, "client/week.html", {
+    return render(request, "schedule/week.html", {
         "viewer": viewer, "days": days, "next_monday": monday_of(today()) + timedelta(days=7),
         "sub_pages": navigation.sub_page_links(request, viewer.actor, "client_week"),
     })
@@ -68,7 +68,7 @@ async def report_today(request: Request) -> Response:
         form = await AbsenceForm.load(request)
         form.starts_on.data = day
         apply_problems(form, problems)
-        return render(request, "client/absence.html", {"viewer": request.state.viewer, "form": form}, status_code=400)
+        return render(request, "schedule/absence.html", {"viewer": request.state.viewer, "form": form}, status_code=400)
     return RedirectResponse("/home?reported=1", status_code=303)
 
 
@@ -84,10 +84,10 @@ async def report_absence(request: Request) -> Response:
             if not problems:
                 return RedirectResponse("/home?reported=1", status_code=303)
             apply_problems(form, problems)
-        return render(request, "client/absence.html", {"viewer": viewer, "form": form}, status_code=400)
+        return render(request, "schedule/absence.html", {"viewer": viewer, "form": form}, status_code=400)
     if not viewer.draft:
         form.starts_on.data = AbsenceForm.default_day(today())  # "a later day": tomorrow to start from
-    return render(request, "client/absence.html", {"viewer": viewer, "form": form})
+    return render(request, "schedule/absence.html", {"viewer": viewer, "form": form})
 
 
 def _cancel(session: Session, *, viewer: Viewer, meta: dict[str, str], notice_id: int) -> bool:
