@@ -69,17 +69,24 @@ def verify_chain(session: Session, *, checkpoints: Path | None = None) -> ChainV
             return f"{where}: events were removed from it or added to it"
         return ""
 
-    for row in events:
-        fields = row._mapping
-        event_id = fields["id"]
-        # Close the seals that end before this event.
-        while seal_index < len(seals) and seals[seal_index].last_event_id < event_id:
+    def close_seals_before(event_id: int | None) -> str:
+        """Close, in order, the seals that end before this event (every one left
+        for None); '' when they hold, else the first problem."""
+        nonlocal previous_mac, expected_first, digest, count, seal_index
+        while seal_index < len(seals) and (event_id is None or seals[seal_index].last_event_id < event_id):
             seal = seals[seal_index]
             if problem := close_seal(seal):
-                return fail(problem)
+                return problem
             previous_mac, expected_first = seal.mac, seal.last_event_id + 1
             digest, count = hashlib.sha256(), 0
             seal_index += 1
+        return ""
+
+    for row in events:
+        fields = row._mapping
+        event_id = fields["id"]
+        if problem := close_seals_before(event_id):
+            return fail(problem)
         subject_ids = []
         while pending_subject is not None and pending_subject[0] <= event_id:
             if pending_subject[0] < event_id:
@@ -97,13 +104,8 @@ def verify_chain(session: Session, *, checkpoints: Path | None = None) -> ChainV
         checked += 1
     if pending_subject is not None:
         return fail(f"a list row points at event {pending_subject[0]}, which is missing", pending_subject[0])
-    while seal_index < len(seals):
-        seal = seals[seal_index]
-        if problem := close_seal(seal):
-            return fail(problem)
-        previous_mac, expected_first = seal.mac, seal.last_event_id + 1
-        digest, count = hashlib.sha256(), 0
-        seal_index += 1
+    if problem := close_seals_before(None):
+        return fail(problem)
 
     copied = session.exec(
         select(AccessEvent.uid).group_by(col(AccessEvent.uid)).having(func.count() > 1).limit(1)

@@ -4,6 +4,7 @@ decimal with a comma, a chosen id, and the filter that strips a typed value."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from decimal import Decimal, InvalidOperation
 
 from wtforms import DecimalField, StringField
@@ -18,27 +19,46 @@ def strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-class FinnishDateField(StringField):
-    """A date typed as 31.12.2027 (also 31.12.27 and 2027-12-31)."""
+class TypedTextField(StringField):
+    """A value typed as text (a date, a time of day): `parse` reads it, `show`
+    writes it back; what could not be read is shown again as it was typed."""
+
+    value_type: type = object
+
+    def parse(self, text: str) -> Any:  # raises ValueError with the message to show
+        raise NotImplementedError
+
+    def show(self, value: Any) -> str:
+        return str(value)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         text = (valuelist[0] if valuelist else "").strip()
         self.raw_text = text
         self.data = None
-        if not text:
-            return
+        if text:
+            self.data = self.parse(text)
+
+    def _value(self) -> str:
+        if isinstance(self.data, self.value_type):
+            return self.show(self.data)
+        return getattr(self, "raw_text", "") or ""
+
+
+class FinnishDateField(TypedTextField):
+    """A date typed as 31.12.2027 (also 31.12.27 and 2027-12-31)."""
+
+    value_type = date
+
+    def parse(self, text: str) -> date:
         for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
             try:
-                self.data = datetime.strptime(text, pattern).date()
-                return
+                return datetime.strptime(text, pattern).date()
             except ValueError:
                 continue
         raise ValueError(str(errors.DATE_FORMAT))
 
-    def _value(self) -> str:
-        if isinstance(self.data, date):
-            return self.data.strftime("%-d.%-m.%Y")
-        return getattr(self, "raw_text", "") or ""
+    def show(self, value: date) -> str:
+        return value.strftime("%-d.%-m.%Y")
 
 
 class CommaDecimalField(DecimalField):

@@ -11,7 +11,7 @@ from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.forms import PortalForm, errors
-from portal.forms.fields import DATE_KW, FinnishDateField, int_or_zero, strip
+from portal.forms.fields import DATE_KW, FinnishDateField, TypedTextField, int_or_zero, strip
 from portal.i18n import lazy_gettext as _l
 
 WEEKDAYS = [
@@ -26,24 +26,19 @@ WEEKDAYS = [
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])(?:[.:]([0-5]\d))?$")
 
 
-class ClockField(StringField):
+class ClockField(TypedTextField):
     """A time of day typed as 9.00, 9:00 or 9."""
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
-        self.raw_text = text
-        self.data = None
-        if not text:
-            return
+    value_type = time
+
+    def parse(self, text: str) -> time:
         match = _CLOCK.match(text)
         if not match:
             raise ValueError(str(errors.WRITE_TIME))
-        self.data = time(int(match.group(1)), int(match.group(2) or 0))
+        return time(int(match.group(1)), int(match.group(2) or 0))
 
-    def _value(self) -> str:
-        if isinstance(self.data, time):
-            return f"{self.data.hour}.{self.data.minute:02d}"
-        return getattr(self, "raw_text", "") or ""
+    def show(self, value: time) -> str:
+        return f"{value.hour}.{value.minute:02d}"
 
 
 class SlotForm(PortalForm):
