@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -25,7 +25,7 @@ from portal.messages import bulletins, names, threads
 from portal.messages.forms import (CHOOSE_AUDIENCE, CHOOSE_WORKER, LAST_DAY_RANGE, TOO_MANY_MESSAGES, TOPIC_NAMES,
                                    AssignForm, BulletinForm, ButtonForm, StaffReplyForm, SwitchForm)
 from portal.messages.models import MessageThread
-from portal.models import Group, Person
+from portal.models import Person
 from portal.schedule.calendar_days import today
 from portal.web import paging
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route

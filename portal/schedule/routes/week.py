@@ -20,7 +20,7 @@ from portal.plans.rules import Problem
 from portal.schedule import absences, week
 from portal.schedule.calendar_days import monday_of, today
 from portal.web import navigation
-from portal.web.guard import Viewer, client_route, log_event, request_meta
+from portal.web.guard import Viewer, client_route, request_meta
 from portal.web.templating import render
 from portal.web.errors import not_found
 from portal.web.client_log import log_for_client, subject_id
