@@ -153,10 +153,10 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     ]
     test_provider = None
     if settings.test_idp:
-        from portal import test_idp
+        from portal.test_idp import server as test_idp_server, views as test_idp_views
 
-        test_provider = test_idp.Provider(settings, engine)
-        routes.append(Mount("/test-idp", routes=test_idp.routes(settings, test_provider), name="test_idp"))
+        test_provider = test_idp_server.Provider(settings, engine)
+        routes.append(Mount("/test-idp", routes=test_idp_views.routes(settings, test_provider), name="test_idp"))
     middleware = [
         Middleware(RequestLog),
         Middleware(SecurityHeaders, hsts=settings.secure_cookies),

@@ -97,3 +97,18 @@ def test_app_mounts_every_area_routes_module() -> None:
     }
     assert len(ROUTE_MODULES) == len(set(ROUTE_MODULES))
     assert set(ROUTE_MODULES) == defined
+
+
+def test_an_areas_tables_are_in_its_models_module() -> None:
+    """portal/models/ keeps the shared tables only (people, units, rate
+    limits) and imports every area's models.py; the area's package imports
+    nothing on import, or portal.models would run its domain half-way (the
+    access log's package is its API, and its modules import their own tables
+    from portal.access_log.models, after everything else in portal.models)."""
+    assert sorted(path.name for path in (PORTAL / "models").glob("*.py")) == ["__init__.py", "organisation.py", "rate_limit.py"]
+    registry = _imported(PORTAL / "models" / "__init__.py")
+    for models in sorted(PORTAL.glob("*/models.py")):
+        area = models.parent.name
+        assert f"portal.{area}.models" in registry, f"portal/models/__init__.py must import portal.{area}.models"
+        if area != "access_log":
+            assert _imported(models.parent / "__init__.py") == set(), f"portal/{area}/__init__.py imports on import"

@@ -24,7 +24,7 @@ from portal import clock
 from portal.access_log.keys import current_keys, mac
 from portal.db import table
 from portal.identity_code import is_valid as is_identity_code
-from portal.models import AccessAction, AccessEvent, AccessEventSubject
+from portal.access_log.models import AccessAction, AccessEvent, AccessEventSubject
 
 # The fields an event's MAC covers, in this fixed order. Not the id: it comes
 # from the database only after the insert; the random uid stands in for it.

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.db import custom_plans
-from portal.models import AccessEvent, AccessEventSubject, Person
-from portal.models.access_log import PROCESSING_ACTIONS
+from portal.access_log.models import PROCESSING_ACTIONS, AccessEvent, AccessEventSubject
+from portal.models import Person
 
 PROCESSING_CONDITION = "accessevent.action IN ({})".format(", ".join(f"'{action}'" for action in PROCESSING_ACTIONS))
 

@@ -37,7 +37,7 @@ from portal import clock
 from portal.access_log.events import as_utc, record
 from portal.access_log.keys import current_keys, mac
 from portal.access_log.seals import append_checkpoint_line, checkpoint_signature, read_checkpoints, seal_pending
-from portal.models import AccessEvent, AccessLogSeal
+from portal.access_log.models import AccessEvent, AccessLogSeal
 
 RESTORE_OBJECT = "database_restore"
 

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 from portal import clock
 from portal.access_log.events import as_utc
 from portal.access_log.keys import current_keys, mac
-from portal.models import AccessEvent, AccessLogSeal
+from portal.access_log.models import AccessEvent, AccessLogSeal
 
 GENESIS_MAC = "0" * 64  # the "previous MAC" of the first seal
 GRACE = timedelta(seconds=1)

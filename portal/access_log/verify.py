@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from portal.access_log.events import MAC_FIELDS, event_mac
 from portal.access_log.restore import Restores, check_mark, signature_holds
 from portal.access_log.seals import GENESIS_MAC, digest_line, read_checkpoints, seal_mac
-from portal.models import AccessEvent, AccessEventSubject, AccessLogSeal
+from portal.access_log.models import AccessEvent, AccessEventSubject, AccessLogSeal
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,7 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from portal import clock
-
-
-def utc_now() -> datetime:
-    # Not portal.models.feedback's: importing portal.models from here would
-    # import this module again half-way (portal.models imports it).
-    return clock.now()
+from portal.clock import now as utc_now
 
 
 class Kiosk(SQLModel, table=True):

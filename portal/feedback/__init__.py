@@ -1,6 +1,3 @@
 """Feedback: clients' "Anna palautetta" (client.py) and the accessibility
-statement's feedback channel with its staff queue (accessibility.py)."""
-
-from portal.feedback.accessibility import record_accessibility_feedback
-
-__all__ = ["record_accessibility_feedback"]
+statement's feedback channel with its staff queue (accessibility.py); their
+tables in models.py. Nothing is imported here: portal.models imports models.py."""

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from portal import i18n, rate_limit
-from portal.models import AccessibilityFeedback
+from portal.feedback.models import AccessibilityFeedback
 from portal.notifications import outbox
 from portal.notifications.models import Category, Channel
 from portal.feedback import answers

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from portal import rate_limit
-from portal.models import ClientFeedback, ClientPeriod, Person, Unit
+from portal.feedback.models import ClientFeedback
+from portal.models import ClientPeriod, Person, Unit
 from portal.schedule import week
 from portal.feedback import answers
 

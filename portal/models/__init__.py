@@ -1,15 +1,11 @@
-"""Database models. Import everything here so Alembic sees the whole schema."""
+"""Database models: the shared tables here, every area's from its models.py.
+Import everything here so Alembic sees the whole schema."""
 
-from portal.models.access_log import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
-from portal.models.assessment import (Assessment, AssessmentAnswer, AssessmentQueueEntry, AssessmentQueueRules,
-                                     AssessmentQueueStale, AssessmentRequest, AssessmentStatus, Occasion)
-from portal.models.feedback import AccessibilityFeedback, ClientFeedback
-from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
-from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
-from portal.notifications.models import ContactPoint, Notification, NotificationPreference
-from portal.models.followup import AttendanceMonth, AttendanceMonthStale
-from portal.models.login import FormDraft, LoginAttempt, LoginSession
-from portal.models.mandate import Mandate, MandateBasis, MandateScope
+# The shared tables first (people, units, rate limits), then each area's
+# models (portal/<area>/models.py). An area's package imports nothing on
+# import, so that importing its models.py from here runs none of its domain;
+# access_log is the exception (its package is the log's API): it comes last,
+# and its modules import their own tables from portal.access_log.models.
 from portal.models.organisation import (
     ClientPeriod,
     Organisation,
@@ -19,7 +15,15 @@ from portal.models.organisation import (
     StaffRole,
     Unit,
 )
-from portal.models.money import (
+from portal.models.rate_limit import RateLimitHit
+from portal.auth.models import FormDraft, LoginAttempt, LoginSession, Mandate, MandateBasis, MandateScope
+from portal.assessment.models import (Assessment, AssessmentAnswer, AssessmentQueueEntry, AssessmentQueueRules,
+                                     AssessmentQueueStale, AssessmentRequest, AssessmentStatus, Occasion)
+from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
+from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
+from portal.notifications.models import ContactPoint, Notification, NotificationPreference
+from portal.followup.models import AttendanceMonth, AttendanceMonthStale
+from portal.money.models import (
     AttendanceCorrection,
     BenefitKind,
     BenefitStatus,
@@ -31,11 +35,8 @@ from portal.models.money import (
     PartDayRule,
     Rate,
 )
-from portal.models.outcomes import NextStep, PeriodEnding, PeriodOutcome
-from portal.models.plans import Goal, GoalStatus, GoalThought, Plan
-from portal.models.rate_limit import RateLimitHit
-from portal.models.test_idp import TestIdpEntry
-from portal.models.schedule import (
+from portal.plans.models import Goal, GoalStatus, GoalThought, NextStep, PeriodEnding, PeriodOutcome, Plan
+from portal.schedule.models import (
     AbsenceNotice,
     AbsenceReason,
     AttendanceMark,
@@ -45,6 +46,9 @@ from portal.models.schedule import (
     GroupSlot,
     SlotChange,
 )
+from portal.feedback.models import AccessibilityFeedback, ClientFeedback
+from portal.test_idp.models import TestIdpEntry
+from portal.access_log.models import AccessAction, AccessEvent, AccessEventSubject, AccessLogSeal
 
 __all__ = [
     "AttendanceCorrection",

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from portal.db import rows, table
 
 from portal.models import ClientPeriod, Goal, GoalStatus, GoalThought, Person, Plan, StaffMembership, Unit
-from portal.models.feedback import utc_now
+from portal.clock import now as utc_now
 from portal.plans import rules
 from portal.plans.rules import Problem
 

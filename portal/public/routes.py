@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from portal import db, i18n
-from portal.feedback import record_accessibility_feedback
+from portal.feedback.accessibility import record_accessibility_feedback
 from portal.forms import errors
 from portal.feedback.forms import AccessibilityFeedbackForm
 from portal.i18n import get_locale

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from portal.db import rows, table
 
 from portal.models import AbsenceNotice, AbsenceReason, AttendanceMark, ClientPeriod, Person
-from portal.models.feedback import utc_now
+from portal.clock import now as utc_now
 from portal.plans.rules import Problem
 from portal.schedule import week
 

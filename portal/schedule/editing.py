@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from sqlmodel import Session, col, select
 
 from portal.auth.permissions import Actor, may_edit_unit_schedule
-from portal.models.schedule import VALID_SINCE_ALWAYS
+from portal.schedule.models import VALID_SINCE_ALWAYS
 from portal.models import ClientPeriod, Group, GroupMember, GroupSlot, Person, SlotChange, StaffMembership, Unit
 from portal.plans.rules import Problem
 from portal.schedule.calendar_days import monday_of

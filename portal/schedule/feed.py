@@ -16,7 +16,7 @@ import icalendar
 from sqlmodel import Session, col, select
 
 from portal.models import CalendarFeed
-from portal.models.feedback import utc_now
+from portal.clock import now as utc_now
 from portal.schedule import week
 from portal.schedule.calendar_days import HELSINKI
 

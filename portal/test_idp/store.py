@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.db import transaction
 from portal.identity_code import IdentityCodeVault
-from portal.models.test_idp import TestIdpEntry
+from portal.test_idp.models import TestIdpEntry
 from portal.test_idp import state
 
 CODE, TOKEN, ASSERTION, SIGN_IN = "code", "token", "assertion", "sign_in"

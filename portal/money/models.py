@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from portal.models.feedback import utc_now
+from portal.clock import now as utc_now
 
 
 class MoneyKind(enum.StrEnum):

@@ -9,11 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from portal import clock
-
-
-def utc_now() -> datetime:
-    return clock.now()
+from portal.clock import now as utc_now
 
 
 class AccessibilityFeedback(SQLModel, table=True):
