@@ -21,9 +21,9 @@ from portal.db import make_engine
 from portal.identity_code import IdentityCodeVault
 from portal.migrate import upgrade
 from portal.settings import Settings
-from tests import demo_snapshot
-from tests.days import ACTIVITY_DAY, on_activity_day
-from tests.page_sanity import page_problems
+from tests.support import demo_snapshot
+from tests.support.days import ACTIVITY_DAY, on_activity_day
+from tests.support.page_sanity import page_problems
 
 def _postgres_url() -> str | None:
     """PORTAL_TEST_DATABASE_URL; with several test processes (pytest-xdist,
@@ -95,7 +95,7 @@ def keys_made_once_per_suite(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def activity_day() -> Iterator[date]:
-    """Today is tests.days.ACTIVITY_DAY, a day with activity, whatever the real
+    """Today is tests.support.days.ACTIVITY_DAY, a day with activity, whatever the real
     day: for a test whose meaning needs one. Ask for it before the data."""
     with on_activity_day():
         yield ACTIVITY_DAY
@@ -103,7 +103,7 @@ def activity_day() -> Iterator[date]:
 
 @pytest.fixture(scope="session")
 def html_checker():  # type: ignore[no-untyped-def]
-    from tests import html_check
+    from tests.support import html_check
 
     with html_check.running() as checker:
         yield checker
@@ -116,7 +116,7 @@ def served_html_is_valid(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("browser") is None:
         yield
         return
-    from tests import browser
+    from tests.support import browser
 
     checker = request.getfixturevalue("html_checker")
     first = len(browser.SERVED)

@@ -17,7 +17,7 @@ from portal.auth.mandates import DatabaseMandates
 from portal.auth.permissions import Action
 from portal.db import transaction
 from portal.models import AccessEvent
-from tests import factories
+from tests.support import factories
 
 AINO, SANNA = "010280-952L", "300883-9617"
 META = {"request_id": "test", "ip_address": ""}

@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from starlette.routing import Route
 
-from tests import browser
+from tests.support import browser
 
 pytestmark = pytest.mark.browser
 

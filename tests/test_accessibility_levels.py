@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 
 from portal.auth import sessions
 from portal.auth.levels import Level
-from tests import factories
+from tests.support import factories
 from tests import test_accessibility_logged_in as logged_in
 from tests.test_accessibility_logged_in import Portal, check_everywhere
 

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from portal.settings import LOA_LOW, LOA_SUBSTANTIAL
-from tests import browser, factories
+from tests.support import browser, factories
 
 pytestmark = pytest.mark.browser
 

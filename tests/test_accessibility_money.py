@@ -18,8 +18,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from portal.db import transaction
 from portal.models import GroupSlot
 from portal.schedule.calendar_days import today
-from tests import browser, factories
-from tests.days import ACTIVITY_DAY, on_activity_day
+from tests.support import browser, factories
+from tests.support.days import ACTIVITY_DAY, on_activity_day
 from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit
 
 pytestmark = pytest.mark.browser

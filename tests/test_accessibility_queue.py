@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from portal import clock
 from portal.db import transaction
 from portal.models import AccessibilityFeedback, Notification
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 from tests.test_plan_week_pages import as_staff
 
 MARIA_TUPA = "180679-9737"

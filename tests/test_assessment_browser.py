@@ -13,9 +13,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests import browser
+from tests.support import browser
 from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.browser
 

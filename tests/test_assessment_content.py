@@ -114,7 +114,7 @@ def test_the_portal_refuses_to_start_with_invalid_content(tmp_path, monkeypatch,
 
 
 def test_a_choice_picture_has_its_text_alternative_on_the_page(tmp_path, monkeypatch, settings, demo_data) -> None:
-    from tests.assessment_helpers import AINO, as_client, start
+    from tests.support.assessment_helpers import AINO, as_client, start
     from tests.conftest import CheckedClient
 
     folder = copy_content(tmp_path)

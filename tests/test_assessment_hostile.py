@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from portal.assessment.answers import InvalidAnswer, checked_value
 from portal.models import Assessment, AssessmentAnswer
-from tests.assessment_helpers import AINO, MIKKO, as_client, start, step_fields
-from tests.factories import person_id
+from tests.support.assessment_helpers import AINO, MIKKO, as_client, start, step_fields
+from tests.support.factories import person_id
 
 EXAMPLES = 150
 QUESTION_IDS = ["work_ability_now", "sleep", "pain", "want_to_learn", "anything_else"]

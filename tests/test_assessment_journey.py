@@ -14,10 +14,10 @@ from sqlmodel import Session, func, select
 from portal.demo import demo_period
 from portal.models import AccessEvent, Assessment, AssessmentAnswer
 from portal.schedule.calendar_days import today
-from tests.assessment_helpers import (AINO, HELENA, LIISA, answer_all, answer_page, as_client, send, start,
+from tests.support.assessment_helpers import (AINO, HELENA, LIISA, answer_all, answer_page, as_client, send, start,
                                       step_fields)
-from tests.factories import add_mandate, person_id
-from tests.helpers import h1, soup
+from tests.support.factories import add_mandate, person_id
+from tests.support.helpers import h1, soup
 from portal.models import MandateScope
 
 
@@ -238,7 +238,7 @@ def test_the_step_page_fits_in_14_kb_gzipped(app, client, demo_data) -> None:
 
 
 def test_an_answer_posted_after_the_idle_timeout_is_kept_and_shown_after_login(idp_client, idp_app) -> None:
-    from tests.login_flow import login
+    from tests.support.login_flow import login
     from tests.test_sessions import age_sessions
 
     login(idp_client, AINO)

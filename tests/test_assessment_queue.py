@@ -22,7 +22,7 @@ from portal.assessment.overview import status_from
 from portal.db import transaction
 from portal.models import (AccessEvent, AccessEventSubject, Assessment, AssessmentRequest, ClientPeriod, Organisation,
                            Person, Service, StaffMembership, Unit)
-from tests.helpers import soup
+from tests.support.helpers import soup
 
 START = date(2026, 1, 5)
 NAMES = itertools.count()  # the database is not emptied between examples: each builds its own organisation
@@ -250,7 +250,7 @@ def _crowd(engine: Engine, *, clients: int, today: date) -> tuple[int, list[int]
 
 def test_the_queue_is_read_a_page_at_a_time_and_logs_the_clients_shown(app, client, engine) -> None:  # type: ignore[no-untyped-def]
     from portal.schedule.calendar_days import today
-    from tests.factories import start_session
+    from tests.support.factories import start_session
     from portal.auth import sessions
 
     staff, clients = _crowd(engine, clients=queue_rules.PAGE_SIZE + 7, today=today())

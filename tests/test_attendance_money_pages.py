@@ -10,8 +10,8 @@ from sqlmodel import Session, col, func, select
 
 from portal.models import AccessEvent, AttendanceCorrection, AttendanceMark, GroupSlot
 from portal.schedule.calendar_days import today
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 from tests.test_plan_week_pages import as_client, as_staff
 
 AINO, MIKKO, LIISA, JARI = "010280-952L", "150375-990C", "230495-936S", "071188-955W"

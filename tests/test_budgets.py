@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gzip
 
-from tests.helpers import soup
-from tests.login_flow import login
+from tests.support.helpers import soup
+from tests.support.login_flow import login
 
 
 def gzipped_size(data: bytes) -> int:

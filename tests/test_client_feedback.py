@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from portal.models import AccessEvent, ClientFeedback, MandateScope
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 from tests.test_plan_week_pages import as_client, as_staff
 
 AINO, MIKKO, LIISA, HELENA = "010280-952L", "150375-990C", "230495-936S", "120556-942L"

@@ -19,8 +19,8 @@ from portal.db import transaction
 from portal.models import AccessEvent, AccessEventSubject, ClientPeriod, MandateScope, Person
 from portal.models.organisation import sort_name
 from portal.schedule import calendar_days
-from tests import factories
-from tests.helpers import soup
+from tests.support import factories
+from tests.support.helpers import soup
 
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, SQLModel, func, select
 from sqlalchemy import bindparam
 
 from portal.db import rows, table, transaction
-from tests.helpers import old_sqlite_database
+from tests.support.helpers import old_sqlite_database
 from portal.demo import DEMO_PEOPLE, load_demo_data
 from portal.demo.client_lists import EXTRA_CLIENTS
 from portal.identity_code import IdentityCodeVault

@@ -17,9 +17,9 @@ from portal.demo.easy_login import DEMO_CODE
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk
 from portal.models import AccessEvent, LoginSession, MandateBasis, MandateScope
 from portal.web import kiosk as kiosk_device
-from tests import factories
-from tests.helpers import csrf_token, h1, soup
-from tests.login_flow import login
+from tests.support import factories
+from tests.support.helpers import csrf_token, h1, soup
+from tests.support.login_flow import login
 
 pytestmark = pytest.mark.usefixtures("activity_day")
 

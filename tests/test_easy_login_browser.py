@@ -25,8 +25,8 @@ from portal.db import transaction
 from portal.demo.easy_login import DEMO_CODE
 from portal.easy_login.models import EasyLogin
 from portal.web import kiosk as kiosk_device
-from tests import browser, factories
-from tests.days import on_activity_day
+from tests.support import browser, factories
+from tests.support.days import on_activity_day
 from tests.test_accessibility_logged_in import check_everywhere
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """Passkeys (issue 20): added after the client's own strong login or with an
 enrolment code, logging in at the easy level with /easy/phone, removed by
 the client or by staff of the client's unit. Every answer is a real WebAuthn
-answer from a software authenticator (tests/soft_authenticator.py), checked
+answer from a software authenticator (tests/support/soft_authenticator.py), checked
 by py_webauthn: replayed, for another challenge, from another origin or RP
 id, with a sign count that goes backwards, for a removed key or an ended
 easy login, without CSRF, and nothing opens."""
@@ -20,9 +20,9 @@ from portal.db import transaction
 from portal.easy_login import accounts, enrolment
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Passkey, PasskeyChallenge
 from portal.models import AccessEvent, LoginSession, MandateScope
-from tests import factories
-from tests.helpers import h1, soup
-from tests.soft_authenticator import SoftAuthenticator
+from tests.support import factories
+from tests.support.helpers import h1, soup
+from tests.support.soft_authenticator import SoftAuthenticator
 
 AINO, MIKKO, LIISA = "010280-952L", "150375-990C", "230495-936S"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"

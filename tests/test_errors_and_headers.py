@@ -7,7 +7,7 @@ import logging
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from tests.helpers import csrf_token, h1, soup
+from tests.support.helpers import csrf_token, h1, soup
 
 
 def test_unknown_url_gets_404_page_in_users_language(client) -> None:

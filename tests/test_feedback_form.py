@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from portal.models import AccessibilityFeedback
-from tests.helpers import csrf_token, soup
+from tests.support.helpers import csrf_token, soup
 
 
 def stored(engine) -> list[AccessibilityFeedback]:  # type: ignore[no-untyped-def]

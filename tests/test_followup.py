@@ -13,9 +13,9 @@ from portal.db import transaction
 from portal.followup.figures import unit_followup
 from portal.models import ClientFeedback, ClientPeriod, Person, PeriodOutcome
 from portal.schedule.calendar_days import today
-from tests import factories
-from tests.days import ACTIVITY_DAY
-from tests.helpers import soup
+from tests.support import factories
+from tests.support.days import ACTIVITY_DAY
+from tests.support.helpers import soup
 from tests.test_plan_week_pages import as_staff
 
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"

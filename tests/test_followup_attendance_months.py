@@ -39,7 +39,7 @@ from portal.models import (
 from portal.money.month_report import close_month
 from portal.schedule import editing
 from portal.schedule.calendar_days import days_between, today
-from tests import factories
+from tests.support import factories
 
 # January to April 2026: New Year's Day, Epiphany, Good Friday and Easter Monday are days without activity.
 FIRST, LAST = date(2026, 1, 1), date(2026, 4, 30)

@@ -36,7 +36,7 @@ from portal.models import (
 )
 from portal.schedule.calendar_days import days_between, today
 from portal.schedule.week import expected_clients
-from tests import factories
+from tests.support import factories
 
 SANNA = "300883-9617"
 LAST_MONTH = (today().replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -31,7 +31,7 @@ from portal.easy_login.routes import instructor_help as help_routes
 from portal.web import kiosk as kiosk_device
 from portal.forms import csrf
 from portal.settings import LOA_SUBSTANTIAL
-from tests import factories
+from tests.support import factories
 from tests.test_hostile_input import AINO, LIISA, MARKUP, form_field_names, routes_of, with_ids
 from tests.test_test_idp import Login, hidden_fields
 

@@ -19,8 +19,8 @@ from wtforms.fields.core import UnboundField
 from portal.auth import sessions
 from portal.forms import PortalForm, csrf
 from portal.models import AccessEvent, AccessibilityFeedback, LoginSession, Mandate, Person
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 
 AINO, LIISA, MARIA_TUPA = "010280-952L", "230495-936S", "180679-9737"
 MARKUP = "<b>fuzz</b>"

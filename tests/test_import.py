@@ -13,8 +13,8 @@ from portal import cli
 from portal.attendance import importing
 from portal.models import AccessEvent, AttendanceCorrection, AttendanceMark, GroupMember, ImportedRecord
 from portal.schedule.calendar_days import public_holidays, today
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 from tests.test_plan_week_pages import as_staff
 
 AINO, JARI, TIMO, SANNA = "010280-952L", "071188-955W", "090965-9970", "300883-9617"

@@ -13,8 +13,8 @@ from portal import clock
 from portal.easy_login import instructor_help
 from portal.easy_login.models import KioskHelpRequest
 from portal.models import AccessEvent, LoginSession
-from tests import factories
-from tests.helpers import csrf_token, h1, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, h1, soup
 from tests.test_easy_login import (JARI, LIISA, MARIA_TUPA, SANNA_VERSTAS, login_id, logout, mark_kiosk,
                                    staff_login, type_code)
 

@@ -32,7 +32,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from portal import clock
 from portal.easy_login import instructor_help
-from tests import browser
+from tests.support import browser
 from tests.test_accessibility_logged_in import LOCALES, phone_problems, sign_in, wait_for_new_page
 
 pytestmark = pytest.mark.browser

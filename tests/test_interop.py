@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from portal.models import AccessEvent
 from portal.settings import LOA_FTN_HIGH, LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL
-from tests.browser import free_port
-from tests.interop import certified_provider, live_portal, login, logout_at_provider, portal_settings
+from tests.support.browser import free_port
+from tests.support.interop import certified_provider, live_portal, login, logout_at_provider, portal_settings
 
 pytestmark = pytest.mark.interop
 

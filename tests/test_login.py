@@ -8,8 +8,8 @@ from portal.auth import sessions
 from portal.models import AccessEvent, LoginSession
 from portal.schedule import calendar_days
 from portal.settings import LOA_HIGH, LOA_LOW
-from tests.helpers import h1, soup
-from tests.login_flow import authenticate, login
+from tests.support.helpers import h1, soup
+from tests.support.login_flow import authenticate, login
 
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 
@@ -112,7 +112,7 @@ def test_login_returns_to_the_page_asked_for(idp_client) -> None:
 
 
 def test_delegate_picks_whose_matters_and_sees_it_on_every_page(idp_client, idp_app) -> None:
-    from tests import factories
+    from tests.support import factories
 
     engine, vault = idp_app.state.engine, idp_app.state.vault
     aino = factories.person_id(engine, vault, AINO)
@@ -149,7 +149,7 @@ def test_logging_out_as_staff_ends_the_same_persons_client_session_too(idp_clien
 
     from portal.db import transaction
     from portal.models import ClientPeriod
-    from tests import factories
+    from tests.support import factories
 
     engine = idp_app.state.engine
     sanna = factories.person_id(engine, idp_app.state.vault, SANNA)

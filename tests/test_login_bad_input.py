@@ -17,8 +17,8 @@ from sqlmodel import Session, func, select
 from portal.models import AccessEvent, LoginSession
 from portal.schedule import calendar_days
 from portal.test_idp.keys import SigningKey
-from tests.helpers import soup
-from tests.login_flow import authenticate, callback_query, login
+from tests.support.helpers import soup
+from tests.support.login_flow import authenticate, callback_query, login
 
 AINO = "010280-952L"
 
@@ -237,7 +237,7 @@ def test_too_many_failed_callbacks_from_one_address_are_slowed_down(idp_client, 
 def test_expired_mandate_and_revoked_mandate_are_refused(idp_client, idp_app) -> None:
     from datetime import timedelta
 
-    from tests import factories
+    from tests.support import factories
 
     from portal.db import transaction
     from portal.models import Mandate
@@ -269,7 +269,7 @@ def test_failed_logins_at_a_too_low_level_count_per_identity(idp_client, idp_app
 
 def test_the_csrf_seed_is_rotated_at_login_and_logout(idp_client) -> None:
     from portal.forms.csrf import COOKIE_NAME
-    from tests.helpers import csrf_token
+    from tests.support.helpers import csrf_token
 
     old_token = csrf_token(idp_client.get("/accessibility/feedback"))
     before = idp_client.cookies[COOKIE_NAME]

@@ -19,7 +19,7 @@ from portal.db import transaction
 from portal.demo import load_demo_data
 from portal.identity_code import IdentityCodeVault
 from tests.conftest import CheckedClient
-from tests.login_flow import login
+from tests.support.login_flow import login
 from tests.test_login_bad_input import (  # noqa: F401  (tamper is a fixture)
     AINO,
     _payload,
@@ -241,7 +241,7 @@ def test_6_an_unsigned_or_hmac_id_token_is_refused(idp_client, idp_app, tamper) 
 def test_a_callback_naming_another_issuer_is_refused_before_the_code_is_used(idp_client, idp_app) -> None:
     from urllib.parse import urlencode
 
-    from tests.login_flow import authenticate, callback_query
+    from tests.support.login_flow import authenticate, callback_query
 
     back = authenticate(idp_client, AINO)
     query = {**callback_query(back), "iss": "https://evil.example"}  # RFC 9207: a mix-up

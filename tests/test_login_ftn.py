@@ -24,8 +24,8 @@ from portal.identity_code import IdentityCodeVault
 from portal.models import AccessEvent, LoginSession
 from portal.settings import LOA_FTN_HIGH, LOA_FTN_SUBSTANTIAL
 from tests.conftest import CheckedClient
-from tests.helpers import soup
-from tests.login_flow import login
+from tests.support.helpers import soup
+from tests.support.login_flow import login
 from tests.test_login_bad_input import (  # noqa: F401  (tamper is a fixture)
     _payload,
     failures,

@@ -19,10 +19,10 @@ from portal.auth.permissions import Action, Actor, Subject, can
 from portal.db import transaction
 from portal.models import AccessEvent, LoginSession
 from portal.web.guard import Access
-from tests import factories
+from tests.support import factories
 from tests import test_route_permissions as route_permissions
-from tests.helpers import h1, soup
-from tests.login_flow import login
+from tests.support.helpers import h1, soup
+from tests.support.login_flow import login
 from tests.test_navigation import menu
 from tests.test_route_permissions import (
     AINO,

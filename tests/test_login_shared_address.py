@@ -11,10 +11,10 @@ from portal import rate_limit
 from portal.identity_code import with_check_character
 from portal.models import LoginSession, RateLimitHit
 from portal.settings import LOA_LOW
-from tests import factories
+from tests.support import factories
 from tests.conftest import CheckedClient
-from tests.helpers import h1, soup
-from tests.login_flow import callback_query, login, provider_form
+from tests.support.helpers import h1, soup
+from tests.support.login_flow import callback_query, login, provider_form
 
 CENTRE = "203.0.113.10"  # documentation range (RFC 5737)
 PEOPLE = 30

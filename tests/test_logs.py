@@ -14,8 +14,8 @@ import pytest
 
 from portal import logs
 from portal.demo import DEMO_PEOPLE
-from tests.helpers import csrf_token
-from tests.login_flow import authenticate, login
+from tests.support.helpers import csrf_token
+from tests.support.login_flow import authenticate, login
 
 TYPED_CODE = "311299-999E"  # typed at the provider and into the mandate form
 FREE_TEXT = "Salainen palaute Kissa Kuusi"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from portal.models import AccessEvent, Mandate, Person
-from tests import factories
-from tests.helpers import soup
+from tests.support import factories
+from tests.support.helpers import soup
 from portal.settings import LOA_SUBSTANTIAL
-from tests.login_flow import login, provider_form
+from tests.support.login_flow import login, provider_form
 
 AINO, MIKKO, MARIA = "010280-952L", "150375-990C", "180679-9737"
 

@@ -15,9 +15,9 @@ from portal.db import transaction
 from portal.messages import events, threads
 from portal.messages.models import Bulletin, Message, MessageThread
 from portal.models import AccessEvent, MandateScope
-from tests import factories
-from tests.helpers import h1, soup
-from tests.login_flow import login
+from tests.support import factories
+from tests.support.helpers import h1, soup
+from tests.support.login_flow import login
 from tests.test_plan_week_pages import as_client, as_staff
 
 AINO, MIKKO, LIISA, HELENA = "010280-952L", "150375-990C", "230495-936S", "120556-942L"

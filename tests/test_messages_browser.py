@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from portal.auth import sessions
 from portal.messages import threads
 from portal.messages.models import MessageThread
-from tests import browser, factories
-from tests.days import on_activity_day
+from tests.support import browser, factories
+from tests.support.days import on_activity_day
 from tests.test_accessibility_logged_in import check_everywhere
 from tests.test_easy_login_browser import (
     fits,

@@ -16,7 +16,7 @@ from portal.models import AttendanceMark, Organisation, Rate
 from portal.money import rates, statements
 from portal.money.earnings import AttendedDay, BenefitPeriod, earnings
 from portal.schedule.calendar_days import today
-from tests import factories
+from tests.support import factories
 
 AINO, JARI, MARIA = "010280-952L", "071188-955W", "180679-9737"
 

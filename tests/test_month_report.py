@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from portal.models import AttendanceMark, MonthClosing
 from portal.money import statements
 from portal.schedule.calendar_days import today
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 from tests.test_plan_week_pages import as_client, as_staff
 
 AINO, MIKKO, SANNA_VERSTAS, TIMO_TUPA = "010280-952L", "150375-990C", "300883-9617", "090965-9970"

@@ -9,9 +9,9 @@ import pytest
 from portal.auth.permissions import Action, Actor
 from portal.models import MandateScope
 from portal.web import navigation
-from tests import factories
-from tests.helpers import soup
-from tests.login_flow import login
+from tests.support import factories
+from tests.support.helpers import soup
+from tests.support.login_flow import login
 from tests.test_plan_week_pages import as_client
 
 AINO, HELENA, SANNA, MARIA, LIISA = "010280-952L", "120556-942L", "300883-9617", "180679-9737", "230495-936S"

@@ -19,8 +19,8 @@ from portal.db import transaction
 from portal.models import MandateScope
 from portal.notifications import outbox, preferences, sender, stop_links
 from portal.notifications.models import ContactPoint, Notification
-from tests import factories
-from tests.helpers import soup
+from tests.support import factories
+from tests.support.helpers import soup
 
 AINO, HELENA, LIISA, SANNA, TIMO = "010280-952L", "120556-942L", "230495-936S", "300883-9617", "090965-9970"
 PAGE = "/settings/notifications"

@@ -26,8 +26,8 @@ from portal.notifications.delivery import DevelopmentOutbox
 from portal.notifications.email import SmtpTransport
 from portal.notifications.models import Category, Channel, ContactPoint, Notification, State
 from portal.notifications.sms import HttpSmsGateway
-from tests import factories
-from tests.notification_servers import sms_gateway, smtp_server
+from tests.support import factories
+from tests.support.notification_servers import sms_gateway, smtp_server
 
 AINO, MIKKO, HELENA, TIMO = "010280-952L", "150375-990C", "120556-942L", "090965-9970"
 BASE = "https://oma.esimerkkila.fi"

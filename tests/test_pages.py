@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import h1, soup
+from tests.support.helpers import h1, soup
 
 PUBLIC_PAGES = ["/", "/accessibility", "/accessibility/feedback", "/accessibility/feedback/sent", "/contact"]
 

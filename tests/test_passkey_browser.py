@@ -12,7 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests import browser, factories
+from tests.support import browser, factories
 from tests.test_accessibility_logged_in import AINO, SANNA, Portal, check_everywhere, sign_in, wait_for_new_page
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from sqlmodel import Session, col, func, select
 from portal.auth import sessions
 from portal.models import AccessEventSubject, AbsenceNotice, AccessEvent, GoalThought, GroupSlot, Plan
 from portal.schedule.calendar_days import today
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 
 AINO, MIKKO, LIISA, JARI, HELENA = "010280-952L", "150375-990C", "230495-936S", "071188-955W", "120556-942L"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"

@@ -17,7 +17,7 @@ from portal.easy_login.models import Kiosk
 from portal.messages.models import Bulletin, MessageThread
 from portal.models import AccessEvent, MandateScope
 from portal.web.guard import Access
-from tests import factories
+from tests.support import factories
 
 AINO, MIKKO, LIISA, HELENA = "010280-952L", "150375-990C", "230495-936S", "120556-942L"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"

@@ -28,9 +28,9 @@ from portal.models import (
 from portal.plans import records, rules
 from portal.schedule import absences, feed, week
 from portal.schedule.calendar_days import public_holidays, today
-from tests import factories
+from tests.support import factories
 from tests.conftest import BACKENDS, _empty_postgres
-from tests.helpers import csrf_token, migrator, old_sqlite_database
+from tests.support.helpers import csrf_token, migrator, old_sqlite_database
 
 AINO, LIISA, JARI, SANNA = "010280-952L", "230495-936S", "071188-955W", "300883-9617"
 

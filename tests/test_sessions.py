@@ -10,9 +10,9 @@ from portal import access_log
 from portal.auth import sessions
 from portal.db import transaction
 from portal.models import FormDraft, LoginSession, Mandate
-from tests import factories
-from tests.helpers import h1, soup
-from tests.login_flow import login
+from tests.support import factories
+from tests.support.helpers import h1, soup
+from tests.support.login_flow import login
 
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 

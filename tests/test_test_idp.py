@@ -19,7 +19,7 @@ from portal.app import create_app
 from portal.settings import LOA_FTN_HIGH, LOA_FTN_SUBSTANTIAL, LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL, Settings
 from portal.test_idp import state
 from tests.conftest import CheckedClient
-from tests.helpers import csrf_token, soup
+from tests.support.helpers import csrf_token, soup
 
 BASE_URL = "http://127.0.0.1:8000"
 ISSUER = f"{BASE_URL}/test-idp"

@@ -21,7 +21,7 @@ from portal.models import TestIdpEntry
 from portal.settings import Settings
 from portal.test_idp import state
 from tests.conftest import CheckedClient
-from tests.login_flow import login
+from tests.support.login_flow import login
 from tests.test_test_idp import BASE_URL, Login, redeem, sign_in
 
 CLIENT_CODE = "010280-952L"  # a demo client

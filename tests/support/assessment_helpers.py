@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from portal.auth import sessions
-from tests import factories
-from tests.helpers import csrf_token, soup
+from tests.support import factories
+from tests.support.helpers import csrf_token, soup
 
 AINO, HELENA, LIISA, MIKKO = "010280-952L", "120556-942L", "230495-936S", "150375-990C"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"

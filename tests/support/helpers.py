@@ -9,7 +9,7 @@ def soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
     """The page as a tree, without soft hyphens (U+00AD): they are invisible
     break points in long words, and tests compare the words people read.
     Python's own parser: twice as fast as html5lib, and every page the tests
-    fetch has passed html5lib's strict parse already (tests.page_sanity)."""
+    fetch has passed html5lib's strict parse already (tests.support.page_sanity)."""
     tree = BeautifulSoup(response.text.replace("\u00ad", ""), "html.parser")
     for element in tree.find_all(["textarea", "pre"]):  # the newline HTML drops after the start tag
         first = element.contents[0] if element.contents else None

@@ -19,9 +19,9 @@ from portal.db import transaction
 from portal.demo import load_demo_data
 from portal.migrate import upgrade
 from portal.settings import Settings
-from tests.browser import live_server
+from tests.support.browser import live_server
 
-FOLDER = Path(__file__).resolve().parent / "interop"
+FOLDER = Path(__file__).resolve().parents[1] / "interop"  # tests/interop: the Node project
 SECRET = "p+s/w= rd%26:x"  # as in provider.mjs: characters that form encoding changes, and a colon
 
 

@@ -1,4 +1,4 @@
-"""The Nu HTML Checker (vnu, from the vnu-jar npm package in tests/html_checker/)
+"""The Nu HTML Checker (vnu, from the vnu-jar npm package in tests/support/html_checker/)
 as a local service: every HTML page the live portal serves to a browser test
 is sent to it after the test, and any error fails the test (conftest's
 `served_html_is_valid`)."""
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.browser import free_port
+from tests.support.browser import free_port
 
 JAR = Path(__file__).resolve().parent / "html_checker" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # What differs between two servings of one page: form tokens and the session's seconds left.

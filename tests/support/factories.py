@@ -170,7 +170,7 @@ def add_client_feedback(engine, *, person: int | None, unit: int, mood: int = 4,
 def add_passkey(engine, *, person: int) -> int:  # type: ignore[no-untyped-def]
     """A passkey row for the person's easy login (set up if needed): a target
     for the routes that take a passkey id. Its key logs nobody in; the
-    passkey tests make real ones (tests/soft_authenticator.py)."""
+    passkey tests make real ones (tests/support/soft_authenticator.py)."""
     import secrets
 
     from portal.easy_login import accounts
