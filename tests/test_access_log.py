@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 from portal import cli
 from portal.access_log import processed_by_others, record, seal_pending, two_years_before, verify_chain
 from portal.db import make_engine, transaction
-from tests.conftest import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL
 from portal.models import AccessEvent, AccessLogSeal, Person
 
 NOW = datetime(2026, 11, 24, 12, 0, 0, 123456, tzinfo=UTC)
@@ -394,9 +394,9 @@ if POSTGRES_URL:
         """No lock that every page view takes: B appends and commits while A,
         which appended first, is still open. If B had to wait for A, the
         lock timeout would fail it (A only commits after B)."""
-        from tests.conftest import _empty_postgres
+        from tests.support.databases import empty_postgres
 
-        _empty_postgres(postgres_engine)
+        empty_postgres(postgres_engine)
         with Session(postgres_engine) as first, Session(postgres_engine) as second:
             record(first, action="read", object_type="client_start_page", now=NOW)
             second.exec(text("SET LOCAL lock_timeout = '2s'"))  # type: ignore[call-overload]
@@ -426,7 +426,7 @@ def test_every_command_that_writes_uses_the_configured_key(database_url, monkeyp
 
     from portal.access_log import keys
     from portal.settings import DEVELOPMENT_ACCESS_LOG_KEY
-    from tests.test_import import TIMO, jari_file
+    from tests.support.import_files import TIMO, jari_file
 
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
     monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path))

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from portal.models import ClientFeedback, Notification
 from portal.schedule.calendar_days import today
 from tests.support import browser, factories
-from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
+from tests.support.journeys import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ from selenium.webdriver.common.by import By
 
 from portal.auth import sessions
 from portal.auth.levels import Level
-from tests.support import factories
 from tests import test_accessibility_logged_in as logged_in
-from tests.test_accessibility_logged_in import Portal, check_everywhere
+from tests.support import factories
+from tests.support.journeys import Portal, check_everywhere
 
 driver, portal = logged_in.driver, logged_in.portal  # the fixtures: Chromium and a live demo portal
 

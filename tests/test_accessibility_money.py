@@ -20,7 +20,7 @@ from portal.models import GroupSlot
 from portal.schedule.calendar_days import today
 from tests.support import browser, factories
 from tests.support.days import ACTIVITY_DAY, on_activity_day
-from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit
+from tests.support.journeys import Portal, check_everywhere, sign_in, submit
 
 pytestmark = pytest.mark.browser
 

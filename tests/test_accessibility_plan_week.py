@@ -22,7 +22,7 @@ from portal.models import GroupSlot, LoginSession
 from portal.schedule.calendar_days import today
 from tests.support import browser, factories
 from tests.support.days import on_activity_day
-from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
+from tests.support.journeys import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from portal.db import transaction
 from portal.models import AccessibilityFeedback, Notification
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
-from tests.test_plan_week_pages import as_staff
+from tests.support.signed_in import as_staff
 
 MARIA_TUPA = "180679-9737"
 

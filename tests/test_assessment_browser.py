@@ -14,8 +14,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.support import browser
-from tests.test_accessibility_logged_in import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 from tests.support import factories
+from tests.support.journeys import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
 pytestmark = pytest.mark.browser
 

@@ -115,7 +115,7 @@ def test_the_portal_refuses_to_start_with_invalid_content(tmp_path, monkeypatch,
 
 def test_a_choice_picture_has_its_text_alternative_on_the_page(tmp_path, monkeypatch, settings, demo_data) -> None:
     from tests.support.assessment_helpers import AINO, as_client, start
-    from tests.conftest import CheckedClient
+    from tests.support.page_sanity import CheckedClient
 
     folder = copy_content(tmp_path)
     (folder / "published.toml").unlink()

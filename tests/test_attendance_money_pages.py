@@ -12,7 +12,7 @@ from portal.models import AccessEvent, AttendanceCorrection, AttendanceMark, Gro
 from portal.schedule.calendar_days import today
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
-from tests.test_plan_week_pages import as_client, as_staff
+from tests.support.signed_in import as_client, as_staff
 
 AINO, MIKKO, LIISA, JARI = "010280-952L", "150375-990C", "230495-936S", "071188-955W"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"

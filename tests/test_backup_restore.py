@@ -18,7 +18,7 @@ from portal import cli
 from portal.access_log.restore import RestoreRefused, mark_restored
 from portal.access_log.seals import read_checkpoints
 from portal.db import make_engine
-from tests.conftest import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL
 from tests.test_access_log import record_reads, seal, triggers_off, verify
 
 
@@ -187,9 +187,9 @@ if POSTGRES_URL:
 
     def test_pg_dump_and_pg_restore_then_the_mark(postgres_engine, tmp_path, monkeypatch, capsys) -> None:
         """The README's PostgreSQL procedure, with the real tools."""
-        from tests.conftest import _empty_postgres
+        from tests.support.databases import empty_postgres
 
-        _empty_postgres(postgres_engine)
+        empty_postgres(postgres_engine)
         monkeypatch.setenv("PORTAL_DATABASE_URL", POSTGRES_URL)
         monkeypatch.setenv("PORTAL_ACCESS_LOG_CHECKPOINTS", str(tmp_path / "checkpoints.jsonl"))
         checkpoints = tmp_path / "checkpoints.jsonl"

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from portal.models import AccessEvent, ClientFeedback, MandateScope
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
-from tests.test_plan_week_pages import as_client, as_staff
+from tests.support.signed_in import as_client, as_staff
 
 AINO, MIKKO, LIISA, HELENA = "010280-952L", "150375-990C", "230495-936S", "120556-942L"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"

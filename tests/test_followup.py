@@ -16,7 +16,7 @@ from portal.schedule.calendar_days import today
 from tests.support import factories
 from tests.support.days import ACTIVITY_DAY
 from tests.support.helpers import soup
-from tests.test_plan_week_pages import as_staff
+from tests.support.signed_in import as_staff
 
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
 LAST_MONTH = (ACTIVITY_DAY.replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -312,7 +312,7 @@ def test_a_month_counted_with_other_public_holidays_is_counted_again(engine: Eng
 @pytest.mark.usefixtures("activity_day")  # the imported days must reach into ended months: not on a month's last day
 def test_an_import_and_its_corrections_reach_the_kept_counts(engine: Engine, app, demo_data) -> None:  # type: ignore[no-untyped-def]
     """The import of a client-record system writes marks and group members of past months."""
-    from tests.test_import import jari_file, run
+    from tests.support.import_files import jari_file, run
 
     tupa = factories.unit_id(engine, "Toimintakeskus Tupa")
     now = today()

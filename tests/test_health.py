@@ -12,7 +12,7 @@ from portal.access_log import keys as log_keys
 from portal.app import create_app
 from portal.health import checks
 from portal.settings import Settings
-from tests.conftest import CheckedClient
+from tests.support.page_sanity import CheckedClient
 
 NOT_READY = (503, "not ready")
 

@@ -190,7 +190,7 @@ def test_choose_with_an_id_that_names_nobody_is_refused_not_an_error(idp_app, id
 
 
 def _browser(app, cookies: dict[str, str]):  # type: ignore[no-untyped-def]
-    from tests.conftest import CheckedClient
+    from tests.support.page_sanity import CheckedClient
 
     client = CheckedClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
     for name, value in cookies.items():

@@ -10,39 +10,14 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from portal import cli
-from portal.attendance import importing
 from portal.models import AccessEvent, AttendanceCorrection, AttendanceMark, GroupMember, ImportedRecord
-from portal.schedule.calendar_days import public_holidays, today
+from portal.schedule.calendar_days import today
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
-from tests.test_plan_week_pages import as_staff
+from tests.support.import_files import TIMO, jari_file, run, work_days
+from tests.support.signed_in import as_staff
 
-AINO, JARI, TIMO, SANNA = "010280-952L", "071188-955W", "090965-9970", "300883-9617"
-
-
-def work_days(count: int) -> list:  # type: ignore[type-arg]
-    days, day = [], today() - timedelta(days=1)
-    while len(days) < count:
-        if day.weekday() < 3 and not public_holidays(day, day):
-            days.append(day)
-        day -= timedelta(days=1)
-    return days
-
-
-def jari_file(statuses=("present", "absent")) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    days = work_days(len(statuses))
-    return {
-        "format": "oma-tyotoiminta/1",
-        "source": "Testijärjestelmä",
-        "memberships": [{"source_id": "M-1", "identity_code": JARI, "unit": "Toimintakeskus Tupa",
-                         "group": "Keittiö", "starts_on": (today() - timedelta(days=30)).isoformat()}],
-        "attendance": [
-            {"source_id": f"A-{n}", "identity_code": JARI, "date": day.isoformat(), "status": status,
-             **({"absence_reason": "ill"} if status == "absent" else {}),
-             **({"hours": "3"} if status == "part" else {})}
-            for n, (day, status) in enumerate(zip(days, statuses, strict=True))
-        ],
-    }
+AINO, SANNA = "010280-952L", "300883-9617"
 
 
 def counts(engine) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
@@ -50,17 +25,6 @@ def counts(engine) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
         return (session.exec(select(func.count()).select_from(AttendanceMark)).one(),
                 session.exec(select(func.count()).select_from(GroupMember)).one(),
                 session.exec(select(func.count()).select_from(ImportedRecord)).one())
-
-
-def run(engine, app, data: bytes, person: str = TIMO) -> importing.Outcome:  # type: ignore[no-untyped-def]
-    from portal.db import transaction
-
-    with transaction(engine) as session:
-        outcome = importing.import_file(session, raw=data, vault=app.state.vault, today=today(),
-                                        person_id=factories.person_id(engine, app.state.vault, person))
-        if outcome.problems:
-            session.rollback()
-        return outcome
 
 
 def test_a_file_imports_once_and_again_changes_nothing(engine, app, demo_data) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 from portal.models import AccessEvent, Goal, ImportedRecord, Plan
 from portal.schedule.calendar_days import today
 from tests.support import factories
-from tests.test_import import JARI, TIMO, run
+from tests.support.import_files import JARI, TIMO, run
 
 FREE_START = today().replace(day=1) + relativedelta(months=9)  # after Jari's demo plans
 
@@ -108,7 +108,7 @@ def test_only_a_unit_manager_imports_plans(engine, app, demo_data) -> None:
 
 def test_the_upload_page_names_a_broken_plan_row_in_plain_words(client, engine, app, demo_data) -> None:
     from tests.support.helpers import csrf_token, soup
-    from tests.test_plan_week_pages import as_staff
+    from tests.support.signed_in import as_staff
 
     as_staff(client, engine, factories.person_id(engine, app.state.vault, TIMO))
     page = client.get("/staff/import")

@@ -40,7 +40,7 @@ def staff_browser(app, engine, code: str):  # type: ignore[no-untyped-def]
 
 
 def factories_client(app):  # type: ignore[no-untyped-def]
-    from tests.conftest import CheckedClient
+    from tests.support.page_sanity import CheckedClient
     return CheckedClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
 
 

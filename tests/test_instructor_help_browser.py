@@ -33,7 +33,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from portal import clock
 from portal.easy_login import instructor_help
 from tests.support import browser
-from tests.test_accessibility_logged_in import LOCALES, phone_problems, sign_in, wait_for_new_page
+from tests.support.journeys import LOCALES, phone_problems, sign_in, wait_for_new_page
 
 pytestmark = pytest.mark.browser
 

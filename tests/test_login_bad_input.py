@@ -5,85 +5,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 import httpx2
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
-from portal.models import AccessEvent, LoginSession
+from portal.models import AccessEvent
 from portal.schedule import calendar_days
-from portal.test_idp.keys import SigningKey
+from tests.support.bad_logins import failures, payload, reissue, sessions_count, tamper  # noqa: F401  (tamper is a fixture)
 from tests.support.helpers import soup
 from tests.support.login_flow import authenticate, callback_query, login
 
 AINO = "010280-952L"
-
-
-class TamperingTransport(httpx2.AsyncBaseTransport):
-    """Passes the portal's back-channel calls to the provider, changing the
-    ID token in the token response the way a broken or hostile provider would."""
-
-    def __init__(
-        self, inner: httpx2.AsyncBaseTransport, change: Callable[[str], str],
-        userinfo: Callable[[dict], httpx2.Response] | None = None,  # type: ignore[type-arg]
-    ) -> None:
-        self.inner = inner
-        self.change = change
-        self.userinfo = userinfo
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        response = await self.inner.handle_async_request(request)
-        if request.url.path.endswith("/userinfo") and self.userinfo is not None:
-            return self.userinfo(json.loads(await response.aread()))
-        if not request.url.path.endswith("/token") or response.status_code != 200:
-            return response
-        body = json.loads(await response.aread())
-        body["id_token"] = self.change(body["id_token"])
-        return httpx2.Response(200, json=body)
-
-
-def reissue(key: RSAKey, kid: str, **changes: object) -> Callable[[str], str]:
-    def change(id_token: str) -> str:
-        claims = json.loads(_payload(id_token))
-        claims.update(changes)
-        return jwt.encode({"alg": "RS256", "kid": kid}, claims, key)
-
-    return change
-
-
-def _payload(id_token: str) -> bytes:
-    import base64
-
-    part = id_token.split(".")[1]
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-
-
-def sessions_count(engine) -> int:  # type: ignore[no-untyped-def]
-    with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(LoginSession)).one()
-
-
-def failures(engine) -> list[str]:  # type: ignore[no-untyped-def]
-    with Session(engine) as session:
-        return list(session.exec(select(AccessEvent.object_type).where(AccessEvent.action == "login_failed")).all())
-
-
-@pytest.fixture
-def tamper(idp_app, settings):  # type: ignore[no-untyped-def]
-    def install(
-        change_for_key: Callable[[SigningKey], Callable[[str], str]],
-        userinfo: Callable[[dict], httpx2.Response] | None = None,  # type: ignore[type-arg]
-    ) -> None:
-        signing = SigningKey(settings.data_dir)
-        inner = httpx2.ASGITransport(app=idp_app)
-        for provider in idp_app.state.oidc.values():
-            provider.transport = TamperingTransport(inner, change_for_key(signing), userinfo)
-
-    return install
 
 
 OTHER_KEY = RSAKey.generate_key(2048)
@@ -156,7 +92,7 @@ def test_a_person_without_a_finnish_identity_code_gets_a_kind_page(idp_client, i
     # e.g. another EU country's eID through eIDAS: no identity code claim at all
     def without_code(k):  # type: ignore[no-untyped-def]
         def change(id_token: str) -> str:
-            claims = json.loads(_payload(id_token))
+            claims = json.loads(payload(id_token))
             del claims[settings.claim_identity_code]
             return jwt.encode({"alg": "RS256", "kid": k.kid}, claims, k.private_key)
         return change

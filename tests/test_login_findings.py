@@ -18,25 +18,24 @@ from portal.auth import oidc
 from portal.db import transaction
 from portal.demo import load_demo_data
 from portal.identity_code import IdentityCodeVault
-from tests.conftest import CheckedClient
-from tests.support.login_flow import login
-from tests.test_login_bad_input import (  # noqa: F401  (tamper is a fixture)
-    AINO,
-    _payload,
+from tests.support.bad_logins import (  # noqa: F401  (tamper is a fixture)
     failures,
+    payload,
     reissue,
     sessions_count,
     tamper,
 )
+from tests.support.login_flow import login
+from tests.support.page_sanity import CheckedClient
 
-MIKKO = "150375-990C"
+AINO, MIKKO = "010280-952L", "150375-990C"
 
 
 def without_identity(settings, key):  # type: ignore[no-untyped-def]
     """An ID token with only the sub and the login's claims: the portal must ask userinfo."""
 
     def change(id_token: str) -> str:
-        claims = json.loads(_payload(id_token))
+        claims = json.loads(payload(id_token))
         for name in (settings.claim_identity_code, settings.claim_given_name, settings.claim_family_name):
             claims.pop(name, None)
         return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key.private_key)
@@ -229,7 +228,7 @@ def test_6_an_unsigned_or_hmac_id_token_is_refused(idp_client, idp_app, tamper) 
 
     def hmac_signed(k):  # type: ignore[no-untyped-def]
         def change(id_token: str) -> str:
-            claims = json.loads(_payload(id_token))
+            claims = json.loads(payload(id_token))
             return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key("a" * 32))
         return change
 

@@ -23,16 +23,16 @@ from portal.demo import load_demo_data
 from portal.identity_code import IdentityCodeVault
 from portal.models import AccessEvent, LoginSession
 from portal.settings import LOA_FTN_HIGH, LOA_FTN_SUBSTANTIAL
-from tests.conftest import CheckedClient
-from tests.support.helpers import soup
-from tests.support.login_flow import login
-from tests.test_login_bad_input import (  # noqa: F401  (tamper is a fixture)
-    _payload,
+from tests.support.bad_logins import (  # noqa: F401  (tamper is a fixture)
     failures,
+    payload,
     reissue,
     sessions_count,
     tamper,
 )
+from tests.support.helpers import soup
+from tests.support.login_flow import login
+from tests.support.page_sanity import CheckedClient
 
 AINO = "010280-952L"
 BASE_URL = "http://127.0.0.1:8000"
@@ -233,7 +233,7 @@ def logout_token(app, **changes):  # type: ignore[no-untyped-def]
     provider = app.state.test_idp
     with Session(app.state.engine) as session:
         record = session.exec(select(LoginSession)).one()
-    claims = json.loads(_payload(profile.logout_token(
+    claims = json.loads(payload(profile.logout_token(
         provider, provider.clients["portal-client"], subject=provider.subject(AINO), sid=record.provider_session_id,
     )))
     claims.update(changes)
@@ -322,7 +322,7 @@ def test_forged_logout_tokens_with_unknown_kids_fetch_the_jwks_at_most_once_a_mi
         login(client, AINO)
         fetched = len(app.state.recording.to("/jwks"))
         for number in range(5):
-            claims = json.loads(_payload(logout_token(app)))
+            claims = json.loads(payload(logout_token(app)))
             forged = jwt.encode({"alg": "RS256", "kid": f"forged-{number}"}, claims, forger)
             assert client.post("/login/backchannel-logout", data={"logout_token": forged}).status_code == 400
         assert len(app.state.recording.to("/jwks")) == fetched  # the login fetched it just now

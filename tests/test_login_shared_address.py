@@ -12,9 +12,9 @@ from portal.identity_code import with_check_character
 from portal.models import LoginSession, RateLimitHit
 from portal.settings import LOA_LOW
 from tests.support import factories
-from tests.conftest import CheckedClient
 from tests.support.helpers import h1, soup
 from tests.support.login_flow import callback_query, login, provider_form
+from tests.support.page_sanity import CheckedClient
 
 CENTRE = "203.0.113.10"  # documentation range (RFC 5737)
 PEOPLE = 30
@@ -85,7 +85,7 @@ def test_a_cancel_without_the_login_it_names_changes_nothing(idp_app) -> None:
     with device(idp_app) as phone:
         assert_interrupted_page(phone.get("/login/callback?state=forged&error=access_denied", follow_redirects=False))
     assert hits(idp_app, rate_limit.FAILED_CALLBACK_PER_ADDRESS, CENTRE) == 0
-    from tests.test_login_bad_input import failures
+    from tests.support.bad_logins import failures
 
     assert failures(idp_app.state.engine) == []
 

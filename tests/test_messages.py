@@ -18,7 +18,7 @@ from portal.models import AccessEvent, MandateScope
 from tests.support import factories
 from tests.support.helpers import h1, soup
 from tests.support.login_flow import login
-from tests.test_plan_week_pages import as_client, as_staff
+from tests.support.signed_in import as_client, as_staff
 
 AINO, MIKKO, LIISA, HELENA = "010280-952L", "150375-990C", "230495-936S", "120556-942L"
 SANNA, PEKKA, MARIA = "300883-9617", "040790-932H", "180679-9737"

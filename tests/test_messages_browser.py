@@ -20,8 +20,8 @@ from portal.messages import threads
 from portal.messages.models import MessageThread
 from tests.support import browser, factories
 from tests.support.days import on_activity_day
-from tests.test_accessibility_logged_in import check_everywhere
-from tests.test_easy_login_browser import (
+from tests.support.journeys import check_everywhere
+from tests.support.keyboard import (
     fits,
     focus,
     h1,

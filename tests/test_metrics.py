@@ -22,7 +22,7 @@ from portal.app import create_app
 from portal.db import transaction
 from portal.models import Notification
 from portal.settings import Settings, SettingsError
-from tests.conftest import CheckedClient
+from tests.support.page_sanity import CheckedClient
 
 TOKEN = "metrics-token-" + "x" * 32
 ROOT = Path(__file__).resolve().parent.parent

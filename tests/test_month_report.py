@@ -17,7 +17,7 @@ from portal.money import statements
 from portal.schedule.calendar_days import today
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
-from tests.test_plan_week_pages import as_client, as_staff
+from tests.support.signed_in import as_client, as_staff
 
 AINO, MIKKO, SANNA_VERSTAS, TIMO_TUPA = "010280-952L", "150375-990C", "300883-9617", "090965-9970"
 LAST_MONTH = (today().replace(day=1) - timedelta(days=1)).replace(day=1)

@@ -34,7 +34,7 @@ from portal.schedule import feed
 from portal.mydata.routes import FIELD_NAMES
 from tests.support import factories
 from tests.support.helpers import soup
-from tests.test_plan_week_pages import as_client
+from tests.support.signed_in import as_client
 
 AINO, MIKKO, LIISA, HELENA, SANNA = "010280-952L", "150375-990C", "230495-936S", "120556-942L", "300883-9617"
 

@@ -12,7 +12,7 @@ from portal.web import navigation
 from tests.support import factories
 from tests.support.helpers import soup
 from tests.support.login_flow import login
-from tests.test_plan_week_pages import as_client
+from tests.support.signed_in import as_client
 
 AINO, HELENA, SANNA, MARIA, LIISA = "010280-952L", "120556-942L", "300883-9617", "180679-9737", "230495-936S"
 

@@ -20,8 +20,8 @@ from portal.db import transaction
 from portal.notifications import outbox, preferences, sender, stop_links
 from portal.notifications.models import Notification
 from tests.support import browser, factories
-from tests.test_accessibility_logged_in import LOCALES, Portal, phone_problems, sign_in
-from tests.test_easy_login_browser import field, fits, focus, keys, main_text, press_enter_on, submit_of, type_into
+from tests.support.journeys import LOCALES, Portal, phone_problems, sign_in
+from tests.support.keyboard import field, fits, focus, keys, main_text, press_enter_on, submit_of, type_into
 
 pytestmark = pytest.mark.browser
 

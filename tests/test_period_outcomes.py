@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from portal.models import AccessEvent, ClientPeriod, PeriodOutcome
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
-from tests.test_plan_week_pages import as_client, as_staff
+from tests.support.signed_in import as_client, as_staff
 
 # The end dates below (15.12.2026) lie inside the demo's period of a December 2026 day.
 pytestmark = pytest.mark.usefixtures("activity_day")

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, func, select
 
-from portal.auth import sessions
 from portal.models import AccessEventSubject, AbsenceNotice, AccessEvent, GoalThought, GroupSlot, Plan
 from portal.schedule.calendar_days import today
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
+from tests.support.signed_in import as_client, as_staff
 
 AINO, MIKKO, LIISA, JARI, HELENA = "010280-952L", "150375-990C", "230495-936S", "071188-955W", "120556-942L"
 SANNA_VERSTAS, MARIA_TUPA = "300883-9617", "180679-9737"
@@ -25,15 +25,6 @@ pytestmark = pytest.mark.usefixtures("activity_day")
 def ids(app, engine, demo_data):  # type: ignore[no-untyped-def]
     return {code: factories.person_id(engine, app.state.vault, code)
             for code in (AINO, MIKKO, LIISA, JARI, HELENA, SANNA_VERSTAS, MARIA_TUPA)}
-
-
-def as_client(client, engine, person: int, acting_for: int | None = None) -> None:  # type: ignore[no-untyped-def]
-    client.cookies.set(sessions.COOKIE_NAMES["client"],
-                       factories.start_session(engine, audience="client", person=person, acting_for=acting_for or person))
-
-
-def as_staff(client, engine, person: int) -> None:  # type: ignore[no-untyped-def]
-    client.cookies.set(sessions.COOKIE_NAMES["staff"], factories.start_session(engine, audience="staff", person=person))
 
 
 def every_day_slot(engine, person: int) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,7 @@ from portal.plans import records, rules
 from portal.schedule import absences, feed, week
 from portal.schedule.calendar_days import public_holidays, today
 from tests.support import factories
-from tests.conftest import BACKENDS, _empty_postgres
+from tests.support.databases import BACKENDS, empty_postgres
 from tests.support.helpers import csrf_token, migrator, old_sqlite_database
 
 AINO, LIISA, JARI, SANNA = "010280-952L", "230495-936S", "071188-955W", "300883-9617"
@@ -496,7 +496,7 @@ def test_migration_0011_gives_old_weekly_times_an_early_first_day_and_goes_back(
         migrate(command.upgrade, "0010")
     else:
         engine = request.getfixturevalue("postgres_engine")
-        _empty_postgres(engine)
+        empty_postgres(engine)
         migrate = migrator(engine)
         migrate(command.downgrade, "0010")
     with engine.begin() as connection:

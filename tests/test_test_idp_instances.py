@@ -20,9 +20,9 @@ from portal.identity_code import IdentityCodeVault
 from portal.models import TestIdpEntry
 from portal.settings import Settings
 from portal.test_idp import state
-from tests.conftest import CheckedClient
 from tests.support.login_flow import login
-from tests.test_test_idp import BASE_URL, Login, redeem, sign_in
+from tests.support.page_sanity import CheckedClient
+from tests.support.relying_party import BASE_URL, Login, redeem, sign_in
 
 CLIENT_CODE = "010280-952L"  # a demo client
 

@@ -1,4 +1,5 @@
-"""Checks every HTML page the tests fetch (after GOV.UK Notify's client_request)."""
+"""Checks every HTML page the tests fetch (after GOV.UK Notify's client_request),
+and CheckedClient, the test client that runs them on every HTML response."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections import Counter
 
 import html5lib
 from bs4 import BeautifulSoup
+from starlette.testclient import TestClient
 
 ERROR_PREFIXES = ("Virhe: ", "Fel: ", "Error: ")
 LABELLED_BY_SELF = {"submit", "button", "hidden", "reset", "image"}
@@ -54,3 +56,14 @@ def page_problems(html: str) -> list[str]:
             if ref not in ids:
                 problems.append(f"aria-describedby points to missing id {ref!r}")
     return problems
+
+
+class CheckedClient(TestClient):
+    """A test client that asserts page sanity on every HTML response."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        response = super().request(*args, **kwargs)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            problems = page_problems(response.text)
+            assert not problems, f"{response.request.url}: {problems}"
+        return response
