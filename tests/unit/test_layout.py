@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-PORTAL = Path(__file__).resolve().parent.parent / "portal"
+PORTAL = Path(__file__).resolve().parents[2] / "portal"
 HTTP = ("starlette", "portal.web")
 
 # Domain modules that may import HTTP anyway, each with the reason (path
