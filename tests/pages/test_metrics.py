@@ -25,7 +25,7 @@ from portal.settings import Settings, SettingsError
 from tests.support.page_sanity import CheckedClient
 
 TOKEN = "metrics-token-" + "x" * 32
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

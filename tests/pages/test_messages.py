@@ -275,7 +275,7 @@ def test_an_easy_login_steps_up_to_read_a_sensitive_thread(idp_client, idp_app) 
         session.add(thread)
         session.commit()
         thread_id = thread.id  # type: ignore[union-attr]
-    from tests.test_login_levels import as_easy
+    from tests.pages.test_login_levels import as_easy
 
     as_easy(idp_client, engine, aino)
     assert idp_client.get(f"/messages/{thread_id}").status_code == 403
@@ -420,7 +420,7 @@ MESSAGE_TABLES = ("messagethread", "message", "messagereadstate", "bulletin")
 
 def test_the_inbox_and_thread_list_queries_use_an_index_and_no_sort(engine, ids) -> None:
     from portal.messages import bulletins
-    from tests.test_client_lists import captured_selects
+    from tests.pages.test_client_lists import captured_selects
 
     today = clock.today()
     work = {

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from portal.models import AccessEvent, AccessEventSubject, Assessment
-from tests.support.assessment_helpers import (AINO, MARIA_TUPA, MIKKO, SANNA_VERSTAS, answer_all, as_client, as_staff, send,
-                                      start)
+from tests.support.assessment_helpers import (AINO, MARIA_TUPA, MIKKO, SANNA_VERSTAS, answer_all, as_client, as_staff,
+                                              send, start)
 from tests.support.factories import person_id
 from tests.support.helpers import csrf_token, h1, soup
 

@@ -31,9 +31,9 @@ from portal.easy_login.routes import instructor_help as help_routes
 from portal.web import kiosk as kiosk_device
 from portal.forms import csrf
 from portal.settings import LOA_SUBSTANTIAL
+from tests.pages.test_hostile_input import AINO, LIISA, MARKUP, form_field_names, routes_of, with_ids
 from tests.support import factories
 from tests.support.relying_party import Login, hidden_fields
-from tests.test_hostile_input import AINO, LIISA, MARKUP, form_field_names, routes_of, with_ids
 
 # The crawl finds the forms of today's day list and "En pääse tänään" only on a day with activity.
 pytestmark = pytest.mark.usefixtures("activity_day")

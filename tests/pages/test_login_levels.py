@@ -19,22 +19,22 @@ from portal.auth.permissions import Action, Actor, Subject, can
 from portal.db import transaction
 from portal.models import AccessEvent, LoginSession
 from portal.web.guard import Access
-from tests.support import factories
-from tests import test_route_permissions as route_permissions
-from tests.support.helpers import h1, soup
-from tests.support.login_flow import login
-from tests.test_navigation import menu
-from tests.test_route_permissions import (
+from tests.pages import test_route_permissions as route_permissions
+from tests.pages.test_navigation import menu
+from tests.pages.test_route_permissions import (
     AINO,
     LIISA,
     SANNA_VERSTAS,
     call,
     protected_requests,
 )
+from tests.support import factories
+from tests.support.helpers import h1, soup
+from tests.support.login_flow import login
 
 people = route_permissions.people  # the fixture: Aino, her mandate to Liisa, her goal, staff of her unit
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 # The test identity provider stands in for Suomi.fi: its routes are not the portal's.
 OUTSIDE_THE_PORTAL = {"/test-idp"}
 STEP_UP_TITLE = "Kirjaudu pankkitunnuksilla"

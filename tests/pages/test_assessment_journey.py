@@ -15,7 +15,7 @@ from portal.demo import demo_period
 from portal.models import AccessEvent, Assessment, AssessmentAnswer
 from portal.schedule.calendar_days import today
 from tests.support.assessment_helpers import (AINO, HELENA, LIISA, answer_all, answer_page, as_client, send, start,
-                                      step_fields)
+                                              step_fields)
 from tests.support.factories import add_mandate, person_id
 from tests.support.helpers import h1, soup
 from portal.models import MandateScope
@@ -239,7 +239,7 @@ def test_the_step_page_fits_in_14_kb_gzipped(app, client, demo_data) -> None:
 
 def test_an_answer_posted_after_the_idle_timeout_is_kept_and_shown_after_login(idp_client, idp_app) -> None:
     from tests.support.login_flow import login
-    from tests.test_sessions import age_sessions
+    from tests.pages.test_sessions import age_sessions
 
     login(idp_client, AINO)
     assessment_id, first = start(idp_client)
