@@ -84,30 +84,6 @@ def activity_day() -> Iterator[date]:
 
 
 @pytest.fixture(scope="session")
-def html_checker():  # type: ignore[no-untyped-def]
-    from tests.support import html_check
-
-    with html_check.running() as checker:
-        yield checker
-
-
-@pytest.fixture(autouse=True)
-def served_html_is_valid(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Browser tests: every HTML page the live portal served during the test
-    passes the Nu HTML Checker (vnu) with no error."""
-    if request.node.get_closest_marker("browser") is None:
-        yield
-        return
-    from tests.support import browser
-
-    checker = request.getfixturevalue("html_checker")
-    first = len(browser.SERVED)
-    yield
-    problems = checker.problems(browser.SERVED[first:])
-    assert problems == [], "HTML errors:\n" + "\n".join(problems)
-
-
-@pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file; each test gets a copy (migrating once is faster)."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"

@@ -1,6 +1,6 @@
 """The Nu HTML Checker (vnu, from the vnu-jar npm package in tests/support/html_checker/)
 as a local service: every HTML page the live portal serves to a browser test
-is sent to it after the test, and any error fails the test (conftest's
+is sent to it after the test, and any error fails the test (tests/browser/conftest.py's
 `served_html_is_valid`)."""
 
 from __future__ import annotations

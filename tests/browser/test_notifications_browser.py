@@ -23,8 +23,6 @@ from tests.support import browser, factories
 from tests.support.journeys import LOCALES, Portal, phone_problems, sign_in
 from tests.support.keyboard import field, fits, focus, keys, main_text, press_enter_on, submit_of, type_into
 
-pytestmark = pytest.mark.browser
-
 AINO = "010280-952L"
 PAGE = "/settings/notifications"
 

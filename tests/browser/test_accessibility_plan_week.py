@@ -24,8 +24,6 @@ from tests.support import browser, factories
 from tests.support.days import on_activity_day
 from tests.support.journeys import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
-pytestmark = pytest.mark.browser
-
 AINO, MIKKO, JARI, SANNA, MARIA = "010280-952L", "150375-990C", "071188-955W", "300883-9617", "180679-9737"
 
 

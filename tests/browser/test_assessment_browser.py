@@ -17,8 +17,6 @@ from tests.support import browser
 from tests.support import factories
 from tests.support.journeys import Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
-pytestmark = pytest.mark.browser
-
 AINO, MIKKO, JARI = "010280-952L", "150375-990C", "071188-955W"
 SANNA, MARIA = "300883-9617", "180679-9737"
 TYPE_PAGES = ["work_ability_now", "coping_at_work", "pain", "want_to_learn", "anything_else"]

@@ -37,8 +37,6 @@ from tests.support.keyboard import (
     wait_for_new_page,
 )
 
-pytestmark = pytest.mark.browser
-
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 NAMES = {AINO: ("Aino", "Virtanen"), HELENA: ("Helena", "Virtanen"), SANNA: ("Sanna", "Laine")}
 

@@ -15,8 +15,6 @@ from portal.settings import LOA_LOW
 from tests.support import browser, factories
 from tests.support.journeys import LOCALES, Portal, check_everywhere, sign_in, submit, wait_for_new_page
 
-pytestmark = pytest.mark.browser
-
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 
 

@@ -9,13 +9,11 @@ from selenium.webdriver.common.by import By
 
 from portal.auth import sessions
 from portal.auth.levels import Level
-from tests import test_accessibility_logged_in as logged_in
+from tests.browser import test_accessibility_logged_in as logged_in
 from tests.support import factories
 from tests.support.journeys import Portal, check_everywhere
 
 driver, portal = logged_in.driver, logged_in.portal  # the fixtures: Chromium and a live demo portal
-
-pytestmark = pytest.mark.browser
 
 
 def easy_login(driver, portal: Portal) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ sideways scrolling on every new page and state in three languages, at the
 kiosk's size and at 320 px (staff pages at 320 px and 1280 px).
 
 The staff's logins go through the test identity provider's page with clicks
-(tests.test_accessibility_logged_in.sign_in): that page is no part of this
+(tests.browser.test_accessibility_logged_in.sign_in): that page is no part of this
 feature; everything after it is the Tab and Enter keys (and typing).
 
 The live portal runs in this process (uvicorn in a thread), so moving the
@@ -35,8 +35,6 @@ from portal.easy_login import instructor_help
 from tests.support import browser
 from tests.support.journeys import LOCALES, phone_problems, sign_in, wait_for_new_page
 
-pytestmark = pytest.mark.browser
-
 JARI, LIISA = "071188-955W", "230495-936S"
 MARIA, SANNA = "180679-9737", "300883-9617"  # Tupa's social instructor; Verstas's
 # A Tuesday with no holiday near: Jari's Keittiö meets today, so "En pääse
@@ -50,7 +48,7 @@ ANSWER_TIMEOUT = 15  # seconds: the page asks every 2 s; a loaded machine may be
 
 @dataclass
 class Portal:
-    url: str  # sign_in (tests.test_accessibility_logged_in) reads only this
+    url: str  # sign_in (tests.browser.test_accessibility_logged_in) reads only this
 
 
 @pytest.fixture(scope="module")

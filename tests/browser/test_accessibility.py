@@ -14,8 +14,6 @@ from starlette.routing import Route
 
 from tests.support import browser
 
-pytestmark = pytest.mark.browser
-
 LOCALES = ["fi", "sv", "en"]
 
 

@@ -43,8 +43,6 @@ from tests.support.keyboard import (
     wait_for_new_page,
 )
 
-pytestmark = pytest.mark.browser
-
 LIISA, JARI, MARIA = "230495-936S", "071188-955W", "180679-9737"
 NAMES = {LIISA: ("Liisa", "Mäkinen"), JARI: ("Jari", "Nieminen"), MARIA: ("Maria", "Salo")}
 KIOSK_SIZE = (768, 1024)  # a tablet on the centre's wall, upright

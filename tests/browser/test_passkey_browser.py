@@ -15,8 +15,6 @@ from selenium.webdriver.common.keys import Keys
 from tests.support import browser, factories
 from tests.support.journeys import Portal, check_everywhere, sign_in, wait_for_new_page
 
-pytestmark = pytest.mark.browser
-
 AINO, SANNA = "010280-952L", "300883-9617"
 SETTINGS = "/settings/easy-login/passkeys"
 
