@@ -16,8 +16,6 @@ from portal.settings import LOA_FTN_HIGH, LOA_HIGH, LOA_LOW, LOA_SUBSTANTIAL
 from tests.support.browser import free_port
 from tests.support.interop import certified_provider, live_portal, login, logout_at_provider, portal_settings
 
-pytestmark = pytest.mark.interop
-
 AINO = "010280-952L"
 
 
