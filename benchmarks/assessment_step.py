@@ -32,7 +32,7 @@ from portal.db import transaction  # noqa: E402
 from portal.demo import load_demo_data  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
 from portal.settings import Settings  # noqa: E402
-from tests import factories  # noqa: E402
+from tests.support import factories  # noqa: E402
 
 STEP_POST = re.compile(r"^POST /assessment/\d+/questions/\w+ (\d+) ([0-9.]+)ms")
 

@@ -39,8 +39,8 @@ from portal.models import AttendanceCorrection, AttendanceMark, ClientPeriod, Gr
 from portal.money import statements  # noqa: E402
 from portal.schedule.calendar_days import days_between, public_holidays, today  # noqa: E402
 from portal.settings import Settings  # noqa: E402
-from tests import factories  # noqa: E402
-from tests.browser import free_port, live_server  # noqa: E402
+from tests.support import factories  # noqa: E402
+from tests.support.browser import free_port, live_server  # noqa: E402
 
 SANNA, AINO = "300883-9617", "010280-952L"
 GROUP_SIZE = 30

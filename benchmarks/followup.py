@@ -60,7 +60,7 @@ from portal.models import (  # noqa: E402
 )
 from portal.schedule.calendar_days import days_between, public_holidays, today  # noqa: E402
 from portal.settings import Settings  # noqa: E402
-from tests import factories  # noqa: E402
+from tests.support import factories  # noqa: E402
 
 CLIENTS = 400
 SANNA = "300883-9617"

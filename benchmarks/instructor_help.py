@@ -42,10 +42,10 @@ from portal.auth import sessions  # noqa: E402
 from portal.db import transaction  # noqa: E402
 from portal.easy_login.models import EasyLogin, KioskHelpRequest  # noqa: E402
 from portal.models import RateLimitHit  # noqa: E402
-from tests import factories  # noqa: E402
-from tests.browser import chromium, demo_portal  # noqa: E402
-from tests.helpers import csrf_token  # noqa: E402
-from tests.test_instructor_help_browser import JARI, MARIA, Portal, kiosk_size, mark_as_kiosk  # noqa: E402
+from tests.support import factories  # noqa: E402
+from tests.support.browser import chromium, demo_portal  # noqa: E402
+from tests.support.helpers import csrf_token  # noqa: E402
+from tests.browser.test_instructor_help_browser import JARI, MARIA, Portal, kiosk_size, mark_as_kiosk  # noqa: E402
 
 TIMING = """
 const n = performance.getEntriesByType('navigation')[0];

@@ -16,8 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.settings import LOA_SUBSTANTIAL  # noqa: E402
-from tests.browser import free_port  # noqa: E402
-from tests.interop import certified_provider, live_portal, login, portal_settings  # noqa: E402
+from tests.support.browser import free_port  # noqa: E402
+from tests.support.interop import certified_provider, live_portal, login, portal_settings  # noqa: E402
 
 MODES = [
     ("basic, client_secret_basic, JSON userinfo", "basic-secret-basic", {}),

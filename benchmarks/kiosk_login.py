@@ -35,8 +35,8 @@ from portal.demo.easy_login import DEMO_CODE, LIISA, MARIA  # noqa: E402
 from portal.easy_login.models import EasyLogin  # noqa: E402
 from portal.settings import LOA_SUBSTANTIAL  # noqa: E402
 from portal.web import kiosk as kiosk_device  # noqa: E402
-from tests import factories  # noqa: E402
-from tests.browser import demo_portal  # noqa: E402
+from tests.support import factories  # noqa: E402
+from tests.support.browser import demo_portal  # noqa: E402
 
 
 class ServerTimes(logging.Handler):

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.settings import LOA_SUBSTANTIAL  # noqa: E402
-from tests.browser import demo_portal  # noqa: E402
+from tests.support.browser import demo_portal  # noqa: E402
 
 
 def one_login(base_url: str) -> float:

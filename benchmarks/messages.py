@@ -41,7 +41,7 @@ from portal.messages.models import Message, MessageReadState, MessageThread  # n
 from portal.migrate import upgrade  # noqa: E402
 from portal.models import ClientPeriod, Person, Service  # noqa: E402
 from portal.settings import Settings  # noqa: E402
-from tests import factories  # noqa: E402
+from tests.support import factories  # noqa: E402
 
 AINO, SANNA = "010280-952L", "300883-9617"
 PER_THREAD = 4

@@ -29,7 +29,7 @@ from portal.models import Group, GroupMember, GroupSlot, Organisation, Person, U
 from portal.notifications import outbox, reminders, sender  # noqa: E402
 from portal.notifications.email import SmtpTransport  # noqa: E402
 from portal.notifications.models import ContactPoint, NotificationPreference  # noqa: E402
-from tests.notification_servers import smtp_server  # noqa: E402
+from tests.support.notification_servers import smtp_server  # noqa: E402
 
 NOON = clock.at_helsinki(date(2026, 12, 9), 12)  # a Wednesday
 

@@ -39,8 +39,8 @@ from portal.models import (  # noqa: E402
     SlotChange,
 )
 from portal.schedule.calendar_days import days_between, today  # noqa: E402
-from tests import factories  # noqa: E402
-from tests.browser import demo_portal  # noqa: E402
+from tests.support import factories  # noqa: E402
+from tests.support.browser import demo_portal  # noqa: E402
 
 AINO, SANNA = "010280-952L", "300883-9617"
 

@@ -50,7 +50,7 @@ from portal.db import make_engine, transaction  # noqa: E402
 from portal.identity_code import IdentityCodeVault  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
 from portal.settings import Settings  # noqa: E402
-from tests import factories  # noqa: E402
+from tests.support import factories  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AINO, SANNA = "010280-952L", "300883-9617"

@@ -6,7 +6,7 @@ route template (from a context variable the request log sets), so a line
 from deep inside a page finds its request. What goes into a line is the
 callers' care: route templates, statuses, short reason codes and ids,
 never a raw path, a query, a form value, a token or an identity code
-(tests/test_logs.py drives logins and forms and reads every line).
+(tests/pages/test_logs.py drives logins and forms and reads every line).
 """
 
 from __future__ import annotations

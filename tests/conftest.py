@@ -4,42 +4,24 @@ every HTML page it receives."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
-from starlette.testclient import TestClient
 
 from portal.app import create_app
 from portal.db import make_engine
 from portal.identity_code import IdentityCodeVault
 from portal.migrate import upgrade
 from portal.settings import Settings
-from tests import demo_snapshot
-from tests.days import ACTIVITY_DAY, on_activity_day
-from tests.page_sanity import page_problems
-
-def _postgres_url() -> str | None:
-    """PORTAL_TEST_DATABASE_URL; with several test processes (pytest-xdist,
-    `./dev test`), a database of its own for each, named after the given
-    one (test_gw0, test_gw1): the tests empty the tables between tests, and
-    the access-log sealer's advisory lock is the database's."""
-    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker:
-        return url
-    parsed = make_url(url)
-    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
-
-
-POSTGRES_URL = _postgres_url()
-BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+from tests.support import demo_snapshot
+from tests.support.databases import BACKENDS, POSTGRES_URL, create_database, empty_postgres
+from tests.support.days import ACTIVITY_DAY, on_activity_day
+from tests.support.page_sanity import CheckedClient
 
 
 @pytest.fixture(autouse=True)
@@ -95,34 +77,10 @@ def keys_made_once_per_suite(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def activity_day() -> Iterator[date]:
-    """Today is tests.days.ACTIVITY_DAY, a day with activity, whatever the real
+    """Today is tests.support.days.ACTIVITY_DAY, a day with activity, whatever the real
     day: for a test whose meaning needs one. Ask for it before the data."""
     with on_activity_day():
         yield ACTIVITY_DAY
-
-
-@pytest.fixture(scope="session")
-def html_checker():  # type: ignore[no-untyped-def]
-    from tests import html_check
-
-    with html_check.running() as checker:
-        yield checker
-
-
-@pytest.fixture(autouse=True)
-def served_html_is_valid(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Browser tests: every HTML page the live portal served during the test
-    passes the Nu HTML Checker (vnu) with no error."""
-    if request.node.get_closest_marker("browser") is None:
-        yield
-        return
-    from tests import browser
-
-    checker = request.getfixturevalue("html_checker")
-    first = len(browser.SERVED)
-    yield
-    problems = checker.problems(browser.SERVED[first:])
-    assert problems == [], "HTML errors:\n" + "\n".join(problems)
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +98,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     assert POSTGRES_URL
-    _create_database(POSTGRES_URL)
+    create_database(POSTGRES_URL)
     engine = make_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -150,42 +108,6 @@ def postgres_engine() -> Iterator[Engine]:
     engine.dispose()
 
 
-def _create_database(url: str) -> None:
-    """The worker's own database, made from the given one's server (it may not exist yet)."""
-    given = os.environ["PORTAL_TEST_DATABASE_URL"]
-    if url == given:
-        return
-    name = make_url(url).database
-    server = create_engine(given, isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        server.dispose()
-
-
-def _empty_postgres(engine: Engine) -> None:
-    """Every table empty and every id counting from 1 again. DELETE with
-    triggers and foreign keys off (a superuser's `session_replication_role`)
-    takes 0.02 s here; TRUNCATE of the same tables took 0.25 s, most of a
-    PostgreSQL test's set-up."""
-    global _sequences
-    with engine.begin() as connection:
-        if _sequences is None:
-            _sequences = list(connection.execute(text(
-                "SELECT pg_get_serial_sequence(quote_ident(table_name), column_name) "
-                "FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')")).scalars())
-        connection.execute(text("SET LOCAL session_replication_role = replica"))
-        for table in SQLModel.metadata.sorted_tables:
-            connection.execute(text(f'DELETE FROM "{table.name}"'))
-        connection.execute(text("SELECT " + ", ".join(f"setval('{name}', 1, false)" for name in _sequences)))
-
-
-_sequences: list[str] | None = None
-
-
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     if request.param == "sqlite":
@@ -193,7 +115,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
     engine = request.getfixturevalue("postgres_engine")
-    _empty_postgres(engine)
+    empty_postgres(engine)
     assert POSTGRES_URL
     return POSTGRES_URL
 
@@ -218,17 +140,6 @@ def engine(app) -> Engine:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def demo_data(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     demo_snapshot.load(app.state.engine, IdentityCodeVault(settings.identity_key))
-
-
-class CheckedClient(TestClient):
-    """A test client that asserts page sanity on every HTML response."""
-
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
-        response = super().request(*args, **kwargs)
-        if response.headers.get("content-type", "").startswith("text/html"):
-            problems = page_problems(response.text)
-            assert not problems, f"{response.request.url}: {problems}"
-        return response
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ person, the mandate a delegate acts on, the permission of the route's
 action, the level of login, a form kept over a timeout. portal.web.guard
 reads the request (cookie, path, form) and turns a refusal into a page;
 everything between is here, and is tested without Starlette
-(tests/test_access_decision.py).
+(tests/unit/test_access_decision.py).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ The counters are read before the statement's rows, so a card is never
 labelled with a newer version than the data it was made of: a write that
 commits meanwhile raises a counter past the label and the next view makes
 the card again. The statement page still works out the whole statement;
-tests/test_money_card.py shows the card and the statement always agree.
+tests/unit/test_money_card.py shows the card and the statement always agree.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ it with one line, e.g. in portal/mydata/sections.py:
     register("assessments", _l("Arviot"), assessments_of, reads=(Assessment, AssessmentAnswer))
 
 `reads` names the tables whose rows about the client the section shows. A
-test (tests/test_my_data.py) checks that the section does read them, and
+test (tests/pages/test_my_data.py) checks that the section does read them, and
 that every table pointing at a person is read by some section or is on its
 list of tables left out, with the reason: a new table cannot be forgotten.
 

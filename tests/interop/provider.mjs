@@ -1,5 +1,5 @@
 // panva's oidc-provider (OpenID Certified) as the portal's identity provider,
-// for the interop tests in tests/test_interop.py. Not for anything else.
+// for the interop tests in tests/interop/test_interop.py. Not for anything else.
 //
 //   node provider.mjs <port> <portal base URL> <signing algorithm> <key generation>
 //

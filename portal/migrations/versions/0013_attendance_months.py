@@ -14,7 +14,7 @@ per table).
 
 On SQLite, a batch operation on one of these tables recreates it and drops
 its triggers; a later migration that does one must create them again
-(tests/test_followup_attendance_months.py checks that they are all there).
+(tests/unit/test_followup_attendance_months.py checks that they are all there).
 """
 
 import sqlalchemy as sa

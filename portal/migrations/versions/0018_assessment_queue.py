@@ -14,7 +14,7 @@ the first read makes the entries of the data already there.
 
 On SQLite, a batch operation on one of these tables recreates it and drops
 its triggers; a later migration that does one must create them again
-(tests/test_assessment_queue.py checks that they are all there).
+(tests/unit/test_assessment_queue.py checks that they are all there).
 """
 
 import sqlalchemy as sa

@@ -14,7 +14,7 @@ it was made with (portal/money/card.py). The same statements run on SQLite
 
 On SQLite, a batch operation on one of these tables recreates it and drops
 its triggers; a later migration that does one must create them again
-(tests/test_money_card.py checks that they are all there).
+(tests/unit/test_money_card.py checks that they are all there).
 """
 
 import sqlalchemy as sa

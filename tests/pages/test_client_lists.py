@@ -1,0 +1,289 @@
+"""Lists that grow are paged with keyset queries: the staff client list
+(current by default, ended on request, 50 a page, search by name), "who has
+processed my data", mandates and /choose. A list view is one access-log event
+that every client on it sees. Every query they run uses an index."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session, func, select
+
+from portal.access_log import processed_by_others, two_years_before
+from portal.auth import sessions
+from portal.auth.mandates import DatabaseMandates, choices_page, page_for_principal
+from portal.clients.listing import client_page
+from portal.db import transaction
+from portal.models import AccessEvent, AccessEventSubject, ClientPeriod, MandateScope, Person
+from portal.models.organisation import sort_name
+from portal.schedule import calendar_days
+from tests.support import factories
+from tests.support.helpers import soup
+
+AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
+
+
+def add_clients(engine, unit_id: int, count: int, *, ended: bool = False, family: str = "Testinen",  # type: ignore[no-untyped-def]
+                cipher: str = "") -> list[int]:
+    today = calendar_days.today()
+    ids = []
+    with transaction(engine) as session:
+        for number in range(count):
+            person = Person(given_name=f"Asiakas{number:03d}", family_name=family,
+                            identity_code_hash=f"{family}{number}{ended}".ljust(64, "0"), identity_code_cipher=cipher)
+            session.add(person)
+            session.flush()
+            ends_on = today - timedelta(days=10) if ended else today + timedelta(days=100)
+            session.add(ClientPeriod(person_id=person.id, unit_id=unit_id, service="work_activity",
+                                     starts_on=today - timedelta(days=300), ends_on=ends_on))
+            ids.append(person.id)  # type: ignore[arg-type]
+    return ids
+
+
+def staff_get(client, engine, vault, path: str):  # type: ignore[no-untyped-def]
+    token = factories.start_session(engine, audience="staff", person=factories.person_id(engine, vault, SANNA))
+    client.cookies.set(sessions.COOKIE_NAMES["staff"], token)
+    return client.get(path)
+
+
+def names_on(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [link.get_text(strip=True) for link in soup(page).select("main ul.client-list li a[href^='/staff/clients/']")]
+
+
+def walk(client, path: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """Every page of the staff list, following its "next" links."""
+    pages = []
+    while True:
+        page = client.get(path)
+        assert page.status_code == 200
+        pages.append(names_on(page))
+        link = soup(page).find("a", string="Seuraavat asiakkaat")
+        if link is None:
+            return pages
+        path = link["href"]
+
+
+def expected_names(engine, unit_id: int, *, ended: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    today = calendar_days.today()
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Person.given_name, Person.family_name)
+            .join(ClientPeriod, ClientPeriod.person_id == Person.id)
+            .where(ClientPeriod.unit_id == unit_id,
+                   ClientPeriod.ends_on < today if ended else ClientPeriod.ends_on >= today)
+            .order_by(ClientPeriod.sort_name, ClientPeriod.id)
+        ).all()
+    return [f"{given} {family}" for given, family in rows]
+
+
+def test_staff_list_pages_current_clients_in_name_order(app, client, engine, demo_data) -> None:
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    add_clients(engine, verstas, 60)
+    add_clients(engine, verstas, 3, ended=True, family="Päättynyt")
+    pages = [names_on(staff_get(client, engine, app.state.vault, "/staff"))] + walk(client, "/staff")[1:]
+    names = [name for page in pages for name in page]
+    assert len(pages) >= 3 and all(len(page) == 50 for page in pages[:-1]) and 0 < len(pages[-1]) <= 50
+    assert names == expected_names(engine, verstas, ended=False)
+    assert pages[0][0] == "Mikko Korhonen" and "Aino Virtanen" in pages[1]  # by family name
+    assert not any("Päättynyt" in name for name in names)
+    ended = [name for page in walk(client, "/staff?ended=y") for name in page]
+    assert ended == expected_names(engine, verstas, ended=True)
+    assert [name for name in ended if "Päättynyt" in name] == [f"Asiakas{n:03d} Päättynyt" for n in range(3)]
+    assert walk(client, "/staff?name=virt") == [["Aino Virtanen"]]
+    assert walk(client, "/staff?name=Virtanen+Aino") == [["Aino Virtanen"]]
+
+
+def test_a_staff_list_view_is_one_event_each_listed_client_sees(app, client, engine, demo_data, idp_client) -> None:
+    vault = app.state.vault
+    with Session(engine) as session:
+        before = session.exec(select(func.count()).select_from(AccessEvent)
+                              .where(AccessEvent.object_type == "client_list")).one()
+    staff_get(client, engine, vault, "/staff")
+    aino = factories.person_id(engine, vault, AINO)
+    with Session(engine) as session:
+        list_event = session.exec(select(AccessEvent).where(AccessEvent.object_type == "client_list")
+                                  .order_by(AccessEvent.id.desc())).first()
+        listed = session.exec(select(AccessEventSubject.person_id).where(AccessEventSubject.event_id == list_event.id)).all()
+        after = session.exec(select(func.count()).select_from(AccessEvent)
+                             .where(AccessEvent.object_type == "client_list")).one()
+    # One event for the list, not one per client (the day's groups on the same
+    # page are one more event of their own).
+    assert after == before + 1
+    assert list_event.subject_person_id is None and list_event.subject_count == 50 == len(listed)
+    assert aino in listed
+    client.cookies.clear()
+    token = factories.start_session(engine, audience="client", person=aino, acting_for=aino)
+    client.cookies.set(sessions.COOKIE_NAMES["client"], token)
+    text_on_page = soup(client.get("/access-log")).find("main").get_text(" ", strip=True)
+    assert "Sanna Laine" in text_on_page and "asiakaslista" in text_on_page
+
+
+@pytest.mark.parametrize("path", ["/staff?after=x", "/staff?after=-1", "/access-log?before=1e3",
+                                  "/settings/mandates?before=abc", "/choose?after=%00"])
+def test_a_bad_cursor_is_a_400(app, client, engine, demo_data, path) -> None:
+    vault = app.state.vault
+    if path.startswith("/staff"):
+        response = staff_get(client, engine, vault, path)
+    else:
+        aino = factories.person_id(engine, vault, AINO)
+        client.cookies.set(sessions.COOKIE_NAMES["client"],
+                           factories.start_session(engine, audience="client", person=aino, acting_for=aino))
+        response = client.get(path)
+    assert response.status_code == 400
+
+
+def test_a_too_long_search_is_refused_next_to_the_field(app, client, engine, demo_data) -> None:
+    response = staff_get(client, engine, app.state.vault, "/staff?name=" + "a" * 101)
+    assert response.status_code == 400
+    error = soup(response).find(id="name-error")
+    assert error is not None and "100" in error.get_text()
+
+
+def event_pages(client) -> list[int]:  # type: ignore[no-untyped-def]
+    """How many events each page of "who has processed my data" shows, following its links."""
+    sizes, path = [], "/access-log"
+    while True:
+        page = client.get(path)
+        sizes.append(len(soup(page).select("li.event")))
+        link = soup(page).find("a", string="Näytä vanhemmat tapahtumat")
+        if link is None:
+            return sizes
+        assert soup(page).find("a", string="Näytä uusimmat tapahtumat") is not None or len(sizes) == 1
+        path = link["href"]
+
+
+def test_who_has_seen_pages_link_to_older_events(app, client, engine, demo_data) -> None:
+    vault = app.state.vault
+    aino = factories.person_id(engine, vault, AINO)
+    sanna = factories.person_id(engine, vault, SANNA)
+    from portal.access_log import record
+
+    client.cookies.set(sessions.COOKIE_NAMES["client"],
+                       factories.start_session(engine, audience="client", person=aino, acting_for=aino))
+    before = sum(event_pages(client))  # the demo's reads (her own reads are never listed)
+    with transaction(engine) as session:
+        for _ in range(55):
+            record(session, action="read", object_type="client_start_page", actor_person_id=sanna,
+                   actor_role="instructor", subject_person_id=aino)
+    sizes = event_pages(client)
+    assert sum(sizes) == before + 55 and all(size == 50 for size in sizes[:-1]) and 0 < sizes[-1] <= 50
+
+
+def test_mandates_and_choices_page_through_everything(engine, app, demo_data) -> None:
+    vault = app.state.vault
+    helena = factories.person_id(engine, vault, HELENA)
+    principals = add_clients(engine, factories.unit_id(engine, "Toimintakeskus Tupa"), 5, family="Päämies",
+                             cipher=vault.encrypt("311299-999E"))
+    for principal in principals:
+        factories.add_mandate(engine, principal=principal, agent=helena, scope=MandateScope.VIEW)
+    with Session(engine) as session:
+        seen, after = [], None
+        while True:
+            page = choices_page(DatabaseMandates(), session, agent_person_id=helena, today=calendar_days.today(),
+                                after_principal_id=after, page_size=2)
+            seen += [mandate.principal_person_id for mandate in page.mandates]
+            if page.next_after is None:
+                break
+            after = page.next_after
+        assert sorted(seen) == sorted(principals + [factories.person_id(engine, vault, AINO)])
+        assert len(seen) == len(set(seen))
+        aino = factories.person_id(engine, vault, AINO)
+        for number in range(3):
+            factories.add_mandate(engine, principal=aino, agent=principals[number])
+        rows, before = [], None
+        while True:
+            mandates = page_for_principal(session, principal_person_id=aino, vault=vault, before_id=before, page_size=2)
+            rows += [row.mandate.id for row in mandates.rows]
+            if mandates.next_before is None:
+                break
+            before = mandates.next_before
+        assert len(rows) == 4 and rows == sorted(rows, reverse=True)
+
+
+# Every query of these lists uses an index ---------------------------------------------
+
+BIG_TABLES = ("person", "clientperiod", "accessevent", "accesseventsubject", "mandate")
+
+
+def captured_selects(engine, work) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
+    statements: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with transaction(engine) as session:
+            work(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert statements
+    return statements
+
+
+def full_scans(engine, statements) -> list[str]:  # type: ignore[no-untyped-def]
+    problems = []
+    with engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:  # tiny test tables: ask whether an index *can* answer, not whether it is cheaper
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in statements:
+            prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = [" ".join(str(part) for part in row) for row in connection.exec_driver_sql(prefix + statement, parameters)]
+            for line in plan:
+                for table in BIG_TABLES:
+                    scan = f"Seq Scan on {table}" if postgres else f"SCAN {table}"
+                    if scan in line and (postgres or " USING " not in line):
+                        problems.append(f"{table}: {line.strip()} in {statement[:80]}")
+    return problems
+
+
+def test_every_list_query_uses_an_index(engine, app, demo_data) -> None:
+    vault = app.state.vault
+    aino = factories.person_id(engine, vault, AINO)
+    helena = factories.person_id(engine, vault, HELENA)
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    work = {
+        "staff list": lambda s: client_page(s, unit_ids=[verstas], today=calendar_days.today(), log_fields={
+            "action": "read", "object_type": "client_list", "actor_role": "instructor"}),
+        "staff list, search, next page": lambda s: client_page(
+            s, unit_ids=[verstas], today=calendar_days.today(), name_start="Virt", after_period_id=1,
+            log_fields={"action": "read", "object_type": "client_list", "actor_role": "instructor"}),
+        "staff list, ended": lambda s: client_page(s, unit_ids=[verstas], today=calendar_days.today(), ended=True,
+                                                   log_fields={"action": "read", "object_type": "client_list",
+                                                               "actor_role": "instructor"}),
+        "who has seen": lambda s: processed_by_others(s, subject_person_id=aino, since=two_years_before(), before_id=10**9),
+        "mandates": lambda s: page_for_principal(s, principal_person_id=aino, vault=vault, before_id=10**9),
+        "choose": lambda s: choices_page(DatabaseMandates(), s, agent_person_id=helena, today=calendar_days.today(),
+                                         after_principal_id=0),
+    }
+    problems = {name: full_scans(engine, captured_selects(engine, run)) for name, run in work.items()}
+    assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_who_has_seen_reads_its_partial_index(engine, app, demo_data) -> None:
+    """Not just any index (occurred_at would scan two years of everyone's events)."""
+    aino = factories.person_id(engine, app.state.vault, AINO)
+    statements = captured_selects(engine, lambda s: processed_by_others(s, subject_person_id=aino,
+                                                                        since=two_years_before()))
+    with engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        plan = " ".join(" ".join(str(part) for part in row) for row in connection.exec_driver_sql(
+            ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statements[0][0], statements[0][1]))
+    assert "ix_accessevent_processed_by_others" in plan, plan
+
+
+def test_a_renamed_client_moves_in_the_list(engine, app, demo_data) -> None:
+    aino = factories.person_id(engine, app.state.vault, AINO)
+    with transaction(engine) as session:
+        person = session.get(Person, aino)
+        person.family_name = "Aaltonen"
+        session.add(person)
+    with Session(engine) as session:
+        assert session.exec(select(ClientPeriod.sort_name).where(ClientPeriod.person_id == aino)).one() == \
+            sort_name("Aino", "Aaltonen")
