@@ -7,7 +7,8 @@ from portal.models.feedback import AccessibilityFeedback, ClientFeedback
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
 from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
 from portal.notifications.models import ContactPoint, Notification, NotificationPreference
-from portal.models.followup import AttendanceMonth, AttendanceMonthStale
+from portal.models.followup import (AttendanceMonth, AttendanceMonthStale, FollowupMonth, FollowupOccasion,
+                                   FollowupRules, FollowupStale)
 from portal.models.login import FormDraft, LoginAttempt, LoginSession
 from portal.models.mandate import Mandate, MandateBasis, MandateScope
 from portal.models.organisation import (
@@ -50,6 +51,10 @@ __all__ = [
     "AttendanceCorrection",
     "AttendanceMonth",
     "AttendanceMonthStale",
+    "FollowupMonth",
+    "FollowupOccasion",
+    "FollowupRules",
+    "FollowupStale",
     "BenefitKind",
     "BenefitStatus",
     "ImportedRecord",
