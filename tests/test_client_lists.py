@@ -490,3 +490,18 @@ def test_every_group_page_query_uses_an_index(engine, app, demo_data) -> None:
             ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statements[-1][0], statements[-1][1]))
     assert "ix_clientperiod_unit_sort_name" in plan, plan
     assert postgres or "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("name", ["%", "_", "'; DROP TABLE person; --", "\U0010ffff", "Vir\x00t", "ä" * 100, "   ",
+                                  "Virt%25"])
+@pytest.mark.parametrize("page", ["/staff", "group"])
+def test_a_search_of_any_text_is_a_page_not_an_error(app, client, engine, demo_data, name, page) -> None:
+    """Also characters nobody types, which a page must not show back (the HTML would not parse):
+    dropped from a search as from a posted form."""
+    from urllib.parse import quote
+
+    path = f"/staff/groups/{group_of_aino(app, engine)}" if page == "group" else page
+    response = staff_get(client, engine, app.state.vault, f"{path}?name={quote(name)}")
+    assert response.status_code == 200
+    field = soup(response).find(id="name")
+    assert field is not None and "\U0010ffff" not in field.get("value", "") and "\x00" not in field.get("value", "")

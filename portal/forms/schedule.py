@@ -11,7 +11,7 @@ from starlette.requests import Request
 from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import PortalForm, errors
+from portal.forms import PortalForm, errors, without_untyped
 from portal.forms.mandate import FinnishDateField
 from portal.forms.plan import _int_or_zero
 from portal.i18n import lazy_gettext as _l
@@ -100,7 +100,7 @@ class MemberSearchForm(PortalForm):
 
     @classmethod
     def from_query(cls, request: Request) -> Self:
-        return cls(formdata=request.query_params)
+        return cls(formdata=without_untyped(request.query_params))  # as a posted form: shown back in its field
 
 
 class MemberEndForm(PortalForm):
