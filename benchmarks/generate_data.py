@@ -30,6 +30,7 @@ from portal.access_log import seal_pending  # noqa: E402
 from portal.access_log.events import event_mac  # noqa: E402
 from portal.assessment import queue  # noqa: E402
 from portal.db import make_engine, transaction  # noqa: E402
+from portal.followup import assessment_months  # noqa: E402
 from portal.demo import VERSTAS, load_demo_data  # noqa: E402
 from portal.identity_code import IdentityCodeVault  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
@@ -156,6 +157,8 @@ def generate(engine: Engine, *, vault: IdentityCodeVault, clients: int, events: 
             connection.exec_driver_sql("ANALYZE")
     with transaction(engine) as session:  # the queue's kept entries, made now rather than on the first view
         queue.keep_current(session, unit_ids=unit_ids, today=today)
+    with transaction(engine) as session:  # the follow-up's kept occasions, likewise
+        assessment_months.keep_current(session)
     seals = seal_pending(engine, checkpoint_path=None)
     return {"clients": clients, "periods": len(periods), "events": events, "list_rows": len(subjects),
             "seals": seals, "seconds": round(time.perf_counter() - started, 1)}

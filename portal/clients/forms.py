@@ -10,7 +10,7 @@ from starlette.requests import Request
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional
 
-from portal.forms import PortalForm, errors
+from portal.forms import PortalForm, errors, without_untyped
 from portal.forms.fields import strip
 from portal.i18n import lazy_gettext as _l
 
@@ -29,7 +29,8 @@ class ClientSearchForm(PortalForm):
 
     @classmethod
     def from_query(cls, request: Request) -> Self:
-        return cls(formdata=request.query_params)
+        # Without the characters nobody types, as a posted form: the search is shown back in its field.
+        return cls(formdata=without_untyped(request.query_params))
 
     @property
     def query_string(self) -> str:

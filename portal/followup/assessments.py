@@ -74,18 +74,28 @@ class UnitAssessments:
     clients: Select[tuple[int]]  # the periods' clients, as a subquery (not hundreds of values to send)
 
 
-def unit_assessments(session: Session, *, unit_id: int, first: date, last: date) -> UnitAssessments:
-    of_unit = (ClientPeriod.unit_id == unit_id, col(ClientPeriod.starts_on) <= last, col(ClientPeriod.ends_on) >= first)
-    clients = select(ClientPeriod.person_id).where(*of_unit)
-    # Each read whole (.all()): psycopg fetches one row at a time for a result read as it comes.
-    periods = [Period(*row) for row in session.exec(select(
-        ClientPeriod.person_id, ClientPeriod.service, ClientPeriod.starts_on, ClientPeriod.ends_on).where(*of_unit)).all()]
-    sent = [Sent(*row) for row in session.exec(select(
+def _of_unit(unit_id: int, first: date, last: date) -> tuple:  # type: ignore[type-arg]
+    return ClientPeriod.unit_id == unit_id, col(ClientPeriod.starts_on) <= last, col(ClientPeriod.ends_on) >= first
+
+
+def unit_sent(session: Session, *, unit_id: int, first: date, last: date) -> list[Sent]:
+    """Every sent assessment (whole history) of the clients with a period in the unit that meets the days."""
+    clients = select(ClientPeriod.person_id).where(*_of_unit(unit_id, first, last))
+    # Read whole (.all()): psycopg fetches one row at a time for a result read as it comes.
+    return [Sent(*row) for row in session.exec(select(
         Assessment.id, Assessment.person_id, Assessment.occasion, Assessment.due_on, Assessment.sent_at,
         Assessment.content_id, Assessment.content_version, Assessment.content_sha256).where(
         col(Assessment.person_id).in_(clients), col(Assessment.status) != AssessmentStatus.DRAFT.value,
         col(Assessment.sent_at).is_not(None))).all()]
-    return UnitAssessments(periods, sent, clients)  # type: ignore[arg-type]
+
+
+def unit_assessments(session: Session, *, unit_id: int, first: date, last: date) -> UnitAssessments:
+    """The full count's reads (portal/followup/assessment_months.py keeps what it counts from them)."""
+    of_unit = _of_unit(unit_id, first, last)
+    clients = select(ClientPeriod.person_id).where(*of_unit)
+    periods = [Period(*row) for row in session.exec(select(
+        ClientPeriod.person_id, ClientPeriod.service, ClientPeriod.starts_on, ClientPeriod.ends_on).where(*of_unit)).all()]
+    return UnitAssessments(periods, unit_sent(session, unit_id=unit_id, first=first, last=last), clients)  # type: ignore[arg-type]
 
 
 def _sent_on(sent_at: datetime) -> date:
@@ -180,9 +190,10 @@ def _area_scores(session: Session, library: Library, assessments: list[Sent]) ->
     return found
 
 
-def area_changes(session: Session, *, library: Library, of_unit: UnitAssessments, smallest: int) -> list[AreaChange]:
+def area_changes(session: Session, *, library: Library, sent: list[Sent], smallest: int) -> list[AreaChange]:
+    """From the sent assessments of the unit's clients (unit_sent)."""
     by_person: dict[int, list[Sent]] = defaultdict(list)
-    for assessment in of_unit.sent:
+    for assessment in sent:
         by_person[assessment.person_id].append(assessment)
     pairs = []
     for assessments in by_person.values():

@@ -12,7 +12,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from portal.assessment.content import Library
-from portal.followup.assessments import AreaChange, UnitAssessments, area_changes, monthly_on_time, unit_assessments
+from portal.followup import assessment_months
+from portal.followup.assessments import AreaChange, UnitAssessments, area_changes, unit_sent
 from portal.followup.attendance import AttendanceCounts
 from portal.followup.attendance_months import monthly_attendance_kept
 from portal.followup.suppression import SMALLEST_GROUP, breakdown, shown
@@ -110,7 +111,8 @@ def feedback_figures(moods: Counter[int]) -> tuple[int | None, dict[int, int | N
 
 
 def _active_clients(of_unit: UnitAssessments, months: list[date]) -> dict[date, int]:
-    """Distinct clients with a period in the unit on some day of each month (the periods meet the months)."""
+    """Distinct clients with a period in the unit on some day of each month (the periods meet the months):
+    the full count, which portal/followup/assessment_months.py keeps."""
     first = months[0].year * 12 + months[0].month
     persons: list[set[int]] = [set() for _month in months]
     for person_id, _service, starts_on, ends_on in of_unit.periods:
@@ -137,14 +139,13 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date, to
     for given_on, mood, count in feedback:
         by_month[given_on.replace(day=1)][mood] += count
     attendance = monthly_attendance_kept(session, unit_id=unit_id, months=months, today=today)
-    of_unit = unit_assessments(session, unit_id=unit_id, first=start, last=end)  # periods that meet the range
-    on_time = monthly_on_time(session, of_unit=of_unit, first=start, last=end, today=today)
-    active = _active_clients(of_unit, months)
+    # Clients and assessments on time: kept per client and month (assessment_months), not counted on each view.
+    kept = assessment_months.unit_months(session, unit_id=unit_id, months=months, today=today)
     rows = []
     for month in months:
         total, moods, average = feedback_figures(by_month[month])
-        counts = on_time.get(month)
-        rows.append(Month(month, shown(active[month]), total, moods, average,
+        counts = kept[month].on_time
+        rows.append(Month(month, shown(kept[month].clients), total, moods, average,
                           attendance_figure(attendance.get(month)),
                           on_time_figure(counts.on_time, counts.late, counts.persons) if counts else OnTime()))
     ended = session.exec(
@@ -153,5 +154,6 @@ def unit_followup(session: Session, *, unit_id: int, first: date, last: date, to
     ).all()
     steps = Counter(ended)
     total_ended, outcomes = breakdown({step.value: steps[step.value] for step in NextStep})
-    areas = area_changes(session, library=library, of_unit=of_unit, smallest=SMALLEST_GROUP) if library is not None else []
+    areas = area_changes(session, library=library, sent=unit_sent(session, unit_id=unit_id, first=start, last=end),
+                         smallest=SMALLEST_GROUP) if library is not None else []
     return Followup(unit_id, rows, outcomes if total_ended is not None else {}, total_ended, areas)

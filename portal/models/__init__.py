@@ -22,7 +22,8 @@ from portal.assessment.models import (Assessment, AssessmentAnswer, AssessmentQu
 from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk, KioskHelpRequest, Passkey, PasskeyChallenge
 from portal.messages.models import Bulletin, Message, MessageReadState, MessageThread
 from portal.notifications.models import ContactPoint, Notification, NotificationPreference
-from portal.followup.models import AttendanceMonth, AttendanceMonthStale
+from portal.followup.models import (AttendanceMonth, AttendanceMonthStale, FollowupMonth, FollowupOccasion,
+                                     FollowupRules, FollowupStale)
 from portal.money.models import (
     AttendanceCorrection,
     BenefitKind,
@@ -54,6 +55,10 @@ __all__ = [
     "AttendanceCorrection",
     "AttendanceMonth",
     "AttendanceMonthStale",
+    "FollowupMonth",
+    "FollowupOccasion",
+    "FollowupRules",
+    "FollowupStale",
     "BenefitKind",
     "BenefitStatus",
     "ImportedRecord",

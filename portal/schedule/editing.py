@@ -3,12 +3,18 @@ clients in it, and changes for one day or one week."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import Any
 
+from sqlalchemy import Select, bindparam, exists, or_, tuple_
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
 from portal.auth.permissions import Actor, may_edit_unit_schedule
+from portal.db import rows, table
+from portal.models.organisation import sort_name
 from portal.schedule.models import VALID_SINCE_ALWAYS
 from portal.models import ClientPeriod, Group, GroupMember, GroupSlot, Person, SlotChange, StaffMembership, Unit
 from portal.plans.rules import Problem
@@ -16,6 +22,7 @@ from portal.schedule.calendar_days import monday_of
 from portal.schedule.week import not_ended, slot_covers
 
 ENDED_SLOTS_SHOWN = 10  # a group's ended weekly times on its page, the latest first
+PAGE_SIZE = 50  # a group's page lists its clients, and the unit's clients to add, this many at a time
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class MemberRow:
     name: str
     starts_on: date
     ends_on: date | None
+    id: int = 0  # the membership's row
+    sort_name: str = ""  # the name as the client list sorts and compares it (member_page fills it)
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,9 @@ def group_for(session: Session, *, actor: Actor, group_id: int) -> Group | None:
     return group
 
 
-def views(session: Session, *, groups: list[Group], today: date) -> list[GroupView]:
+def views(session: Session, *, groups: list[Group], today: date, with_members: bool = True) -> list[GroupView]:
+    """The groups with their weekly times and (`with_members`) every current client; a
+    group's own page reads its clients a page at a time instead (member_page)."""
     ids = [group.id for group in groups]
     if not ids:
         return []
@@ -79,9 +90,10 @@ def views(session: Session, *, groups: list[Group], today: date) -> list[GroupVi
         select(GroupMember, Person).join(Person, col(Person.id) == col(GroupMember.person_id))
         .where(col(GroupMember.group_id).in_(ids), not_ended(GroupMember.ends_on, today))
         .order_by(Person.family_name, Person.given_name)
-    ).all():
+    ).all() if with_members else []:
         members.setdefault(member.group_id, []).append(
-            MemberRow(person.id, f"{person.given_name} {person.family_name}", member.starts_on, member.ends_on))  # type: ignore[arg-type]
+            MemberRow(person.id, f"{person.given_name} {person.family_name}", member.starts_on, member.ends_on,  # type: ignore[arg-type]
+                      member.id))  # type: ignore[arg-type]
     return [GroupView(group.id, group.name, group.unit_id, units[group.unit_id], slots.get(group.id, []),  # type: ignore[arg-type]
                       members.get(group.id, []),
                       sorted(ended.get(group.id, []), key=lambda row: row.valid_until, reverse=True)[:ENDED_SLOTS_SHOWN])  # type: ignore[arg-type, return-value]
@@ -103,14 +115,148 @@ def guides(session: Session, *, unit_id: int) -> list[tuple[int, str]]:
     return [(person.id, f"{person.given_name} {person.family_name}") for person in rows]  # type: ignore[misc]
 
 
-def clients(session: Session, *, unit_id: int, today: date) -> list[tuple[int, str]]:
-    """Clients with a service period in the unit that has not ended."""
-    rows = session.exec(
-        select(Person).join(ClientPeriod, col(ClientPeriod.person_id) == col(Person.id))
-        .where(ClientPeriod.unit_id == unit_id, col(ClientPeriod.ends_on) >= today)
-        .order_by(Person.family_name, Person.given_name)
-    ).unique().all()
-    return [(person.id, f"{person.given_name} {person.family_name}") for person in rows]  # type: ignore[misc]
+# A group's page: its clients and the unit's clients to add, a page at a time -------------
+
+_PERIOD, _PERSON, _MEMBER = table(ClientPeriod), table(Person), table(GroupMember)
+_OTHER_PERIOD = _PERIOD.alias("other_period")
+# The period's client is in the group now (or from a coming day): not offered again.
+_IN_GROUP = exists().where(_MEMBER.c.group_id == bindparam("group"), _MEMBER.c.person_id == _PERIOD.c.person_id,
+                           or_(_MEMBER.c.ends_on.is_(None), _MEMBER.c.ends_on >= bindparam("today")))
+# A client with two current periods in the unit is offered once, by the first of them.
+_EARLIER_PERIOD = exists().where(_OTHER_PERIOD.c.person_id == _PERIOD.c.person_id,
+                                 _OTHER_PERIOD.c.unit_id == _PERIOD.c.unit_id,
+                                 _OTHER_PERIOD.c.ends_on >= bindparam("today"), _OTHER_PERIOD.c.id < _PERIOD.c.id)
+
+
+def _candidates_statement(searching: bool, after: bool) -> Select[Any]:
+    """The unit's current clients not in the group, in name order through the client list's
+    index (clientperiod (unit_id, sort_name, id)); `searching`: the name starts so,
+    `after`: after that name and period (keyset)."""
+    query = (
+        select_rows(_PERIOD.c.id, _PERIOD.c.person_id, _PERIOD.c.sort_name, _PERSON.c.given_name,
+                    _PERSON.c.family_name)
+        .select_from(_PERIOD.join(_PERSON, _PERSON.c.id == _PERIOD.c.person_id))
+        .where(_PERIOD.c.unit_id == bindparam("unit"), _PERIOD.c.ends_on >= bindparam("today"), ~_EARLIER_PERIOD,
+               ~_IN_GROUP)
+    )
+    if searching:  # a range on the sort key rather than LIKE, so any collation uses the index
+        query = query.where(_PERIOD.c.sort_name >= bindparam("prefix"), _PERIOD.c.sort_name < bindparam("prefix_end"))
+    if after:
+        query = query.where(tuple_(_PERIOD.c.sort_name, _PERIOD.c.id)
+                            > tuple_(bindparam("after_name"), bindparam("after_id")))
+    return query.order_by(_PERIOD.c.sort_name, _PERIOD.c.id).limit(bindparam("limit"))
+
+
+_CANDIDATES = {(searching, after): _candidates_statement(searching, after)
+               for searching in (False, True) for after in (False, True)}
+_CANDIDATE_CURSOR = select_rows(_PERIOD.c.sort_name).where(_PERIOD.c.id == bindparam("period"),
+                                                           _PERIOD.c.unit_id == bindparam("unit"))
+_CURRENT_CLIENT = select_rows(_PERIOD.c.id).where(
+    _PERIOD.c.person_id == bindparam("person"), _PERIOD.c.unit_id == bindparam("unit"),
+    _PERIOD.c.ends_on >= bindparam("today")).limit(1)
+
+
+def _members_statement(after: bool) -> Select[Any]:
+    """The group's current clients by name; the sort is over the group's own rows (its index on group_id)."""
+    query = (
+        select_rows(_MEMBER.c.id, _MEMBER.c.person_id, _MEMBER.c.starts_on, _MEMBER.c.ends_on,
+                    _PERSON.c.given_name, _PERSON.c.family_name)
+        .select_from(_MEMBER.join(_PERSON, _PERSON.c.id == _MEMBER.c.person_id))
+        .where(_MEMBER.c.group_id == bindparam("group"),
+               or_(_MEMBER.c.ends_on.is_(None), _MEMBER.c.ends_on >= bindparam("today")))
+    )
+    if after:
+        query = query.where(tuple_(_PERSON.c.family_name, _PERSON.c.given_name, _MEMBER.c.id)
+                            > tuple_(bindparam("after_family"), bindparam("after_given"), bindparam("after_id")))
+    return query.order_by(_PERSON.c.family_name, _PERSON.c.given_name, _MEMBER.c.id).limit(bindparam("limit"))
+
+
+_MEMBERS = {after: _members_statement(after) for after in (False, True)}
+_MEMBER_CURSOR = (select_rows(_PERSON.c.family_name, _PERSON.c.given_name)
+                  .select_from(_MEMBER.join(_PERSON, _PERSON.c.id == _MEMBER.c.person_id))
+                  .where(_MEMBER.c.id == bindparam("member"), _MEMBER.c.group_id == bindparam("group")))
+# Those of the unit's current clients and the group's clients who carry one of these names.
+_NAMESAKES = (select_rows(_PERIOD.c.person_id, _PERIOD.c.sort_name).distinct()
+              .where(_PERIOD.c.unit_id == bindparam("unit"), _PERIOD.c.sort_name.in_(bindparam("names", expanding=True)),
+                     or_(_PERIOD.c.ends_on >= bindparam("today"), _IN_GROUP)))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A client of the unit who can be added to the group."""
+
+    period_id: int  # the keyset cursor
+    person_id: int
+    name: str
+    sort_name: str
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    rows: list[Candidate]
+    next_after: int | None  # the period to continue after; None on the last page
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    rows: list[MemberRow]
+    next_after: int | None  # the membership to continue after; None on the last page
+
+
+def candidates(session: Session, *, group: Group, today: date, name_start: str = "",
+               after_period_id: int | None = None, page_size: int = PAGE_SIZE) -> CandidatePage:
+    """One page of the unit's current clients who are not in the group, by name (as the
+    staff client list sorts and searches them). A cursor that is not a period of the
+    unit starts from the beginning."""
+    prefix = sort_name("", name_start).strip()
+    params: dict[str, Any] = {"unit": group.unit_id, "group": group.id, "today": today, "limit": page_size + 1}
+    if prefix:
+        params.update(prefix=prefix, prefix_end=prefix + "\U0010ffff")
+    after = None
+    if after_period_id is not None:
+        found = rows(session, _CANDIDATE_CURSOR, period=after_period_id, unit=group.unit_id)
+        if found:
+            after = found[0].sort_name
+            params.update(after_name=after, after_id=after_period_id)
+    listed = rows(session, _CANDIDATES[bool(prefix), after is not None], **params)
+    page = [Candidate(row.id, row.person_id, f"{row.given_name} {row.family_name}", row.sort_name)
+            for row in listed[:page_size]]
+    return CandidatePage(page, page[-1].period_id if len(listed) > page_size else None)
+
+
+def member_page(session: Session, *, group_id: int, today: date, after_member_id: int | None = None,
+                page_size: int = PAGE_SIZE) -> MemberPage:
+    """One page of the group's current clients (also those from a coming day), by name."""
+    params: dict[str, Any] = {"group": group_id, "today": today, "limit": page_size + 1}
+    after = None
+    if after_member_id is not None:
+        found = rows(session, _MEMBER_CURSOR, member=after_member_id, group=group_id)
+        if found:
+            after = found[0]
+            params.update(after_family=after.family_name, after_given=after.given_name, after_id=after_member_id)
+    listed = rows(session, _MEMBERS[after is not None], **params)
+    page = [MemberRow(row.person_id, f"{row.given_name} {row.family_name}", row.starts_on, row.ends_on, row.id,
+                      sort_name(row.given_name, row.family_name)) for row in listed[:page_size]]
+    return MemberPage(page, page[-1].id if len(listed) > page_size else None)
+
+
+def namesakes(session: Session, *, group: Group, today: date, people: list[tuple[int, str]]) -> list[int]:
+    """Of these people (id, sort_name), those whose name another current client of the
+    unit or client of the group also has: staff tell them apart by their birth date.
+    Names are compared as the client list sorts them."""
+    if not people:
+        return []
+    persons: dict[str, set[int]] = defaultdict(set)
+    for person_id, key in people:
+        persons[key].add(person_id)
+    for row in rows(session, _NAMESAKES, unit=group.unit_id, group=group.id, today=today, names=sorted(persons)):
+        persons[row.sort_name].add(row.person_id)
+    return sorted({person_id for person_id, key in people if len(persons[key]) > 1})
+
+
+def is_current_client(session: Session, *, unit_id: int, person_id: int, today: date) -> bool:
+    """The person has a service period in the unit that has not ended."""
+    return bool(rows(session, _CURRENT_CLIENT, person=person_id, unit=unit_id, today=today))
 
 
 def add_slot(session: Session, *, group: Group, weekday: int, starts_at: time, ends_at: time, activity: str,
@@ -156,7 +302,7 @@ def end_slot(session: Session, *, group: Group, slot_id: int, ends_on: date, tod
 
 
 def assign(session: Session, *, group: Group, person_id: int, starts_on: date, today: date) -> GroupMember | list[Problem]:
-    if person_id not in dict(clients(session, unit_id=group.unit_id, today=today)):
+    if not is_current_client(session, unit_id=group.unit_id, person_id=person_id, today=today):
         return [Problem("person_id", "client")]
     member = GroupMember(group_id=group.id, person_id=person_id, starts_on=starts_on)  # type: ignore[arg-type]
     session.add(member)

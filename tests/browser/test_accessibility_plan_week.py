@@ -110,6 +110,44 @@ def test_staff_schedule_pages(driver, portal) -> None:
     assert driver.title.startswith("Error: ") and "/member_ends" in driver.current_url
 
 
+def test_staff_add_a_client_to_a_group_by_searching_without_javascript(driver, portal) -> None:
+    """The unit's clients to add: a search (a GET form), a page of radio buttons with a
+    link to the next page, and the form with nothing chosen; all with the keyboard."""
+    sign_in(driver, portal, SANNA, staff=True)
+    driver.get(f"{portal.url}/staff/groups")
+    path = driver.find_element(By.CSS_SELECTOR, "main .link-list a").get_attribute("href").removeprefix(portal.url)
+    check_everywhere(driver, portal, path + "?name=y")  # more than 50: a link to the next ones
+    assert driver.find_elements(By.CSS_SELECTOR, "#members-person_id input[type=radio]")
+    assert driver.find_elements(By.CSS_SELECTOR, "main form[action*='/members'] .pager a")
+
+    def add_empty(d) -> None:  # type: ignore[no-untyped-def]
+        wait_for_new_page(d, lambda: d.find_element(
+            By.CSS_SELECTOR, "main form[action*='/members'] button[type=submit]").click())
+
+    check_everywhere(driver, portal, path + "?name=ylik", add_empty)
+    assert driver.title.startswith("Error: ") and "name=ylik" in driver.current_url
+    check_everywhere(driver, portal, path + "?name=" + "a" * 101)  # a search too long: said at the field
+    assert driver.title.startswith("Error: ")
+    browser.set_width(driver, browser.WIDTHS["phone"])
+    driver.get(f"{portal.url}/language/fi?next={path}")
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        driver.get(f"{portal.url}{path}")
+        driver.find_element(By.ID, "name").send_keys("ylikoski", Keys.ENTER)  # the search, with the keyboard
+        WebDriverWait(driver, 10).until(lambda d: "name=ylikoski" in d.current_url)
+        assert driver.current_url.endswith("#add-client")
+        radios = driver.find_elements(By.CSS_SELECTOR, "#members-person_id input[type=radio]")
+        labels = [label.text for label in driver.find_elements(By.CSS_SELECTOR, "#members-person_id label")]
+        assert labels and all("Ylikoski" in label for label in labels)
+        radios[0].send_keys(Keys.SPACE)
+        driver.find_element(By.ID, "members-starts_on").send_keys(today().strftime("%d.%m.%Y"), Keys.ENTER)
+        WebDriverWait(driver, 10).until(lambda d: "saved=1" in d.current_url)
+        members = driver.find_element(By.CSS_SELECTOR, "main ul.member-list").text
+        assert labels[0].split(",")[0] in members
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
 def test_staff_group_page_with_weekly_times_that_end_start_and_have_ended(driver, portal) -> None:
     """Liisa's group (demo): its Friday ends soon and a Thursday starts later; one time has ended."""
     sign_in(driver, portal, MARIA, staff=True)

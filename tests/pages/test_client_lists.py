@@ -20,7 +20,7 @@ from portal.models import AccessEvent, AccessEventSubject, ClientPeriod, Mandate
 from portal.models.organisation import sort_name
 from portal.schedule import calendar_days
 from tests.support import factories
-from tests.support.helpers import soup
+from tests.support.helpers import csrf_token, soup
 
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 
@@ -224,8 +224,8 @@ def captured_selects(engine, work) -> list[tuple[str, object]]:  # type: ignore[
     return statements
 
 
-def full_scans(engine, statements) -> list[str]:  # type: ignore[no-untyped-def]
-    problems = []
+def full_scans(engine, statements, tables=None) -> list[str]:  # type: ignore[no-untyped-def]
+    problems, tables = [], tables or BIG_TABLES
     with engine.connect() as connection:
         postgres = connection.dialect.name == "postgresql"
         if postgres:  # tiny test tables: ask whether an index *can* answer, not whether it is cheaper
@@ -234,7 +234,7 @@ def full_scans(engine, statements) -> list[str]:  # type: ignore[no-untyped-def]
             prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
             plan = [" ".join(str(part) for part in row) for row in connection.exec_driver_sql(prefix + statement, parameters)]
             for line in plan:
-                for table in BIG_TABLES:
+                for table in tables:
                     scan = f"Seq Scan on {table}" if postgres else f"SCAN {table}"
                     if scan in line and (postgres or " USING " not in line):
                         problems.append(f"{table}: {line.strip()} in {statement[:80]}")
@@ -287,3 +287,221 @@ def test_a_renamed_client_moves_in_the_list(engine, app, demo_data) -> None:
     with Session(engine) as session:
         assert session.exec(select(ClientPeriod.sort_name).where(ClientPeriod.person_id == aino)).one() == \
             sort_name("Aino", "Aaltonen")
+
+
+# A group's page: the unit's clients to add and the group's clients, a page at a time ----
+
+def group_of_aino(app, engine) -> int:  # type: ignore[no-untyped-def]
+    return factories.group_id(engine, person=factories.person_id(engine, app.state.vault, AINO))
+
+
+def offered_on(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The clients the page offers to add (radio buttons), without a namesake's birth date."""
+    return [label.get_text(strip=True).split(", ")[0] for label in soup(page).select("#members-person_id label")]
+
+
+def members_on(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [link.get_text(strip=True) for link in soup(page).select("main ul.member-list li a")]
+
+
+def walk_group(client, path: str, names, next_text: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    pages = []
+    while True:
+        page = client.get(path)
+        assert page.status_code == 200
+        pages.append(names(page))
+        link = soup(page).find("a", string=next_text)
+        if link is None:
+            return pages
+        path = link["href"]
+
+
+def current_members(engine, group: int) -> set[int]:  # type: ignore[no-untyped-def]
+    from portal.models import GroupMember
+
+    today = calendar_days.today()
+    with Session(engine) as session:
+        return {person for person, ends_on in session.exec(
+            select(GroupMember.person_id, GroupMember.ends_on).where(GroupMember.group_id == group)).all()
+            if ends_on is None or ends_on >= today}
+
+
+def test_a_group_page_offers_the_units_clients_50_at_a_time_each_once(app, client, engine, demo_data) -> None:
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    group = group_of_aino(app, engine)
+    added = add_clients(engine, verstas, 60)
+    add_clients(engine, verstas, 3, ended=True, family="Päättynyt")
+    today = calendar_days.today()
+    with transaction(engine) as session:  # a second current period in the unit: still offered once
+        session.add(ClientPeriod(person_id=added[0], unit_id=verstas, service="work_coaching",
+                                 starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=50)))
+    path = f"/staff/groups/{group}"
+    staff_get(client, engine, app.state.vault, path)
+    pages = walk_group(client, path, offered_on, "Seuraavat asiakkaat")
+    offered = [name for page in pages for name in page]
+    assert len(pages) >= 2 and all(len(page) == 50 for page in pages[:-1]) and 0 < len(pages[-1]) <= 50
+    members = current_members(engine, group)
+    with Session(engine) as session:
+        expected = {person: f"{given} {family}" for given, family, person in session.exec(
+            select(Person.given_name, Person.family_name, Person.id)
+            .join(ClientPeriod, ClientPeriod.person_id == Person.id)
+            .where(ClientPeriod.unit_id == verstas, ClientPeriod.ends_on >= today)
+            .order_by(ClientPeriod.sort_name, ClientPeriod.id)).all() if person not in members}
+    assert offered == list(expected.values())  # each client once, in the client list's order
+    assert offered.count("Asiakas000 Testinen") == 1 and "Aino Virtanen" not in offered  # Aino is in the group
+    assert not any("Päättynyt" in name for name in offered)
+    # The search narrows by the start of the family name, as on the staff client list.
+    assert walk_group(client, path + "?name=testinen+asiakas00", offered_on, "Seuraavat asiakkaat") == [
+        [f"Asiakas{n:03d} Testinen" for n in range(10)]]
+    assert offered_on(client.get(path + "?name=virt")) == []  # Aino only, and she is in the group
+    assert "Ei asiakkaita tällä haulla." in client.get(path + "?name=virt").text
+
+
+def test_a_client_from_a_later_page_of_a_search_is_added_and_leaves_the_list(app, client, engine, demo_data) -> None:
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    group = group_of_aino(app, engine)
+    added = add_clients(engine, verstas, 60)
+    path = f"/staff/groups/{group}"
+    first = staff_get(client, engine, app.state.vault, path + "?name=Testinen")
+    later = soup(first).find("a", string="Seuraavat asiakkaat")["href"]
+    page = client.get(later)
+    assert offered_on(page) == [f"Asiakas{n:03d} Testinen" for n in range(50, 60)]
+    form = soup(page).find("form", action=lambda action: action and "/members?" in action)
+    assert form is not None and "name=Testinen" in form["action"] and "after=" in form["action"]
+    token = csrf_token(page)
+    chosen = added[55]
+    # A day missing: the page comes back with the same search, page and choice.
+    bad = client.post(form["action"], data={"members-csrf_token": token, "members-person_id": str(chosen)})
+    assert bad.status_code == 400 and offered_on(bad) == offered_on(page)
+    assert soup(bad).find("input", attrs={"name": "members-person_id", "value": str(chosen)}).has_attr("checked")
+    ok = client.post(form["action"], data={"members-csrf_token": token, "members-person_id": str(chosen),
+                                           "members-starts_on": calendar_days.today().strftime("%d.%m.%Y")},
+                     follow_redirects=False)
+    assert ok.status_code == 303 and chosen in current_members(engine, group)
+    assert "Asiakas055 Testinen" not in offered_on(client.get(later))
+    assert "Asiakas055 Testinen" in members_on(client.get(path))
+    # Someone who is no current client of the unit is refused next to the field.
+    ended = add_clients(engine, verstas, 1, ended=True, family="Päättynyt")[0]
+    refused = client.post(path + "/members", data={"members-csrf_token": token, "members-person_id": str(ended),
+                                                   "members-starts_on": calendar_days.today().strftime("%d.%m.%Y")})
+    assert refused.status_code == 400 and ended not in current_members(engine, group)
+    assert "Valitse asiakas listasta." in soup(refused).find(id="members-person_id-error").get_text()
+
+
+def test_a_large_groups_clients_are_listed_50_at_a_time(app, client, engine, demo_data) -> None:
+    from portal.models import GroupMember
+
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    group = group_of_aino(app, engine)
+    today = calendar_days.today()
+    added = add_clients(engine, verstas, 60)
+    with transaction(engine) as session:
+        for number, person in enumerate(added):
+            session.add(GroupMember(group_id=group, person_id=person, starts_on=today,
+                                    ends_on=today - timedelta(days=1) if number < 3 else None))  # 3 have ended
+    path = f"/staff/groups/{group}"
+    staff_get(client, engine, app.state.vault, path)
+    pages = walk_group(client, path, members_on, "Seuraavat ryhmän asiakkaat")
+    with Session(engine) as session:
+        expected = [f"{given} {family}" for given, family in session.exec(
+            select(Person.given_name, Person.family_name).join(GroupMember, GroupMember.person_id == Person.id)
+            .where(GroupMember.group_id == group, (GroupMember.ends_on == None) | (GroupMember.ends_on >= today))  # noqa: E711
+            .order_by(Person.family_name, Person.given_name, GroupMember.id)).all()]
+    assert [len(page) for page in pages] == [50, len(expected) - 50]
+    assert [name for page in pages for name in page] == expected
+    assert "Asiakas000 Testinen" not in expected and "Asiakas003 Testinen" in expected
+    # Ending a client's time offers the clients shown on that page.
+    second = client.get(soup(client.get(path)).find("a", string="Seuraavat ryhmän asiakkaat")["href"])
+    ending = [option.get_text(strip=True).split(", ")[0]
+              for option in soup(second).select("select[name='member_ends-person_id'] option")][1:]
+    assert ending == members_on(second) and soup(second).find("a", string="Ryhmän asiakkaat alusta") is not None
+
+
+@pytest.mark.parametrize("query", ["after=x", "after=-1", "members_after=1e3", "members_after=%00",
+                                   "after=" + "9" * 19])
+def test_a_bad_cursor_on_a_group_page_is_a_400(app, client, engine, demo_data, query) -> None:
+    assert staff_get(client, engine, app.state.vault, f"/staff/groups/{group_of_aino(app, engine)}?{query}"
+                     ).status_code == 400
+
+
+def test_a_group_page_search_too_long_or_a_strange_cursor(app, client, engine, demo_data) -> None:
+    group = group_of_aino(app, engine)
+    response = staff_get(client, engine, app.state.vault, f"/staff/groups/{group}?name=" + "a" * 101)
+    assert response.status_code == 400 and offered_on(response) == []
+    error = soup(response).find(id="name-error")
+    assert error is not None and "100" in error.get_text()
+    # A cursor of another unit's period, or of no row: the list starts from its beginning.
+    tupa_period = add_clients(engine, factories.unit_id(engine, "Toimintakeskus Tupa"), 1)[0]
+    start = offered_on(client.get(f"/staff/groups/{group}"))
+    with Session(engine) as session:
+        period = session.exec(select(ClientPeriod.id).where(ClientPeriod.person_id == tupa_period)).one()
+    for query in (f"after={period}", "after=999999999", "members_after=999999999"):
+        page = client.get(f"/staff/groups/{group}?{query}")
+        assert page.status_code == 200 and offered_on(page) == start
+
+
+def test_a_group_page_view_is_one_list_event_naming_the_clients_offered(app, client, engine, demo_data) -> None:
+    group = group_of_aino(app, engine)
+    page = staff_get(client, engine, app.state.vault, f"/staff/groups/{group}?name=y")
+    offered = {int(radio["value"]) for radio in soup(page).select("input[name='members-person_id']")}
+    assert offered
+    with Session(engine) as session:
+        event = session.exec(select(AccessEvent).where(AccessEvent.object_type == "client_list")
+                             .order_by(AccessEvent.id.desc())).first()
+        listed = set(session.exec(select(AccessEventSubject.person_id)
+                                  .where(AccessEventSubject.event_id == event.id)).all())
+    assert listed == offered and event.subject_count == len(offered)
+
+
+def test_every_group_page_query_uses_an_index(engine, app, demo_data) -> None:
+    from portal.models import Group
+    from portal.schedule import editing
+
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    add_clients(engine, verstas, 60)
+    today = calendar_days.today()
+    with Session(engine) as session:
+        group = session.get(Group, group_of_aino(app, engine))
+        session.expunge(group)
+        period = session.exec(select(ClientPeriod.id).where(ClientPeriod.unit_id == verstas)).first()
+    work = {
+        "offered": lambda s: editing.candidates(s, group=group, today=today),
+        "offered, search, next page": lambda s: editing.candidates(s, group=group, today=today, name_start="Testi",
+                                                                   after_period_id=period),
+        "offered, next page": lambda s: editing.candidates(s, group=group, today=today, after_period_id=period),
+        "members": lambda s: editing.member_page(s, group_id=group.id, today=today),
+        "members, next page": lambda s: editing.member_page(s, group_id=group.id, today=today, after_member_id=1),
+        "namesakes": lambda s: editing.namesakes(s, group=group, today=today, people=[(1, "virtanen aino")]),
+        "adding checks the client": lambda s: editing.is_current_client(s, unit_id=verstas, person_id=1, today=today),
+    }
+    tables = BIG_TABLES + ("groupmember",)
+    problems = {}
+    for name, run in work.items():
+        statements = captured_selects(engine, run)
+        problems[name] = full_scans(engine, statements, tables=tables)
+    assert {name: found for name, found in problems.items() if found} == {}
+    # The unit's clients are read through the client list's index, in its order (no sort of the unit).
+    statements = captured_selects(engine, lambda s: editing.candidates(s, group=group, today=today, name_start="T"))
+    with engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        plan = " ".join(" ".join(str(part) for part in row) for row in connection.exec_driver_sql(
+            ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statements[-1][0], statements[-1][1]))
+    assert "ix_clientperiod_unit_sort_name" in plan, plan
+    assert postgres or "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("name", ["%", "_", "'; DROP TABLE person; --", "\U0010ffff", "Vir\x00t", "ä" * 100, "   ",
+                                  "Virt%25"])
+@pytest.mark.parametrize("page", ["/staff", "group"])
+def test_a_search_of_any_text_is_a_page_not_an_error(app, client, engine, demo_data, name, page) -> None:
+    """Also characters nobody types, which a page must not show back (the HTML would not parse):
+    dropped from a search as from a posted form."""
+    from urllib.parse import quote
+
+    path = f"/staff/groups/{group_of_aino(app, engine)}" if page == "group" else page
+    response = staff_get(client, engine, app.state.vault, f"{path}?name={quote(name)}")
+    assert response.status_code == 200
+    field = soup(response).find(id="name")
+    assert field is not None and "\U0010ffff" not in field.get("value", "") and "\x00" not in field.get("value", "")

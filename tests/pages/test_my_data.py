@@ -161,6 +161,9 @@ LEFT_OUT = {
     "assessmentqueue": "the staff queue kept from the client's periods, assessments and requests, which are in "
                        "'periods', 'assessments' and 'assessment_requests'",
     "assessmentqueuestale": "which clients' queue entries to make again: a note for the queue, no data of its own",
+    "followupoccasion": "the follow-up's occasions kept from the client's periods, assessments and requests, which "
+                        "are in 'periods', 'assessments' and 'assessment_requests'",
+    "followupstale": "which clients' follow-up occasions to make again: a note for the follow-up, no data of its own",
     "moneymonthcard": "the start page's money card kept from the month's statement, which is in 'money'",
     "moneyversion": "a counter of changes to the client's money data: a note for the money card, no data of its own",
     "groupslot": "a group's weekly timetable; the person is the staff member who guides it "

@@ -4,8 +4,9 @@ one day or one week."""
 
 from __future__ import annotations
 
-from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlmodel import Session
 from starlette.requests import Request
@@ -18,10 +19,12 @@ from portal.identity_code import IdentityCodeVault
 from portal.auth.permissions import Action
 from portal.forms import PortalForm
 from portal.forms.errors import apply_problems
-from portal.schedule.forms import WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, SlotEndForm, SlotForm
+from portal.schedule.forms import (WEEKDAYS, ChangeForm, MemberEndForm, MemberForm, MemberSearchForm, SlotEndForm,
+                                    SlotForm)
 from portal.models import Group
 from portal.schedule import editing
 from portal.schedule.calendar_days import today
+from portal.web import paging
 from portal.web.guard import Viewer, event_fields, log_event, request_meta, staff_route
 from portal.web.templating import render
 from portal.web.errors import not_found
@@ -55,30 +58,61 @@ async def group_list(request: Request) -> Response:
     return render(request, "schedule/staff_groups.html", {"viewer": viewer, "groups": groups, "weekday_names": WEEKDAY_NAMES})
 
 
+@dataclass(frozen=True)
+class Listing:
+    """Where the group's page is in its two lists: the search and page of the unit's
+    clients to add (?name=, ?after=) and the page of the group's clients (?members_after=)."""
+
+    search: MemberSearchForm
+    after: int | None
+    members_after: int | None
+
+    @classmethod
+    def of(cls, request: Request) -> Listing:
+        """From the query string; a cursor that is no id is a 400 (paging.BadCursor)."""
+        search = MemberSearchForm.from_query(request)
+        search.validate()
+        return cls(search, paging.cursor(request, "after"), paging.cursor(request, "members_after"))
+
+    def url(self, group_id: int, *, after: int | None | str = "", members_after: int | None | str = "",
+            part: str = "") -> str:
+        """This page with one of its lists moved on (a cursor given) or back to its start (None)."""
+        values = {"name": self.search.name.data or "",
+                  "after": self.after if after == "" else after,
+                  "members_after": self.members_after if members_after == "" else members_after}
+        query = urlencode({key: value for key, value in values.items() if value not in ("", None)})
+        return f"/staff/groups/{group_id}{'?' + query if query else ''}{part}"
+
+
 def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int,
-           vault: IdentityCodeVault) -> dict[str, Any] | None:
+           vault: IdentityCodeVault, listing: Listing) -> dict[str, Any] | None:
     group = editing.group_for(session, actor=viewer.actor, group_id=group_id)
     if group is None:
         log_event(session, viewer.actor, meta, action="refused", object_type="group", subject_id=None,
                   object_id=str(group_id))
         return None
-    [view] = editing.views(session, groups=[group], today=today())
+    day = today()
+    [view] = editing.views(session, groups=[group], today=day, with_members=False)
+    members = editing.member_page(session, group_id=group.id, today=day, after_member_id=listing.members_after)
+    view = replace(view, members=members.rows)
     _log_members(session, viewer, meta, [view])
-    members = {member.person_id for member in view.members}
-    clients = [row for row in editing.clients(session, unit_id=group.unit_id, today=today()) if row[0] not in members]
+    clients = None
+    if not listing.search.errors:  # a search too long is answered at its field, with no list
+        clients = editing.candidates(session, group=group, today=day, name_start=listing.search.name.data or "",
+                                     after_period_id=listing.after)
+        if clients.rows:  # one event for the list, as the staff client list; each client shown sees it
+            access_log.record(session, **{
+                **event_fields(viewer.actor, meta, action="read", object_type="client_list", subject_id=None),
+                "subject_person_ids": sorted({row.person_id for row in clients.rows})})
+    people = [(row.person_id, row.sort_name) for row in (clients.rows if clients else []) + members.rows]
     return {
         "group": view,
         "guides": editing.guides(session, unit_id=group.unit_id),
         "clients": clients,
-        "namesakes": organisation.birth_marks(session, vault=vault, person_ids=_namesakes(
-            clients + [(member.person_id, member.name) for member in view.members])),
+        "members_next": members.next_after,
+        "namesakes": organisation.birth_marks(session, vault=vault, person_ids=editing.namesakes(
+            session, group=group, today=day, people=people)),
     }
-
-
-def _namesakes(people: list[tuple[int, str]]) -> list[int]:
-    """The people whose name is not the only one of its kind in these lists."""
-    counts = Counter(name for _person_id, name in people)
-    return [person_id for person_id, name in people if counts[name] > 1]
 
 
 def _person_choice(person_id: int, name: str, namesakes: dict[int, str]) -> SelectChoice:
@@ -113,29 +147,44 @@ def _forms(request: Request, data: dict[str, Any], posted: Posted | None) -> dic
                 time=f"{WEEKDAY_NAMES[slot.weekday]} {i18n.format_time_range(slot.starts_at, slot.ends_at)}")
     forms["slots"].guide_person_id.choices = [SelectChoice("", "–")] + [SelectChoice(i, n) for i, n in data["guides"]]
     namesakes = data["namesakes"]
-    forms["members"].person_id.choices = [SelectChoice("", "–")] + [
-        _person_choice(person_id, name, namesakes) for person_id, name in data["clients"]]
+    forms["members"].person_id.choices = [  # radio buttons: the page of the unit's clients shown
+        _person_choice(row.person_id, row.name, namesakes) for row in (data["clients"].rows if data["clients"] else [])]
     forms["member_ends"].person_id.choices = [SelectChoice("", "–")] + [
         _person_choice(member.person_id, member.name, namesakes) for member in data["group"].members]
     return forms
 
 
-def _page(request: Request, data: dict[str, Any], posted: Posted | None = None, status_code: int = 200) -> Response:
+def _page(request: Request, data: dict[str, Any], listing: Listing, posted: Posted | None = None,
+          status_code: int = 200) -> Response:
     forms = _forms(request, data, posted)
+    group_id, clients = data["group"].id, data["clients"]
+    links = {
+        "members_next": listing.url(group_id, members_after=data["members_next"], part="#members")
+        if data["members_next"] else "",
+        "members_start": listing.url(group_id, members_after=None, part="#members") if listing.members_after else "",
+        "clients_next": listing.url(group_id, after=clients.next_after, part="#add-client")
+        if clients and clients.next_after else "",
+        "clients_start": listing.url(group_id, after=None, part="#add-client") if listing.after else "",
+        # The member forms come back to the same lists when something needs fixing.
+        "here": listing.url(group_id).removeprefix(f"/staff/groups/{group_id}"),
+    }
     return render(request, "schedule/staff_group.html", {
-        "viewer": request.state.viewer, **data, "forms": forms, "weekday_names": WEEKDAY_NAMES,
-        "errors": posted[2].error_list if posted else [], "saved": request.query_params.get("saved") == "1",
+        "viewer": request.state.viewer, **data, "forms": forms, "weekday_names": WEEKDAY_NAMES, "links": links,
+        "search": listing.search,
+        "errors": posted[2].error_list if posted else listing.search.error_list,
+        "saved": request.query_params.get("saved") == "1",
     }, status_code=status_code)
 
 
 @staff_route(Action.STAFF_EDIT_SCHEDULE)
 async def group_page(request: Request) -> Response:
+    listing = Listing.of(request)
     data = await db.run(request, _group, viewer=request.state.viewer, meta=request_meta(request),
-                        vault=request.app.state.vault,
+                        vault=request.app.state.vault, listing=listing,
                         group_id=int(request.path_params["group_id"]))
     if data is None:
         return not_found(request)
-    return _page(request, data)
+    return _page(request, data, listing, status_code=400 if listing.search.errors else 200)
 
 
 def _save(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: int, kind: str, slot_id: int | None,
@@ -205,12 +254,13 @@ def _poster(kind: str):  # type: ignore[no-untyped-def]
             if not problems:
                 return RedirectResponse(f"/staff/groups/{group_id}?saved=1", status_code=303)
             apply_problems(form, problems)
+        listing = Listing.of(request)
         data = await db.run(request, _group, viewer=viewer, meta=request_meta(request), group_id=group_id,
-                            vault=request.app.state.vault)
+                            vault=request.app.state.vault, listing=listing)
         if data is None or (slot_id is not None and slot_id not in {
                 slot.id for slot in data["group"].slots + data["group"].ended_slots}):
             return not_found(request)
-        return _page(request, data, (kind, slot_id, form), status_code=400)
+        return _page(request, data, listing, (kind, slot_id, form), status_code=400)
 
     post.__name__ = f"group_{kind}"
     return post
