@@ -75,6 +75,7 @@ CHANGE_NO_SLOT = _l("Ryhmällä ei ole toimintaa sinä päivänä. Valitse toine
 WRITE_CHANGE_NOTE = _l("Kerro muutos sanoin.")
 MEMBER_END_PAST = _l("Viimeinen päivä ei voi olla mennyt päivä. Valitse tämä päivä tai myöhempi.")
 CHOOSE_GROUP_MEMBER = _l("Valitse asiakas, joka on nyt ryhmässä.")
+ALREADY_GROUP_MEMBER = _l("Asiakas on jo tässä ryhmässä.")
 SLOT_START_PAST = _l("Ensimmäinen päivä ei voi olla mennyt päivä. Valitse tämä päivä tai myöhempi.")
 SLOT_END_BEFORE_START = _l("Viimeinen päivä on ennen ensimmäistä päivää. Valitse myöhempi päivä.")
 SLOT_ENDED = _l("Tämä aika on jo päättynyt. Lataa sivu uudelleen.")
@@ -119,6 +120,7 @@ PROBLEMS.update({
     "change_no_slot": CHANGE_NO_SLOT,
     "member_end_past": MEMBER_END_PAST,
     "member": CHOOSE_GROUP_MEMBER,
+    "already_member": ALREADY_GROUP_MEMBER,
     "slot_start_past": SLOT_START_PAST,
     "slot_end_past": MEMBER_END_PAST,  # the same words fit a weekly time's last day
     "slot_end_before_start": SLOT_END_BEFORE_START,

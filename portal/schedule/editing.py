@@ -304,6 +304,10 @@ def end_slot(session: Session, *, group: Group, slot_id: int, ends_on: date, tod
 def assign(session: Session, *, group: Group, person_id: int, starts_on: date, today: date) -> GroupMember | list[Problem]:
     if not is_current_client(session, unit_id=group.unit_id, person_id=person_id, today=today):
         return [Problem("person_id", "client")]
+    # One time in the group at a time: a time that has not ended by the new first day overlaps it.
+    if session.exec(select(GroupMember.id).where(GroupMember.group_id == group.id, GroupMember.person_id == person_id,
+                                                 not_ended(GroupMember.ends_on, starts_on))).first() is not None:
+        return [Problem("person_id", "already_member")]
     member = GroupMember(group_id=group.id, person_id=person_id, starts_on=starts_on)  # type: ignore[arg-type]
     session.add(member)
     session.flush()

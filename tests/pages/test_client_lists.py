@@ -386,6 +386,16 @@ def test_a_client_from_a_later_page_of_a_search_is_added_and_leaves_the_list(app
                                                    "members-starts_on": calendar_days.today().strftime("%d.%m.%Y")})
     assert refused.status_code == 400 and ended not in current_members(engine, group)
     assert "Valitse asiakas listasta." in soup(refused).find(id="members-person_id-error").get_text()
+    # The same client again, by a hand-made post: refused, one time in the group.
+    twice = client.post(path + "/members", data={"members-csrf_token": token, "members-person_id": str(chosen),
+                                                 "members-starts_on": calendar_days.today().strftime("%d.%m.%Y")})
+    assert twice.status_code == 400
+    with Session(engine) as session:
+        from portal.models import GroupMember
+
+        rows = session.exec(select(GroupMember.id).where(GroupMember.group_id == group, GroupMember.person_id == chosen)).all()
+    assert len(rows) == 1
+    assert "Asiakas on jo tässä ryhmässä." in soup(twice).find(id="members-person_id-error").get_text()
 
 
 def test_a_large_groups_clients_are_listed_50_at_a_time(app, client, engine, demo_data) -> None:

@@ -519,3 +519,21 @@ def test_migration_0011_gives_old_weekly_times_an_early_first_day_and_goes_back(
     migrate(command.upgrade, "head")
     if backend == "sqlite":
         engine.dispose()
+
+
+def test_a_client_already_in_the_group_is_not_added_again(engine, ids) -> None:
+    from portal.schedule import editing
+
+    day = today()  # the demo's periods go on from the day it was made
+    with transaction(engine) as session:
+        group = session.exec(select(Group).where(Group.name == "Puutyöt")).one()
+        again = editing.assign(session, group=group, person_id=ids[AINO], starts_on=day, today=day)
+        assert again == [rules.Problem("person_id", "already_member")]
+        last = day + timedelta(days=20)
+        editing.end_membership(session, group=group, person_id=ids[AINO], ends_on=last, today=day)
+        overlapping = editing.assign(session, group=group, person_id=ids[AINO], starts_on=last, today=day)
+        assert overlapping == [rules.Problem("person_id", "already_member")]
+        after = editing.assign(session, group=group, person_id=ids[AINO], starts_on=last + timedelta(days=1), today=day)
+        assert isinstance(after, GroupMember)
+        assert len(session.exec(select(GroupMember).where(GroupMember.person_id == ids[AINO],
+                                                          GroupMember.group_id == group.id)).all()) == 2
