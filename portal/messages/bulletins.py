@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, func, or_
+from sqlalchemy import select as select_rows
 from sqlmodel import Session, col, select
 
+from portal.db import rows as read_rows, table
 from portal.messages.models import Bulletin
 from portal.models import ClientPeriod, Group, GroupMember, Person
 
@@ -62,23 +64,35 @@ def _views(session: Session, rows: list[Bulletin]) -> list[BulletinView]:
     return [BulletinView(row, groups.get(row.group_id, ""), people.get(row.author_person_id, "")) for row in rows]
 
 
+_BULLETIN, _PERIOD, _MEMBER = table(Bulletin), table(ClientPeriod), table(GroupMember)
+_GROUP, _AUTHOR = table(Group), table(Person)
+# Built once (the start page reads it on every view): the client's units today,
+# the bulletins of those units shown today, to the whole unit or to a group the
+# client is in today, with the group's and the author's names; newest first.
+_ACTIVE_FOR_CLIENT = (
+    select_rows(_BULLETIN.c.id, _BULLETIN.c.title, _BULLETIN.c.text, _BULLETIN.c.expires_on,
+                func.coalesce(_GROUP.c.name, "").label("group_name"),
+                func.coalesce(_AUTHOR.c.given_name + " " + _AUTHOR.c.family_name, "").label("author_name"))
+    .select_from(_BULLETIN.outerjoin(_GROUP, _GROUP.c.id == _BULLETIN.c.group_id)
+                 .outerjoin(_AUTHOR, _AUTHOR.c.id == _BULLETIN.c.author_person_id))
+    .where(_BULLETIN.c.unit_id.in_(select_rows(_PERIOD.c.unit_id).where(
+               _PERIOD.c.person_id == bindparam("person"), _PERIOD.c.starts_on <= bindparam("today"),
+               _PERIOD.c.ends_on >= bindparam("today"))),
+           _BULLETIN.c.expires_on >= bindparam("today"), _BULLETIN.c.shown_from <= bindparam("today"),
+           _BULLETIN.c.removed_at.is_(None),
+           or_(_BULLETIN.c.group_id.is_(None), _BULLETIN.c.group_id.in_(select_rows(_MEMBER.c.group_id).where(
+               _MEMBER.c.person_id == bindparam("person"), _MEMBER.c.starts_on <= bindparam("today"),
+               or_(_MEMBER.c.ends_on.is_(None), _MEMBER.c.ends_on >= bindparam("today"))))))
+    .order_by(_BULLETIN.c.id.desc()).limit(STAFF_SHOWN)
+)
+
+
 def active_for_client(session: Session, *, person_id: int, today: date) -> list[BulletinView]:
     """The bulletins a client sees today: of the units where their period goes
-    on today, to the whole unit or to a group they are in today."""
-    unit_ids = list(session.exec(select(ClientPeriod.unit_id).where(
-        ClientPeriod.person_id == person_id, col(ClientPeriod.starts_on) <= today, col(ClientPeriod.ends_on) >= today)).all())
-    if not unit_ids:
-        return []
-    group_ids = list(session.exec(select(GroupMember.group_id).where(
-        GroupMember.person_id == person_id, col(GroupMember.starts_on) <= today,
-        or_(col(GroupMember.ends_on).is_(None), col(GroupMember.ends_on) >= today))).all())
-    rows = session.exec(
-        select(Bulletin).where(col(Bulletin.unit_id).in_(unit_ids), col(Bulletin.expires_on) >= today,
-                               col(Bulletin.shown_from) <= today, col(Bulletin.removed_at).is_(None),
-                               or_(col(Bulletin.group_id).is_(None), col(Bulletin.group_id).in_(group_ids)))
-        .order_by(col(Bulletin.id).desc()).limit(STAFF_SHOWN)
-    ).all()
-    return _views(session, list(rows))
+    on today, to the whole unit or to a group they are in today. (Each view's
+    `bulletin` is a row with the id, title, text and last day.)"""
+    return [BulletinView(row, row.group_name, row.author_name)  # type: ignore[arg-type]
+            for row in read_rows(session, _ACTIVE_FOR_CLIENT, person=person_id, today=today)]
 
 
 def of_unit(session: Session, *, unit_id: int, today: date) -> list[BulletinView]:
