@@ -36,12 +36,13 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, tuple_
+from sqlalchemy import bindparam, insert, select, tuple_
 from sqlmodel import Session
 
 from portal.assessment import due
 from portal.assessment.overview import DUE_SOON_DAYS, ClientStatus, status_from
 from portal.db import rows, table
+from portal.kept_rules import KeptRules, advisory_lock
 from portal.models import (Assessment, AssessmentQueueEntry, AssessmentQueueRules, AssessmentQueueStale,
                            AssessmentRequest, AssessmentStatus, ClientPeriod, Person)
 
@@ -71,7 +72,6 @@ _ASSESSMENTS_OF = select(_ASSESSMENT.c.id, _ASSESSMENT.c.person_id, _ASSESSMENT.
 _REQUESTS_OF = select(_REQUEST.c.id, _REQUEST.c.person_id, _REQUEST.c.due_on,
                       _REQUEST.c.assessment_id).where(_REQUEST.c.person_id.in_(_PERSONS))
 _FORGET = _ENTRY.delete().where(_ENTRY.c.person_id.in_(_PERSONS))
-_RULES_NOW = select(_RULES.c.fingerprint).where(_RULES.c.id == 1)
 _ALL_CLIENTS = select(_PERIOD.c.person_id).distinct()
 
 
@@ -165,7 +165,7 @@ def rules_fingerprint() -> str:
     return hashlib.sha256(json.dumps([asdict(rules), DUE_SOON_DAYS], sort_keys=True).encode()).hexdigest()
 
 
-_checked_rules: set[str] = set()  # database URLs whose kept rules this process has compared
+_KEPT_RULES = KeptRules(rules=_RULES, stale=_STALE, all_clients=_ALL_CLIENTS, lock_key=WRITE_LOCK)
 
 
 def keep_current(session: Session, *, unit_ids: Collection[int], today: date) -> int:
@@ -173,36 +173,20 @@ def keep_current(session: Session, *, unit_ids: Collection[int], today: date) ->
     session.flush()  # the triggers see what the session has not written yet
     connection = session.connection()
     units = sorted(unit_ids)
-    _check_rules(session)
+    _KEPT_RULES.check(session, rules_fingerprint())
     stale = connection.execute(_ANY_STALE).first() is not None
     expired = {row[0] for query in (_ENDED, _NOT_YET)
                for row in connection.execute(query, {"unit_ids": units, "today": today})} if units else set()
     if not stale and not expired:
         return 0
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        advisory_lock(session, WRITE_LOCK)
         # Another view may have made them while this one waited.
         expired = {row[0] for query in (_ENDED, _NOT_YET)
                    for row in connection.execute(query, {"unit_ids": units, "today": today})} if units else set()
     persons = expired | {row[0] for row in connection.execute(_TAKE_STALE)}
     remake(session, person_ids=persons, today=today)
     return len(persons)
-
-
-def _check_rules(session: Session) -> None:
-    """Once per process and database: entries made with other due-date rules are all made again."""
-    url = str(session.get_bind().url)
-    if url in _checked_rules:
-        return
-    connection = session.connection()
-    fingerprint = rules_fingerprint()
-    kept = connection.execute(_RULES_NOW).scalar()
-    if kept != fingerprint:
-        connection.execute(delete(_RULES))
-        connection.execute(insert(_RULES), [{"id": 1, "fingerprint": fingerprint}])
-        if kept is not None:  # none kept: a new database, whose migration marked every client
-            connection.execute(insert(_STALE).from_select(["person_id"], _ALL_CLIENTS))
-    _checked_rules.add(url)
 
 
 def remake(session: Session, *, person_ids: Iterable[int], today: date) -> None:

@@ -15,7 +15,10 @@ from portal.forms.fields import strip
 from portal.i18n import lazy_gettext as _l
 
 
-class ClientSearchForm(PortalForm):
+class NameSearchForm(PortalForm):
+    """A search by the start of the family name (the client list, a group's
+    page). A GET form: it changes nothing, so it has no token."""
+
     class Meta:
         csrf = False
 
@@ -25,12 +28,15 @@ class ClientSearchForm(PortalForm):
         validators=[Optional(), Length(max=100, message=errors.SEARCH_TOO_LONG)],
         filters=[strip],
     )
-    ended = BooleanField(_l("Näytä päättyneet asiakkuudet"))
 
     @classmethod
     def from_query(cls, request: Request) -> Self:
         # Without the characters nobody types, as a posted form: the search is shown back in its field.
         return cls(formdata=without_untyped(request.query_params))
+
+
+class ClientSearchForm(NameSearchForm):
+    ended = BooleanField(_l("Näytä päättyneet asiakkuudet"))
 
     @property
     def query_string(self) -> str:

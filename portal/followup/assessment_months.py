@@ -43,11 +43,12 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
 from sqlmodel import Session
 
 from portal.assessment import due
 from portal.db import table
+from portal.kept_rules import KeptRules, advisory_lock
 from portal.followup.assessments import GRACE_DAYS, OnTimeCounts
 from portal.models import (Assessment, AssessmentRequest, AssessmentStatus, ClientPeriod, FollowupMonth,
                            FollowupOccasion, FollowupRules, FollowupStale)
@@ -75,7 +76,6 @@ _REQUESTS_OF = select(_REQUEST.c.person_id, _REQUEST.c.due_on).where(_REQUEST.c.
 _FORGET = _OCCASION.delete().where(_OCCASION.c.person_id.in_(_PERSONS)).returning(_OCCASION.c.unit_id,
                                                                                     _OCCASION.c.month)
 _DROP_MONTH = _MONTH.delete().where(and_(_MONTH.c.unit_id == bindparam("unit"), _MONTH.c.month == bindparam("at")))
-_RULES_NOW = select(_RULES.c.fingerprint).where(_RULES.c.id == 1)
 _ALL_CLIENTS = select(_PERIOD.c.person_id).distinct()
 
 _STORED = select(_MONTH).where(_MONTH.c.unit_id == bindparam("unit"), _MONTH.c.month.in_(_MONTHS))
@@ -168,13 +168,13 @@ def rules_fingerprint() -> str:
     return hashlib.sha256(json.dumps([asdict(due.schedule()), GRACE_DAYS], sort_keys=True).encode()).hexdigest()
 
 
-_checked_rules: set[str] = set()  # database URLs whose kept rules this process has compared
+_KEPT_RULES = KeptRules(rules=_RULES, stale=_STALE, all_clients=_ALL_CLIENTS, lock_key=WRITE_LOCK)
 
 
 def keep_current(session: Session) -> int:
     """Make again what changed since the last view; how many log rows there were."""
     session.flush()  # the triggers see what the session has not written yet
-    _check_rules(session)
+    _KEPT_RULES.check(session, rules_fingerprint())
     if session.connection().execute(_ANY_STALE).first() is None:
         return 0
     return _take_turn(session)
@@ -184,7 +184,7 @@ def _take_turn(session: Session) -> int:
     """Views change the kept rows one at a time: on PostgreSQL an advisory lock, on SQLite
     the writer lock that taking the log out (a write, even of nothing) takes. Then the
     log's changes are applied; how many rows it had."""
-    _lock(session)
+    advisory_lock(session, WRITE_LOCK)
     connection = session.connection()
     changed = connection.execute(_TAKE_STALE).all()
     dropped: set[tuple[int, date]] = set()
@@ -196,30 +196,6 @@ def _take_turn(session: Session) -> int:
     if dropped:
         connection.execute(_DROP_MONTH, [{"unit": unit_id, "at": month} for unit_id, month in sorted(dropped)])
     return len(changed)
-
-
-def _lock(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
-
-
-def _check_rules(session: Session) -> None:
-    """Once per process and database: occasions made with other rules are all made again."""
-    url = str(session.get_bind().url)
-    if url in _checked_rules:
-        return
-    connection = session.connection()
-    fingerprint = rules_fingerprint()
-    kept = connection.execute(_RULES_NOW).scalar()
-    if kept != fingerprint:
-        _lock(session)
-        kept = connection.execute(_RULES_NOW).scalar()
-    if kept != fingerprint:
-        connection.execute(delete(_RULES))
-        connection.execute(insert(_RULES), [{"id": 1, "fingerprint": fingerprint}])
-        if kept is not None:  # none kept: a new database, whose migration marked every client
-            connection.execute(insert(_STALE).from_select(["person_id"], _ALL_CLIENTS))
-    _checked_rules.add(url)
 
 
 def remake(session: Session, *, person_ids: Iterable[int]) -> set[tuple[int, date]]:

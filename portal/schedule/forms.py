@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, time, timedelta
-from typing import Self
-
-from starlette.requests import Request
 
 from wtforms import BooleanField, Field, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms import ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import PortalForm, errors, without_untyped
+from portal.clients.forms import NameSearchForm
+from portal.forms import PortalForm, errors
 from portal.forms.fields import DATE_KW, FinnishDateField, TypedTextField, int_or_zero, strip
 from portal.i18n import lazy_gettext as _l
 
@@ -75,23 +73,9 @@ class MemberForm(PortalForm):
                                  validators=[DataRequired(message=errors.WRITE_DATE)], render_kw=DATE_KW)
 
 
-class MemberSearchForm(PortalForm):
-    """The group page's search for a client to add: the start of the family name, as
-    on the staff client list. A GET form: it changes nothing, so it has no token."""
-
-    class Meta:
-        csrf = False
-
-    name = StringField(
-        _l("Hae nimellä"),
-        description=_l("Kirjoita sukunimen alku, esimerkiksi Virt."),
-        validators=[Optional(), Length(max=100, message=errors.SEARCH_TOO_LONG)],
-        filters=[strip],
-    )
-
-    @classmethod
-    def from_query(cls, request: Request) -> Self:
-        return cls(formdata=without_untyped(request.query_params))  # as a posted form: shown back in its field
+class MemberSearchForm(NameSearchForm):
+    """The group page's search for a client to add: the start of the family
+    name, as on the staff client list."""
 
 
 class MemberEndForm(PortalForm):

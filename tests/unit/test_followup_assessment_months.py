@@ -102,7 +102,7 @@ def test_other_rules_make_every_clients_occasions_again(engine: Engine) -> None:
         session.execute(text("UPDATE followupoccasion SET on_time = NOT on_time"))
         session.execute(text("DELETE FROM followupmonth"))
         session.execute(text("UPDATE followuprules SET fingerprint = 'other rules'"))
-    kept_months._checked_rules.clear()  # a new process
+    kept_months._KEPT_RULES.checked.clear()  # a new process
     assert_kept_equals_full_count(engine, world)
     with Session(engine) as session:
         fingerprint = session.execute(text("SELECT fingerprint FROM followuprules")).scalar()
