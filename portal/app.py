@@ -37,6 +37,7 @@ ROUTE_MODULES = (
     "portal.health.routes",
     "portal.metrics.routes",
     "portal.auth.routes.login",
+    "portal.auth.routes.session",
     "portal.auth.routes.oidc",
     "portal.home.routes",
     "portal.access_log.routes",

@@ -93,6 +93,13 @@ def of_person(session: Session, person_id: int) -> dict[str, ContactPoint]:
     return {contact.channel: contact for contact in found}
 
 
+def of_people(session: Session, person_ids: set[int]) -> list[ContactPoint]:
+    """These people's contact points (the outbox page's addresses)."""
+    if not person_ids:
+        return []
+    return list(session.exec(select(ContactPoint).where(col(ContactPoint.person_id).in_(person_ids))).all())
+
+
 def _contact(session: Session, person_id: int, channel: str, *, language: str, now: datetime) -> ContactPoint:
     contact = session.exec(select(ContactPoint).where(ContactPoint.person_id == person_id,
                                                       ContactPoint.channel == channel).with_for_update()).first()
