@@ -20,7 +20,7 @@ from portal.db import transaction
 from portal.notifications import outbox, preferences, sender, stop_links
 from portal.notifications.models import Notification
 from tests.support import browser, factories
-from tests.support.journeys import LOCALES, Portal, phone_problems, sign_in
+from tests.support.journeys import Portal, problems_everywhere, sign_in
 from tests.support.keyboard import field, fits, focus, keys, main_text, press_enter_on, submit_of, type_into
 
 AINO = "010280-952L"
@@ -93,24 +93,7 @@ def test_a_mobile_number_and_a_choice_with_the_keyboard_at_320_px(driver, portal
 
 
 def check(driver, portal: Portal, path: str, *, error_page: bool = False, then=None) -> list[str]:  # type: ignore[no-untyped-def]
-    reports = []
-    for locale in LOCALES:
-        for width in browser.WIDTHS.values():
-            browser.set_width(driver, width)
-            driver.get(f"{portal.url}/language/{locale}?next={path}")
-            if then:
-                then(driver)
-            assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == locale
-            violations, report = browser.axe_violations(driver)
-            if violations:
-                reports.append(f"{path} {locale} {width}px: {report}")
-            if (overflow := browser.horizontal_overflow(driver)) > 0:
-                reports.append(f"{path} {locale} {width}px: {overflow} px of horizontal scrolling")
-            if not error_page and (errors := browser.console_errors(driver)):
-                reports.append(f"{path} {locale} {width}px: console errors {errors}")
-            if width == browser.WIDTHS["phone"]:
-                reports.extend(f"{path} {locale} {width}px: {problem}" for problem in phone_problems(driver))
-    return reports
+    return problems_everywhere(driver, portal, path, then=then, error_page=error_page)
 
 
 def test_axe_on_the_settings_page_with_and_without_an_error(driver, portal) -> None:

@@ -47,6 +47,14 @@ def submit(driver) -> None:  # type: ignore[no-untyped-def]
 
 def check_everywhere(driver, portal: Portal, path: str, then: Callable | None = None) -> None:  # type: ignore[no-untyped-def]
     """axe in every language at both widths; all violations reported at once."""
+    reports = problems_everywhere(driver, portal, path, then=then)
+    assert reports == [], "\n".join(reports)
+
+
+def problems_everywhere(driver, portal: Portal, path: str, *, then: Callable | None = None,  # type: ignore[no-untyped-def]
+                        error_page: bool = False) -> list[str]:
+    """What axe, the width and the phone find on the page in every language at
+    both widths (an error page may log its status in the console)."""
     reports = []
     for locale in LOCALES:
         for width in browser.WIDTHS.values():
@@ -61,11 +69,11 @@ def check_everywhere(driver, portal: Portal, path: str, then: Callable | None = 
             overflow = browser.horizontal_overflow(driver)
             if overflow > 0:
                 reports.append(f"{path} {locale} {width}px: {overflow} px of horizontal scrolling")
-            if errors := browser.console_errors(driver):
+            if not error_page and (errors := browser.console_errors(driver)):
                 reports.append(f"{path} {locale} {width}px: console errors {errors}")
             if width == browser.WIDTHS["phone"]:
                 reports.extend(f"{path} {locale} {width}px: {problem}" for problem in phone_problems(driver))
-    assert reports == [], "\n".join(reports)
+    return reports
 
 
 def phone_problems(driver) -> list[str]:  # type: ignore[no-untyped-def]
