@@ -1,7 +1,8 @@
 """E-mail over SMTP with the standard library: a text and an HTML part,
 Content-Language, a Message-ID made from the outbox row's key (so a
 repeated delivery after a crash carries the same id, which mail systems
-use to drop duplicates), List-Unsubscribe with the stop link. STARTTLS
+use to drop duplicates), List-Unsubscribe with the stop link and
+List-Unsubscribe-Post for a mail program's one-click stop (RFC 8058). STARTTLS
 before logging in (required in production, portal.settings)."""
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def build(outgoing: Outgoing, *, sender: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to it
     if outgoing.stop_url:
         message["List-Unsubscribe"] = f"<{outgoing.stop_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     message.set_content(outgoing.text)
     message.add_alternative(outgoing.html, subtype="html")
     # After the parts: setting the content clears every Content-* header.

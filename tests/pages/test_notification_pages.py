@@ -167,6 +167,22 @@ def test_the_stop_link_asks_first_then_stops_once(app, client, engine, ids) -> N
     assert client.get(url).status_code == 410
 
 
+def test_a_mail_programs_one_click_post_stops_without_cookies_or_form_token(app, client, engine, ids) -> None:
+    """RFC 8058: the mail program posts List-Unsubscribe=One-Click to the link itself."""
+    url, _row = stop_url(app, engine, ids)
+    client.cookies.clear()
+    assert client.post(url, data={"List-Unsubscribe": "Yes"}).status_code == 403  # not the one-click body
+    with Session(engine) as session:
+        assert preferences.is_on(session, person_id=ids[AINO], client_id=ids[AINO], category="new_message")
+    done = client.post(url, data={"List-Unsubscribe": "One-Click"}, follow_redirects=False)
+    assert done.status_code == 200 and "Lopetit nämä viestit: Uusi viesti" in " ".join(soup(done).find("main").get_text(" ").split())
+    with Session(engine) as session:
+        assert not preferences.is_on(session, person_id=ids[AINO], client_id=ids[AINO], category="new_message")
+    assert client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 410
+    number, signature = url.rsplit("/", 1)[1].split(".")
+    assert client.post(f"/stop/{int(number) + 1}.{signature}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+
+
 def test_forged_links_are_refused_and_change_nothing(app, client, engine, ids) -> None:
     url, row = stop_url(app, engine, ids)
     page = client.get(url)

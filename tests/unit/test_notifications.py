@@ -137,6 +137,7 @@ def test_an_email_has_text_and_html_parts_the_language_and_nothing_personal(engi
     assert "Kuukauden rahat ovat valmiina." in text_part and f"{BASE}/money" in text_part
     assert '<html lang="fi">' in html_part and f'href="{BASE}/money"' in html_part
     stop_url = message["List-Unsubscribe"].strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert stop_url in text_part and stop_url.startswith(f"{BASE}/stop/")
     everything = message.as_string()
     for word in [*personal_words(engine, aino), "€", "Verstas", "010280"]:

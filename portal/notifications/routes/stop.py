@@ -1,6 +1,12 @@
 """The stop link of a notification (/stop/<token>): no login needed. The
 page says what the link stops and has one button; the post stops it and
-shows what was stopped. A forged link gets 404, a used one 410."""
+shows what was stopped. A forged link gets 404, a used one 410.
+
+An e-mail program's own "unsubscribe" button posts
+`List-Unsubscribe=One-Click` to the same address with no cookies (RFC 8058,
+announced by the e-mail's List-Unsubscribe-Post header). That post needs no
+form token: the signed link is the permission, and a site that could forge
+the post would need the link itself."""
 
 from __future__ import annotations
 
@@ -45,15 +51,20 @@ async def stop_page(request: Request) -> Response:
     return render(request, "notifications/stop.html", {"name": NAMES[found.category], "token": token})
 
 
+ONE_CLICK = ("List-Unsubscribe", "One-Click")  # RFC 8058
+
+
 @public_page
 async def stop(request: Request) -> Response:
     token = request.path_params["token"][:TOKEN_MAX]
-    form = await ButtonForm.load(request)
-    if not form.validate_submission():
+    one_click = (await request.form()).get(ONE_CLICK[0]) == ONE_CLICK[1]
+    if not one_click and not (await ButtonForm.load(request)).validate_submission():
         raise CsrfRefused()
     found = await db.run(request, _stop, secret=request.app.state.settings.secret_key, token=token)
     if found.status != "ok":
         return _refused(request, found)
+    if one_click:  # a mail program, not a person: the answer itself, no redirect to follow
+        return render(request, "notifications/stopped.html", {"name": NAMES[found.category]})
     return RedirectResponse(f"/stopped/{found.category}", status_code=303)
 
 
