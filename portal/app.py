@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from portal import access_log, logs
+from portal import access_log, logs, periodic
 from portal.db import make_engine
 from portal.startup import configure_process
 from portal.settings import Settings
@@ -103,29 +104,6 @@ def mandate_source(settings: Settings) -> MandateSource:
     return DatabaseMandates()
 
 
-async def _seal_periodically(engine: Any, settings: Settings) -> None:
-    """Seal the access log every few seconds (see portal.access_log.seals)."""
-    while True:
-        await asyncio.sleep(settings.access_log_seal_seconds)
-        try:
-            await asyncio.to_thread(access_log.seal_pending, engine, checkpoint_path=settings.checkpoint_path)
-        except Exception:  # a database hiccup: try again next round, never stop sealing
-            logging.getLogger("portal.access_log").exception("sealing the access log failed")
-
-
-async def _notify_periodically(engine: Any, context: notification_sender.Context, seconds: float) -> None:
-    """Send due notifications and run the reminders' scheduler every few
-    seconds (see portal.notifications.sender: one runner at a time)."""
-    from portal.notifications import runner
-
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            await asyncio.to_thread(runner.run_once, engine, context)
-        except Exception:  # a database or network hiccup: try again next round, never stop sending
-            logging.getLogger("portal.notifications").exception("sending notifications failed")
-
-
 def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) -> Starlette:
     settings = settings or Settings.from_environment()
     settings.check()
@@ -137,10 +115,17 @@ def create_app(settings: Settings | None = None, *, oidc_transport: Any = None) 
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         tasks = []
         if settings.access_log_seal_seconds > 0:
-            tasks.append(asyncio.create_task(_seal_periodically(engine, settings)))
+            tasks.append(asyncio.create_task(periodic.every(
+                settings.access_log_seal_seconds,
+                functools.partial(access_log.seal_pending, engine, checkpoint_path=settings.checkpoint_path),
+                failed="sealing the access log failed", logger="portal.access_log")))
         if settings.notify_seconds > 0:
+            from portal.notifications import runner
+
             context = notification_sender.context_from(settings, _app.state.mandates)
-            tasks.append(asyncio.create_task(_notify_periodically(engine, context, settings.notify_seconds)))
+            tasks.append(asyncio.create_task(periodic.every(
+                settings.notify_seconds, runner.Runner(engine, context, keep_days=settings.notify_keep_days),
+                failed="sending notifications failed", logger="portal.notifications")))
         yield
         for task in tasks:
             task.cancel()

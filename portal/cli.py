@@ -258,7 +258,8 @@ def cmd_notify(settings: Settings, args: argparse.Namespace) -> None:
                       f"made {row.created_at.isoformat(timespec='seconds')}")
             print(f"{len(rows)} parked.")
             return
-        done = runner.run_once(engine, sender.context_from(settings, mandate_source(settings)))
+        done = runner.run_once(engine, sender.context_from(settings, mandate_source(settings)),
+                               keep_days=settings.notify_keep_days)
     finally:
         engine.dispose()
     if done.counts is None:
@@ -267,7 +268,8 @@ def cmd_notify(settings: Settings, args: argparse.Namespace) -> None:
     counts, scheduled = done.counts, done.scheduled
     assert scheduled is not None
     print(f"Scheduled {scheduled.tomorrow} reminders of tomorrow and {scheduled.assessments} of self-assessments. "
-          f"Sent {counts.sent}, to try again {counts.failed}, parked {counts.parked}, cancelled {counts.cancelled}.")
+          f"Sent {counts.sent}, to try again {counts.failed}, parked {counts.parked}, cancelled {counts.cancelled}. "
+          f"Forgot {done.forgotten} older than {settings.notify_keep_days} days.")
 
 
 def cmd_oidc_keys(settings: Settings, args: argparse.Namespace) -> None:

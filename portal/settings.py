@@ -149,6 +149,7 @@ class Settings:
     sms_password: str = ""
     sms_sender: str = ""  # the name or number the gateway shows as the sender
     notify_seconds: float = 30.0  # how often a server process sends due notifications; 0: never (cron runs `portal notify`)
+    notify_keep_days: int = 180  # sent and cancelled notifications older than this are deleted
 
     @property
     def production(self) -> bool:
@@ -264,6 +265,7 @@ class Settings:
             sms_password=env.get("PORTAL_SMS_PASSWORD", ""),
             sms_sender=env.get("PORTAL_SMS_SENDER", "").strip(),
             notify_seconds=float(env.get("PORTAL_NOTIFY_SECONDS", defaults.notify_seconds)),
+            notify_keep_days=int(env.get("PORTAL_NOTIFY_KEEP_DAYS", defaults.notify_keep_days)),
         )
         settings.check()
         return settings
@@ -289,6 +291,8 @@ class Settings:
             raise SettingsError("Set PORTAL_SMTP_FROM to the address the e-mails come from.")
         if self.notify_seconds < 0:
             raise SettingsError("PORTAL_NOTIFY_SECONDS is 0 (off) or more.")
+        if self.notify_keep_days < 1:
+            raise SettingsError("PORTAL_NOTIFY_KEEP_DAYS is 1 or more.")
         if not self.production:
             return
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
@@ -142,6 +143,26 @@ def retry(session: Session, *, notification_id: int, now: datetime) -> bool:
     row.expires_at = None if row.category != Category.CONFIRMATION_CODE.value else row.expires_at
     session.add(row)
     return True
+
+
+KEEP_DAYS = 180  # PORTAL_NOTIFY_KEEP_DAYS
+FORGET_AT_ONCE = 5000
+_FINISHED = (State.SENT.value, State.CANCELLED.value)
+
+
+def forget_old(session: Session, *, now: datetime, keep_days: int, limit: int = FORGET_AT_ONCE) -> int:
+    """Delete sent and cancelled notifications whose last try is older than
+    `keep_days` (at most `limit` a call, read through the index on state and
+    time): the outbox keeps what is needed to answer "was I told?" for half
+    a year, and no more. Parked ones wait for an admin, whatever their age.
+    A stop link of a forgotten notification no longer works (the page says
+    how to turn reminders off in "Muistutukset"), and a self-assessment still
+    undone after that time would be reminded of once more."""
+    cutoff = now - timedelta(days=keep_days)
+    old = (select(Notification.id).where(col(Notification.state).in_(_FINISHED), Notification.next_try_at < cutoff)
+           .limit(limit).scalar_subquery())
+    result = session.execute(delete(Notification).where(col(Notification.id).in_(old)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -15,6 +15,7 @@ notify`; running it twice adds nothing (the outbox's unique key).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -75,14 +76,15 @@ def _still_expected(session: Session, row: Notification) -> bool:
 
 def schedule_assessments(session: Session, *, now: datetime) -> int:
     today = now.astimezone(clock.HELSINKI).date()
-    added = 0
-    for client in preferences.clients_wanting(session, category=Category.ASSESSMENT_DUE.value):
-        status = overview.client_status(session, person_id=client, today=today)
+    by_occasion: defaultdict[str, list[int]] = defaultdict(list)
+    statuses = overview.client_statuses(
+        session, person_ids=preferences.clients_wanting(session, category=Category.ASSESSMENT_DUE.value), today=today)
+    for client, status in statuses.items():
         if status.due is not None:
-            added += outbox.enqueue_for_clients(
-                session, client_ids=[client], category=Category.ASSESSMENT_DUE.value,
-                object_id=f"{status.due.occasion.value}:{status.due.due_on.isoformat()}", now=now)
-    return added
+            by_occasion[f"{status.due.occasion.value}:{status.due.due_on.isoformat()}"].append(client)
+    return sum(outbox.enqueue_for_clients(session, client_ids=clients, category=Category.ASSESSMENT_DUE.value,
+                                          object_id=occasion, now=now)
+               for occasion, clients in sorted(by_occasion.items()))
 
 
 def _assessment_still_due(session: Session, row: Notification) -> bool:
@@ -96,9 +98,10 @@ class Scheduled:
     assessments: int
 
 
-def run(session: Session, *, now: datetime | None = None) -> Scheduled:
+def run(session: Session, *, now: datetime | None = None, assessments: bool = True) -> Scheduled:
     moment = now or clock.now()
-    return Scheduled(schedule_tomorrow(session, now=moment), schedule_assessments(session, now=moment))
+    return Scheduled(schedule_tomorrow(session, now=moment),
+                     schedule_assessments(session, now=moment) if assessments else 0)
 
 
 outbox.register_check(Category.TOMORROW.value, _still_expected)

@@ -665,3 +665,104 @@ def test_portal_notify_sends_and_lists_the_parked(engine, people, settings, monk
         listed = capsys.readouterr().out
     assert "tomorrow\temail\t8 tries\tsmtp_451" in listed and "1 parked." in listed
     assert "@" not in listed and "Mikko" not in listed
+
+
+# The server's rounds ------------------------------------------------------------
+
+def test_the_servers_loop_logs_a_failed_round_and_goes_on(caplog) -> None:
+    """portal.periodic.every, the loop of the sealer and of the sender: a round
+    that raises is logged and the next round runs; cancelling stops it."""
+    import asyncio
+
+    from portal import periodic
+
+    rounds: list[int] = []
+    waits: list[float] = []
+
+    def work() -> None:
+        rounds.append(len(rounds) + 1)
+        if len(rounds) == 1:
+            raise ConnectionError("the database went away")
+
+    async def wait(seconds: float) -> None:  # the loop's pause, counted instead of slept
+        waits.append(seconds)
+        if len(waits) > 3:
+            raise asyncio.CancelledError
+
+    with caplog.at_level("ERROR", logger="portal.notifications"), pytest.raises(asyncio.CancelledError):
+        asyncio.run(periodic.every(30, work, failed="sending notifications failed", logger="portal.notifications",
+                                   wait=wait))
+    assert rounds == [1, 2, 3] and waits == [30, 30, 30, 30]
+    assert [record.getMessage() for record in caplog.records] == ["sending notifications failed"]
+
+
+def test_the_servers_rounds_send_and_work_out_self_assessments_once_an_hour(engine, people, context, inbox) -> None:
+    """runner.Runner, what the server's loop calls: each round sends what is
+    due; the self-assessment reminders are worked out on the first round and
+    then again only after an hour."""
+    from portal.notifications import runner
+
+    rounds = runner.Runner(engine, context)
+    with transaction(engine) as session:
+        outbox.notify_new_message(session, message_id=1, person_ids=[people[AINO]], now=NOON)
+    with clock.moved_to(NOON + outbox.NEW_MESSAGE_DELAY):
+        first = rounds()
+    assert first.scheduled is not None and first.scheduled.assessments == 1  # the demo's: Aino's is due
+    assert first.counts is not None and first.counts.sent == 2  # the message's and the self-assessment's
+    assert len(inbox.messages) == 2
+    with transaction(engine) as session:
+        session.exec(delete(Notification).where(Notification.category == "assessment_due"))  # type: ignore[call-overload]
+    with clock.moved_to(NOON + outbox.NEW_MESSAGE_DELAY + timedelta(minutes=59)):
+        assert rounds().scheduled == reminders.Scheduled(0, 0)  # within the hour: not worked out again
+    with clock.moved_to(NOON + outbox.NEW_MESSAGE_DELAY + timedelta(minutes=61)):  # the moved clock runs on
+        assert rounds().scheduled == reminders.Scheduled(0, 1)
+    with sender.runner_lock(engine), clock.moved_to(NOON + timedelta(hours=3)):
+        assert rounds().counts is None  # another runner at work: nothing done, and tried again next round
+    with clock.moved_to(NOON + timedelta(hours=3)):
+        assert rounds().scheduled == reminders.Scheduled(0, 0)  # the row made an hour ago is still there
+
+
+def test_old_sent_and_cancelled_notifications_are_forgotten_parked_ones_kept(engine, people) -> None:
+    with transaction(engine) as session:
+        for number in range(3):
+            outbox.notify_new_message(session, message_id=number, person_ids=[people[AINO]], now=NOON)
+    factories.add_parked_notification(engine, person=people[MIKKO])
+    sent, cancelled, waiting = all_rows(engine, category="new_message")
+    with transaction(engine) as session:
+        for row, state in ((sent, State.SENT), (cancelled, State.CANCELLED)):
+            session.get(Notification, row.id).state = state.value  # type: ignore[union-attr]
+    last_try = NOON + outbox.NEW_MESSAGE_DELAY
+    with transaction(engine) as session:  # a day short of the time kept: nothing goes
+        assert outbox.forget_old(session, now=last_try + timedelta(days=179), keep_days=180) == 0
+    with transaction(engine) as session:
+        assert outbox.forget_old(session, now=last_try + timedelta(days=180, seconds=1), keep_days=180,
+                                 limit=1) == 1  # at most `limit` a call
+        assert outbox.forget_old(session, now=last_try + timedelta(days=180, seconds=1), keep_days=180) == 1
+    left = {row.id: row.state for row in all_rows(engine)}
+    assert sent.id not in left and cancelled.id not in left
+    assert left[waiting.id] == State.QUEUED.value and State.PARKED.value in left.values()
+
+
+def test_the_schedulers_statuses_of_many_clients_are_each_clients_own(engine, people) -> None:
+    """overview.client_statuses (three reads a chunk) gives what client_status
+    gives one client at a time, for every client of the demo on days around
+    their periods, and across a chunk's edge."""
+    from portal.assessment import overview
+    from portal.models import ClientPeriod
+
+    with Session(engine) as session:
+        clients = sorted(set(session.exec(select(ClientPeriod.person_id)).all()))
+        assert len(clients) >= 4
+        states = set()
+        for shift in (-60, 0, 20, 85, 95, 200, 400):
+            day = NOON.date() + timedelta(days=shift)
+            each = {person: overview.client_status(session, person_id=person, today=day) for person in clients}
+            assert overview.client_statuses(session, person_ids=clients, today=day) == each
+            states |= {status.state for status in each.values()}
+        assert {"due", "done", "none"} <= states  # the comparison saw clients who differ
+        chunk = overview.CHUNK
+        try:
+            overview.CHUNK = 3
+            assert overview.client_statuses(session, person_ids=clients, today=day) == each
+        finally:
+            overview.CHUNK = chunk
