@@ -5,7 +5,10 @@ with its own committed state before and after the provider call.
 
 Run: .venv/bin/python benchmarks/notifications.py [notifications] [postgresql URL]
 (the PostgreSQL database is emptied). Prints notifications a second, and
-how long the scheduler's evening pass takes for the same number of clients.
+how long the scheduler's evening pass takes for the same number of clients,
+and how long working out whose self-assessment is due takes for them, one
+client at a time (as the scheduler did) and three reads a 500
+(`overview.client_statuses`, as it does).
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text  # noqa: E402
+from sqlmodel import Session  # noqa: E402
 
 import portal.models  # noqa: E402,F401
 from portal import clock  # noqa: E402
 from portal.db import make_engine, transaction  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
-from portal.models import Group, GroupMember, GroupSlot, Organisation, Person, Unit  # noqa: E402
+from portal.assessment import overview  # noqa: E402
+from portal.models import ClientPeriod, Group, GroupMember, GroupSlot, Organisation, Person, Unit  # noqa: E402
 from portal.notifications import outbox, reminders, sender  # noqa: E402
 from portal.notifications.email import SmtpTransport  # noqa: E402
 from portal.notifications.models import ContactPoint, NotificationPreference  # noqa: E402
@@ -59,6 +64,9 @@ def people(engine, count: int) -> list[int]:  # type: ignore[no-untyped-def]
              "updated_at": NOON} for person in ids for category in ("new_message", "tomorrow")])
         session.execute(insert(GroupMember), [{"group_id": group.id, "person_id": person,  # type: ignore[call-overload]
                                             "starts_on": date(2026, 1, 1)} for person in ids])
+        session.execute(insert(ClientPeriod), [  # type: ignore[call-overload]
+            {"person_id": person, "unit_id": unit.id, "service": "day_activity", "sort_name": f"{person}",
+             "starts_on": date(2026, 9, 1 + person % 28), "ends_on": date(2027, 8, 31)} for person in ids])
     return ids
 
 
@@ -95,11 +103,21 @@ def main() -> None:
             made = reminders.schedule_tomorrow(session, now=evening)
             scheduled = time.perf_counter() - started
         assert made == count
+        with Session(engine) as session:
+            started = time.perf_counter()
+            each = {person: overview.client_status(session, person_id=person, today=NOON.date()) for person in ids}
+            one_by_one = time.perf_counter() - started
+            started = time.perf_counter()
+            many = overview.client_statuses(session, person_ids=ids, today=NOON.date())
+            together = time.perf_counter() - started
+        assert many == each and sum(status.due is not None for status in many.values()) > 0
     backend = "PostgreSQL" if url else "SQLite"
     print(f"{backend}: {count} notifications enqueued in {enqueue * 1000:.0f} ms (one INSERT in the cause's transaction)")
     print(f"{backend}: sent {count} e-mails to the local SMTP server in {elapsed:.2f} s: "
           f"{count / elapsed:.0f} notifications a second ({elapsed / count * 1000:.2f} ms each)")
     print(f"{backend}: the evening's scheduler pass for {count} clients: {scheduled * 1000:.0f} ms")
+    print(f"{backend}: whose self-assessment is due, {count} clients: one at a time {one_by_one * 1000:.0f} ms, "
+          f"three reads a 500 {together * 1000:.0f} ms")
     engine.dispose()
 
 

@@ -98,10 +98,9 @@ class Scheduled:
     assessments: int
 
 
-def run(session: Session, *, now: datetime | None = None, assessments: bool = True) -> Scheduled:
+def run(session: Session, *, now: datetime | None = None) -> Scheduled:
     moment = now or clock.now()
-    return Scheduled(schedule_tomorrow(session, now=moment),
-                     schedule_assessments(session, now=moment) if assessments else 0)
+    return Scheduled(schedule_tomorrow(session, now=moment), schedule_assessments(session, now=moment))
 
 
 outbox.register_check(Category.TOMORROW.value, _still_expected)

@@ -4,11 +4,13 @@ is due, then forgetting old notifications. The scheduler runs in its own
 transaction, under the sender's runner lock, so two processes do not both
 work through the candidates.
 
-The self-assessment reminders are worked out for every client who wants
-them (three reads for each 500 clients, then one check a client), so a
-server's loop does that once an hour, not every round: an occasion stays
-open for weeks, and the reminder waits for the morning anyway when it falls
-due at night. Tomorrow's reminders, a few minutes late, would be late."""
+The scheduler looks at every client who wants a reminder (tomorrow's: the
+week of each; the self-assessment's: three reads for each 500 clients, then
+one check a client), so a server's loop runs it once every ten minutes,
+not every round; the sender runs every round. Ten minutes is nothing to a
+reminder of tomorrow sent between 18 and 21, or of a self-assessment open
+for weeks; "Uusi viesti" and the other notifications written by their
+cause do not wait for the scheduler."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from portal import clock
 from portal.db import transaction
 from portal.notifications import outbox, reminders, sender
 
-ASSESSMENTS_EVERY = timedelta(hours=1)
+SCHEDULE_EVERY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,15 @@ class Round:
     forgotten: int = 0
 
 
-def run_once(engine: Engine, context: sender.Context, *, assessments: bool = True,
+def run_once(engine: Engine, context: sender.Context, *, schedule: bool = True,
              keep_days: int = outbox.KEEP_DAYS) -> Round:
     with sender.runner_lock(engine) as got:
         if not got:
             return Round(None, None)
-        with transaction(engine) as session:
-            scheduled = reminders.run(session, assessments=assessments)
+        scheduled = reminders.Scheduled(0, 0)
+        if schedule:
+            with transaction(engine) as session:
+                scheduled = reminders.run(session)
     counts = sender.send_due(engine, context)
     with transaction(engine) as session:
         forgotten = outbox.forget_old(session, now=clock.now(), keep_days=keep_days)
@@ -45,18 +49,18 @@ def run_once(engine: Engine, context: sender.Context, *, assessments: bool = Tru
 
 
 class Runner:
-    """The server's rounds: `run_once`, with the self-assessment reminders at
-    most once an hour (after a round that ran them)."""
+    """The server's rounds: `run_once`, with the scheduler at most once every
+    SCHEDULE_EVERY (counted from a round that ran it)."""
 
     def __init__(self, engine: Engine, context: sender.Context, *, keep_days: int = outbox.KEEP_DAYS) -> None:
         self.engine, self.context, self.keep_days = engine, context, keep_days
-        self.assessments_at: datetime | None = None
+        self.scheduled_at: datetime | None = None
 
     def __call__(self) -> Round:
         now = clock.now()
-        assessments = self.assessments_at is None or not (
-            self.assessments_at <= now < self.assessments_at + ASSESSMENTS_EVERY)  # a clock moved back runs them too
-        done = run_once(self.engine, self.context, assessments=assessments, keep_days=self.keep_days)
-        if assessments and done.scheduled is not None:
-            self.assessments_at = now
+        schedule = self.scheduled_at is None or not (
+            self.scheduled_at <= now < self.scheduled_at + SCHEDULE_EVERY)  # a clock moved back runs it too
+        done = run_once(self.engine, self.context, schedule=schedule, keep_days=self.keep_days)
+        if schedule and done.counts is not None:
+            self.scheduled_at = now
         return done

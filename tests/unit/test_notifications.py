@@ -696,30 +696,33 @@ def test_the_servers_loop_logs_a_failed_round_and_goes_on(caplog) -> None:
     assert [record.getMessage() for record in caplog.records] == ["sending notifications failed"]
 
 
-def test_the_servers_rounds_send_and_work_out_self_assessments_once_an_hour(engine, people, context, inbox) -> None:
+def test_the_servers_rounds_send_every_time_and_schedule_every_ten_minutes(engine, people, context, inbox) -> None:
     """runner.Runner, what the server's loop calls: each round sends what is
-    due; the self-assessment reminders are worked out on the first round and
-    then again only after an hour."""
+    due; the scheduler runs on the first round and then again only after ten
+    minutes."""
     from portal.notifications import runner
 
     rounds = runner.Runner(engine, context)
-    with transaction(engine) as session:
-        outbox.notify_new_message(session, message_id=1, person_ids=[people[AINO]], now=NOON)
-    with clock.moved_to(NOON + outbox.NEW_MESSAGE_DELAY):
+    start = NOON + outbox.NEW_MESSAGE_DELAY
+    with clock.moved_to(start):
         first = rounds()
-    assert first.scheduled is not None and first.scheduled.assessments == 1  # the demo's: Aino's is due
-    assert first.counts is not None and first.counts.sent == 2  # the message's and the self-assessment's
-    assert len(inbox.messages) == 2
+    assert first.scheduled == reminders.Scheduled(0, 1)  # the demo's: Aino's self-assessment is due
+    assert first.counts is not None and first.counts.sent == 1 and len(inbox.messages) == 1
     with transaction(engine) as session:
-        session.exec(delete(Notification).where(Notification.category == "assessment_due"))  # type: ignore[call-overload]
-    with clock.moved_to(NOON + outbox.NEW_MESSAGE_DELAY + timedelta(minutes=59)):
-        assert rounds().scheduled == reminders.Scheduled(0, 0)  # within the hour: not worked out again
-    with clock.moved_to(NOON + outbox.NEW_MESSAGE_DELAY + timedelta(minutes=61)):  # the moved clock runs on
+        session.exec(delete(Notification))  # type: ignore[call-overload]
+        outbox.notify_new_message(session, message_id=1, person_ids=[people[AINO]], now=start)
+    with clock.moved_to(start + timedelta(minutes=9, seconds=59)):
+        within = rounds()
+    assert within.scheduled == reminders.Scheduled(0, 0)  # not scheduled again yet
+    assert within.counts is not None and within.counts.sent == 0
+    with clock.moved_to(start + timedelta(minutes=10, seconds=1)):  # the moved clock runs on: a second past
         assert rounds().scheduled == reminders.Scheduled(0, 1)
-    with sender.runner_lock(engine), clock.moved_to(NOON + timedelta(hours=3)):
-        assert rounds().counts is None  # another runner at work: nothing done, and tried again next round
-    with clock.moved_to(NOON + timedelta(hours=3)):
-        assert rounds().scheduled == reminders.Scheduled(0, 0)  # the row made an hour ago is still there
+    assert sorted(message["Subject"] for message in inbox.messages) == [  # the first round's, then this one's
+        "Itsearviointi on ajankohtainen", "Itsearviointi on ajankohtainen", "Uusi viesti"]
+    with sender.runner_lock(engine), clock.moved_to(start + timedelta(hours=1)):
+        assert rounds().counts is None  # another runner at work: nothing done, tried again next round
+    with clock.moved_to(start + timedelta(hours=1)):
+        assert rounds().scheduled == reminders.Scheduled(0, 0)  # the one made an hour ago is still there
 
 
 def test_old_sent_and_cancelled_notifications_are_forgotten_parked_ones_kept(engine, people) -> None:
