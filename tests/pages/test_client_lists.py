@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, func, select
 
 from portal.access_log import processed_by_others, two_years_before
@@ -21,6 +20,7 @@ from portal.models.organisation import sort_name
 from portal.schedule import calendar_days
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
+from tests.support.query_plans import BIG_TABLES, captured_selects, full_scans
 
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 
@@ -203,43 +203,6 @@ def test_mandates_and_choices_page_through_everything(engine, app, demo_data) ->
 
 
 # Every query of these lists uses an index ---------------------------------------------
-
-BIG_TABLES = ("person", "clientperiod", "accessevent", "accesseventsubject", "mandate")
-
-
-def captured_selects(engine, work) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
-    statements: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with transaction(engine) as session:
-            work(session)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    assert statements
-    return statements
-
-
-def full_scans(engine, statements, tables=None) -> list[str]:  # type: ignore[no-untyped-def]
-    problems, tables = [], tables or BIG_TABLES
-    with engine.connect() as connection:
-        postgres = connection.dialect.name == "postgresql"
-        if postgres:  # tiny test tables: ask whether an index *can* answer, not whether it is cheaper
-            connection.exec_driver_sql("SET enable_seqscan = off")
-        for statement, parameters in statements:
-            prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-            plan = [" ".join(str(part) for part in row) for row in connection.exec_driver_sql(prefix + statement, parameters)]
-            for line in plan:
-                for table in tables:
-                    scan = f"Seq Scan on {table}" if postgres else f"SCAN {table}"
-                    if scan in line and (postgres or " USING " not in line):
-                        problems.append(f"{table}: {line.strip()} in {statement[:80]}")
-    return problems
-
 
 def test_every_list_query_uses_an_index(engine, app, demo_data) -> None:
     vault = app.state.vault

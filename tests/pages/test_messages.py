@@ -420,7 +420,7 @@ MESSAGE_TABLES = ("messagethread", "message", "messagereadstate", "bulletin")
 
 def test_the_inbox_and_thread_list_queries_use_an_index_and_no_sort(engine, ids) -> None:
     from portal.messages import bulletins
-    from tests.pages.test_client_lists import captured_selects
+    from tests.support.query_plans import captured_selects
 
     today = clock.today()
     work = {

@@ -278,7 +278,7 @@ def test_the_queue_is_read_a_page_at_a_time_and_logs_the_clients_shown(app, clie
 
 def test_every_query_of_the_queue_uses_an_index(engine: Engine) -> None:
     """With entries to make again (a new client, a new day) and without."""
-    from tests.pages.test_client_lists import BIG_TABLES, captured_selects, full_scans
+    from tests.support.query_plans import BIG_TABLES, captured_selects, full_scans
 
     day = date(2026, 12, 9)
     _staff, clients = _crowd(engine, clients=queue_rules.PAGE_SIZE + 3, today=day)
@@ -294,13 +294,8 @@ def test_every_query_of_the_queue_uses_an_index(engine: Engine) -> None:
         "a later page": lambda s: queue_rules.queue(s, unit_ids=[unit_id], today=day, only="overdue",
                                                     after_entry_id=after),
     }
-    import tests.pages.test_client_lists as lists
     tables = (*BIG_TABLES, "assessmentqueue", "assessment", "assessmentrequest")
-    original, lists.BIG_TABLES = lists.BIG_TABLES, tables
-    try:
-        problems = {name: [line for line in full_scans(engine, captured_selects(engine, run))
-                           if "SCAN assessmentqueuestale" not in line]  # the log of changes: read whole, kept short
-                    for name, run in work.items()}
-    finally:
-        lists.BIG_TABLES = original
+    problems = {name: [line for line in full_scans(engine, captured_selects(engine, run), tables=tables)
+                       if "SCAN assessmentqueuestale" not in line]  # the log of changes: read whole, kept short
+                for name, run in work.items()}
     assert {name: found for name, found in problems.items() if found} == {}

@@ -135,7 +135,7 @@ def test_a_view_with_nothing_changed_writes_nothing(engine: Engine) -> None:
 
 def test_every_query_of_the_kept_figures_uses_an_index(engine: Engine) -> None:
     """With clients to make again and months to count, and without."""
-    from tests.pages.test_client_lists import BIG_TABLES, captured_selects, full_scans
+    from tests.support.query_plans import BIG_TABLES, captured_selects, full_scans
 
     world = a_unit_with_history(engine)
     unit_id = world.units[0]
