@@ -7,8 +7,6 @@ clients it shows."""
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -21,35 +19,9 @@ from portal.assessment import queue as queue_rules
 from portal.assessment.overview import status_from
 from portal.db import transaction
 from portal.models import (AccessEvent, AccessEventSubject, Assessment, AssessmentRequest, ClientPeriod, Organisation,
-                           Person, Service, StaffMembership, Unit)
+                           Person, StaffMembership, Unit)
+from tests.support.assessment_world import NAMES, SERVICES, World, apply, build_world, offset, on_day, steps, unit
 from tests.support.helpers import soup
-
-START = date(2026, 1, 5)
-NAMES = itertools.count()  # the database is not emptied between examples: each builds its own organisation
-SERVICES = [service.value for service in Service]
-
-
-@dataclass
-class World:
-    units: list[int]
-    persons: list[int]
-    staff: int
-    today: date = START
-
-
-def build_world(engine: Engine) -> World:
-    name = next(NAMES)
-    with transaction(engine) as session:
-        organisation = Organisation(name=f"Jono {name}")
-        session.add(organisation)
-        session.flush()
-        units = [Unit(organisation_id=organisation.id, name=f"Jono {name}-{n}") for n in range(2)]  # type: ignore[arg-type]
-        people = [Person(given_name=f"P{n}", family_name=f"Jono{name}", identity_code_hash=f"queue-{name}-{n}",
-                         identity_code_cipher="x") for n in range(4)]
-        session.add_all([*units, *people])
-        session.flush()
-        return World([unit.id for unit in units], [person.id for person in people[1:]], people[0].id)  # type: ignore[misc]
-
 
 def expected(session: Session, world: World) -> list[queue_rules.Entry]:
     """What status_from says today, per client and unit of their periods, and the sent assessments."""
@@ -77,103 +49,6 @@ def assert_kept_equals_status_from(engine: Engine, world: World) -> None:
         assert all(e.valid_from <= world.today <= e.valid_until for e in kept)
 
 
-def _day(offset: int) -> date:
-    return START + timedelta(days=offset)
-
-
-def _pick(session: Session, model, index: int, *where):  # type: ignore[no-untyped-def]
-    found = session.exec(select(model).where(*where).order_by(model.id)).all()
-    return found[index % len(found)] if found else None
-
-
-def apply(session: Session, world: World, step: tuple) -> None:  # type: ignore[type-arg]
-    """One change, as any writer might make it."""
-    kind, *args = step
-    mine = (col(ClientPeriod.person_id).in_(world.persons),)
-    if kind == "period":
-        person, unit, starts, length, service = args
-        session.add(ClientPeriod(person_id=world.persons[person], unit_id=world.units[unit], service=service,
-                                 starts_on=_day(starts), ends_on=_day(starts + length)))
-    elif kind == "period_dates":
-        period = _pick(session, ClientPeriod, args[0], *mine)
-        if period is not None:
-            period.starts_on, period.ends_on = _day(args[1]), _day(args[1] + args[2])
-            session.add(period)
-    elif kind == "period_unit":
-        period = _pick(session, ClientPeriod, args[0], *mine)
-        if period is not None:
-            period.unit_id = world.units[args[1]]
-            session.add(period)
-    elif kind == "period_delete":
-        period = _pick(session, ClientPeriod, args[0], *mine)
-        if period is not None:
-            session.delete(period)
-    elif kind == "assessment":  # a draft, or sent (and maybe reviewed) for an occasion
-        person, occasion, due_offset, status = args
-        person_id = world.persons[person]
-        if status == "draft" and session.exec(select(Assessment).where(Assessment.open_for_person_id == person_id)).first():
-            return
-        sent = datetime.combine(world.today, time(10), UTC) if status != "draft" else None
-        session.add(Assessment(person_id=person_id, occasion=occasion, due_on=_day(due_offset) if due_offset is not None else None,
-                               content_id="oma-arvio", content_version=1, content_sha256="0" * 64, status=status,
-                               open_for_person_id=person_id if status == "draft" else None,
-                               started_by_person_id=person_id, sent_at=sent,
-                               sent_by_person_id=person_id if sent else None))
-    elif kind == "assessment_send":
-        assessment = _pick(session, Assessment, args[0], col(Assessment.person_id).in_(world.persons))
-        if assessment is not None and assessment.status != "reviewed":
-            assessment.status = "sent" if assessment.status == "draft" else "reviewed"
-            assessment.open_for_person_id = None
-            assessment.sent_at = assessment.sent_at or datetime.combine(world.today, time(11), UTC)
-            session.add(assessment)
-    elif kind == "assessment_delete":
-        assessment = _pick(session, Assessment, args[0], col(Assessment.person_id).in_(world.persons))
-        if assessment is not None:
-            for request in session.exec(select(AssessmentRequest).where(AssessmentRequest.assessment_id == assessment.id)):
-                request.assessment_id = None
-                session.add(request)
-            session.flush()
-            session.delete(assessment)
-    elif kind == "request":
-        session.add(AssessmentRequest(person_id=world.persons[args[0]], requested_by_person_id=world.staff,
-                                      due_on=world.today + timedelta(days=args[1])))
-    elif kind == "request_fulfil":
-        request = _pick(session, AssessmentRequest, args[0], col(AssessmentRequest.person_id).in_(world.persons))
-        assessment = _pick(session, Assessment, args[1], col(Assessment.person_id).in_(world.persons))
-        if request is not None and assessment is not None:
-            request.assessment_id = assessment.id
-            session.add(request)
-    elif kind == "request_delete":
-        request = _pick(session, AssessmentRequest, args[0], col(AssessmentRequest.person_id).in_(world.persons))
-        if request is not None:
-            session.delete(request)
-    elif kind == "days_pass":
-        world.today += timedelta(days=args[0])
-    else:
-        raise AssertionError(kind)
-
-
-index = st.integers(0, 20)
-person = st.integers(0, 2)
-unit = st.integers(0, 1)
-offset = st.integers(-60, 240)
-steps = st.lists(st.one_of(
-    st.tuples(st.just("period"), person, unit, offset, st.integers(0, 400), st.sampled_from(SERVICES)),
-    st.tuples(st.just("period_dates"), index, offset, st.integers(0, 400)),
-    st.tuples(st.just("period_unit"), index, unit),
-    st.tuples(st.just("period_delete"), index),
-    st.tuples(st.just("assessment"), person, st.sampled_from(["start", "follow_up", "end", "requested", "extra"]),
-              st.none() | offset, st.sampled_from(["draft", "sent", "reviewed"])),
-    st.tuples(st.just("assessment_send"), index),
-    st.tuples(st.just("assessment_delete"), index),
-    st.tuples(st.just("request"), person, st.integers(-20, 30)),
-    st.tuples(st.just("request_fulfil"), index, index),
-    st.tuples(st.just("request_delete"), index),
-    st.tuples(st.just("days_pass"), st.integers(-30, 120)),
-    st.tuples(st.just("days_pass"), st.integers(1, 3)),
-), min_size=1, max_size=10)
-
-
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=steps)
 def test_kept_entries_equal_status_from_after_any_changes(engine: Engine, changes: list[tuple]) -> None:  # type: ignore[type-arg]
@@ -193,21 +68,21 @@ periods = st.lists(st.tuples(unit, offset, st.integers(0, 400), st.sampled_from(
        draft=st.booleans(), today=offset, later=st.integers(-400, 400))
 def test_an_entry_holds_on_every_day_of_its_span(periods, requests, sent, draft, today, later) -> None:  # type: ignore[no-untyped-def]
     """Pure: on any day inside an entry's span, status_from places the client the same."""
-    period_rows = [ClientPeriod(id=n, person_id=1, unit_id=u, service=s, starts_on=_day(a), ends_on=_day(a + n_days),
+    period_rows = [ClientPeriod(id=n, person_id=1, unit_id=u, service=s, starts_on=on_day(a), ends_on=on_day(a + n_days),
                                 sort_name="x") for n, (u, a, n_days, s) in enumerate(periods)]
-    request_rows = [AssessmentRequest(id=n, person_id=1, requested_by_person_id=2, due_on=_day(d),
+    request_rows = [AssessmentRequest(id=n, person_id=1, requested_by_person_id=2, due_on=on_day(d),
                                       assessment_id=1 if done else None) for n, (d, done) in enumerate(requests)]
-    assessment_rows = [Assessment(id=n + 10, person_id=1, occasion=o, due_on=_day(d), content_id="c", content_version=1,
+    assessment_rows = [Assessment(id=n + 10, person_id=1, occasion=o, due_on=on_day(d), content_id="c", content_version=1,
                                   content_sha256="0", status="sent", started_by_person_id=1,
-                                  sent_at=datetime.combine(_day(d), time(9), UTC)) for n, (o, d) in enumerate(sent)]
+                                  sent_at=datetime.combine(on_day(d), time(9), UTC)) for n, (o, d) in enumerate(sent)]
     if draft:
         assessment_rows.append(Assessment(id=1, person_id=1, occasion="extra", content_id="c", content_version=1,
                                           content_sha256="0", status="draft", started_by_person_id=1))
-    day = _day(today)
+    day = on_day(today)
     for entry in queue_rules.entries_of(person_id=1, periods=period_rows, assessments=assessment_rows,
                                         requests=request_rows, today=day):
         assert entry.valid_from <= day <= entry.valid_until
-        other = _day(later)
+        other = on_day(later)
         if entry.assessment_id or not entry.valid_from <= other <= entry.valid_until:
             continue
         state = status_from(periods=[p for p in period_rows if p.unit_id == entry.unit_id],

@@ -20,7 +20,7 @@ from portal.followup import assessment_months as kept_months
 from portal.followup.assessments import monthly_on_time, unit_assessments
 from portal.followup.figures import _active_clients
 from portal.models import ClientPeriod, FollowupMonth, FollowupOccasion
-from tests.unit.test_assessment_queue import World, apply, build_world, steps
+from tests.support.assessment_world import World, apply, build_world, steps
 
 MONTHS = kept_months.months_between(date(2025, 10, 1), date(2027, 3, 31))
 
