@@ -239,7 +239,7 @@ def test_the_step_page_fits_in_14_kb_gzipped(app, client, demo_data) -> None:
 
 def test_an_answer_posted_after_the_idle_timeout_is_kept_and_shown_after_login(idp_client, idp_app) -> None:
     from tests.support.login_flow import login
-    from tests.pages.test_sessions import age_sessions
+    from tests.support.signed_in import age_sessions
 
     login(idp_client, AINO)
     assessment_id, first = start(idp_client)

@@ -31,6 +31,7 @@ from tests.pages.test_route_permissions import (
 from tests.support import factories
 from tests.support.helpers import h1, soup
 from tests.support.login_flow import login
+from tests.support.signed_in import as_easy
 
 people = route_permissions.people  # the fixture: Aino, her mandate to Liisa, her goal, staff of her unit
 
@@ -193,13 +194,6 @@ def test_the_guard_refuses_an_easy_session_that_is_not_a_clients_own(client, eng
 
 
 # What an easy session sees ----------------------------------------------------------
-
-
-def as_easy(client, engine, person: int) -> str:  # type: ignore[no-untyped-def]
-    token = factories.start_session(engine, audience="client", person=person, acting_for=person, level=Level.EASY)
-    # As the portal would set it (host and path), so that a later login's cookie replaces it.
-    client.cookies.set(sessions.COOKIE_NAMES["client"], token, domain="127.0.0.1", path="/")
-    return token
 
 
 def test_an_easy_session_sees_its_everyday_pages_and_says_so(client, engine, people) -> None:

@@ -275,7 +275,7 @@ def test_an_easy_login_steps_up_to_read_a_sensitive_thread(idp_client, idp_app) 
         session.add(thread)
         session.commit()
         thread_id = thread.id  # type: ignore[union-attr]
-    from tests.pages.test_login_levels import as_easy
+    from tests.support.signed_in import as_easy
 
     as_easy(idp_client, engine, aino)
     assert idp_client.get(f"/messages/{thread_id}").status_code == 403

@@ -13,16 +13,9 @@ from portal.models import FormDraft, LoginSession, Mandate
 from tests.support import factories
 from tests.support.helpers import h1, soup
 from tests.support.login_flow import login
+from tests.support.signed_in import age_sessions
 
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
-
-
-def age_sessions(engine, minutes: int) -> None:  # type: ignore[no-untyped-def]
-    """Move every session's last activity back in time (instead of waiting)."""
-    with transaction(engine) as session:
-        for record in session.exec(select(LoginSession)).all():
-            record.last_seen_at = sessions.as_utc(record.last_seen_at) - timedelta(minutes=minutes)
-            session.add(record)
 
 
 def test_client_session_ends_after_20_idle_minutes(idp_client, idp_app) -> None:

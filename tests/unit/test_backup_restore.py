@@ -19,7 +19,7 @@ from portal.access_log.restore import RestoreRefused, mark_restored
 from portal.access_log.seals import read_checkpoints
 from portal.db import make_engine
 from tests.support.databases import POSTGRES_URL
-from tests.unit.test_access_log import record_reads, seal, triggers_off, verify
+from tests.support.access_log_checks import record_reads, seal, triggers_off, verify
 
 
 def run(capsys, *command: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
