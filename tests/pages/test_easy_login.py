@@ -5,7 +5,6 @@ easy-to-guess codes are refused; enrolment codes work once, for 15 minutes."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,11 +13,13 @@ from sqlmodel import Session, select
 from portal import clock
 from portal.easy_login import codes
 from portal.demo.easy_login import DEMO_CODE
-from portal.easy_login.models import EasyLogin, EnrolmentCode, Kiosk
+from portal.easy_login.models import EasyLogin, Kiosk
 from portal.models import AccessEvent, LoginSession, MandateBasis, MandateScope
 from portal.web import kiosk as kiosk_device
 from tests.support import factories
 from tests.support.helpers import csrf_token, h1, soup
+from tests.support.kiosk import (JARI, LIISA, MARIA_TUPA, SANNA_VERSTAS, enrol, login_id, logout, mark_kiosk,
+                                  staff_login, type_code)
 from tests.support.login_flow import login
 
 pytestmark = pytest.mark.usefixtures("activity_day")
@@ -32,41 +33,6 @@ def app(idp_app):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client(idp_client):  # type: ignore[no-untyped-def]
     return idp_client
-
-LIISA, JARI, AINO = "230495-936S", "071188-955W", "010280-952L"
-MARIA_TUPA, SANNA_VERSTAS = "180679-9737", "300883-9617"
-
-
-def staff_login(client, code: str) -> None:  # type: ignore[no-untyped-def]
-    assert login(client, code, audience="staff").status_code == 303
-
-
-def logout(client, audience: str = "staff") -> None:  # type: ignore[no-untyped-def]
-    page = client.get("/staff" if audience == "staff" else "/home")
-    client.post("/staff/logout" if audience == "staff" else "/logout", data={"csrf_token": csrf_token(page)})
-
-
-def mark_kiosk(client, staff: str = MARIA_TUPA, name: str = "Aulan tabletti") -> None:  # type: ignore[no-untyped-def]
-    """Staff mark this browser as a kiosk of their unit, then log out."""
-    staff_login(client, staff)
-    page = client.get("/staff/device")
-    unit = soup(page).find("select", attrs={"name": "unit"}).find("option")["value"]
-    response = client.post("/staff/device", data={"csrf_token": csrf_token(page), "name": name, "unit": unit},
-                           follow_redirects=False)
-    assert response.status_code == 303
-    logout(client)
-
-
-def login_id(engine, identity_code: str, vault) -> int:  # type: ignore[no-untyped-def]
-    person = factories.person_id(engine, vault, identity_code)
-    with Session(engine) as session:
-        return session.exec(select(EasyLogin.id).where(EasyLogin.person_id == person)).one()  # type: ignore[return-value]
-
-
-def type_code(client, entry: int, code: str):  # type: ignore[no-untyped-def]
-    page = client.get("/easy/enrol")  # any page: this browser's form token
-    return client.post(f"/kiosk/{entry}", data={"csrf_token": csrf_token(page), "code": code}, follow_redirects=False)
-
 
 def test_a_kiosk_lists_its_units_clients_and_a_number_code_logs_in_easy(client, engine, app) -> None:  # type: ignore[no-untyped-def]
     mark_kiosk(client)
@@ -168,16 +134,6 @@ def test_staff_of_another_unit_cannot_remove_a_kiosk_or_see_the_easy_login(clien
     assert client.get(f"/staff/clients/{liisa}/easy-login").status_code == 404
     assert client.post(f"/staff/clients/{liisa}/easy-login/enrol",
                        data={"csrf_token": csrf_token(page), "how": "document", "client_present": "y"}).status_code == 404
-
-
-def enrol(client, person: int, **extra) -> str:  # type: ignore[no-untyped-def]
-    """Staff give an enrolment code; return it as shown (digits only)."""
-    page = client.get(f"/staff/clients/{person}/easy-login")
-    response = client.post(f"/staff/clients/{person}/easy-login/enrol",
-                           data={"csrf_token": csrf_token(page), "how": "document", "client_present": "y", **extra})
-    assert response.status_code == 200, response.text[:500]
-    assert response.headers["cache-control"] == "no-store"
-    return soup(response).select_one(".enrolment-code").get_text().replace(" ", "")
 
 
 def choose_with_enrolment_code(client, enrolment_code: str, code: str, *, symbol: str = "sun"):  # type: ignore[no-untyped-def]

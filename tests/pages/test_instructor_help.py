@@ -13,8 +13,8 @@ from portal import clock
 from portal.easy_login import instructor_help
 from portal.easy_login.models import KioskHelpRequest
 from portal.models import AccessEvent, LoginSession
-from tests.pages.test_easy_login import (JARI, LIISA, MARIA_TUPA, SANNA_VERSTAS, login_id, logout, mark_kiosk,
-                                         staff_login, type_code)
+from tests.support.kiosk import (JARI, LIISA, MARIA_TUPA, SANNA_VERSTAS, enrol, login_id, logout, mark_kiosk,
+                                  staff_login, type_code)
 from tests.support import factories
 from tests.support.helpers import csrf_token, h1, soup
 
@@ -194,7 +194,6 @@ def test_requests_come_only_from_a_kiosk_for_a_client_on_its_list(client, engine
 
 
 def test_a_client_who_chose_no_code_enrols_with_instructor_help(client, engine, app) -> None:  # type: ignore[no-untyped-def]
-    from tests.pages.test_easy_login import enrol
     jari = factories.person_id(engine, app.state.vault, JARI)
     staff_login(client, MARIA_TUPA)
     code = enrol(client, jari)
