@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 
 from portal import clock
 from portal.models import ClientPeriod, MoneyKind, MonthClosing, Person, Unit
-from portal.money.statements import MonthStatement, month_bounds, month_statement
+from portal.money.statements import MonthStatement, month_bounds
+from portal.money.statements_batch import statements_for
 from portal.notifications import causes
 from portal.plans.rules import Problem
 
@@ -61,8 +62,11 @@ def unit_reports(session: Session, *, unit_ids: list[int], month: date, today: d
                    col(ClientPeriod.ends_on) >= first)
             .order_by(Person.family_name, Person.given_name)
         ).all()
+        # All the unit's clients' statements at once: a few reads a 500 clients, not ten reads a client.
+        statements = statements_for(session, [person.id for _period, person in clients], first=first, last=last,
+                                    today=today)
         rows = [ReportRow(person.id, f"{person.given_name} {person.family_name}", period.service,  # type: ignore[arg-type]
-                          month_statement(session, person_id=person.id, month=first, today=today))  # type: ignore[arg-type]
+                          statements[person.id])  # type: ignore[index]
                 for period, person in clients]
         reports.append(UnitReport(unit.id, unit.name, first, closed_at, rows))  # type: ignore[arg-type]
     return reports

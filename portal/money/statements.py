@@ -5,7 +5,7 @@ hands plain values to the pure functions in earnings.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -66,9 +66,10 @@ _MARK, _CORRECTION, _RATE, _BENEFIT, _CLOSING, _PERIOD, _UNIT = (
 _PERSON, _FIRST, _LAST = bindparam("person_id"), bindparam("first"), bindparam("last")
 
 # The reads of one person's money, built once (see db.rows).
-_RATES = select(_RATE).where(_RATE.c.organisation_id.in_(bindparam("organisation_ids", expanding=True)),
+RATES = (select(_RATE).where(_RATE.c.organisation_id.in_(bindparam("organisation_ids", expanding=True)),
                              _RATE.c.valid_from <= _LAST,
                              or_(_RATE.c.valid_until.is_(None), _RATE.c.valid_until >= _FIRST))
+         .order_by(_RATE.c.id))
 _BENEFITS = (select(_BENEFIT).where(_BENEFIT.c.person_id == _PERSON, _BENEFIT.c.starts_on <= _LAST,
                                     or_(_BENEFIT.c.ends_on.is_(None), _BENEFIT.c.ends_on >= _FIRST))
              .order_by(_BENEFIT.c.starts_on.desc(), _BENEFIT.c.id.desc()))
@@ -76,8 +77,8 @@ _PERIODS = (select(_PERIOD, _UNIT.c.organisation_id).join(_UNIT, _UNIT.c.id == _
             .where(_PERIOD.c.person_id == _PERSON).order_by(_PERIOD.c.id))
 _MARKS = (select(_MARK).where(_MARK.c.person_id == _PERSON, _MARK.c.on_date >= _FIRST, _MARK.c.on_date <= _LAST)
           .order_by(_MARK.c.on_date))
-_CORRECTIONS = select(_CORRECTION).where(_CORRECTION.c.person_id == _PERSON, _CORRECTION.c.on_date >= _FIRST,
-                                         _CORRECTION.c.on_date <= _LAST)
+_CORRECTIONS = (select(_CORRECTION).where(_CORRECTION.c.person_id == _PERSON, _CORRECTION.c.on_date >= _FIRST,
+                                          _CORRECTION.c.on_date <= _LAST).order_by(_CORRECTION.c.id))
 _UNIT_IDS = bindparam("unit_ids", expanding=True)
 _START, _END = bindparam("start"), bindparam("end")
 _TOUCHED = union(
@@ -85,11 +86,11 @@ _TOUCHED = union(
                                         _CORRECTION.c.recorded_at >= _START, _CORRECTION.c.recorded_at < _END),
     select(_MARK.c.on_date).where(_MARK.c.person_id == _PERSON, _MARK.c.on_date < _FIRST,
                                   _MARK.c.recorded_at >= _START, _MARK.c.recorded_at < _END))
-_CLOSINGS = select(_CLOSING).where(_CLOSING.c.unit_id.in_(_UNIT_IDS),
-                                   _CLOSING.c.month.in_(bindparam("months", expanding=True)))
+CLOSINGS = select(_CLOSING).where(_CLOSING.c.unit_id.in_(_UNIT_IDS),
+                                  _CLOSING.c.month.in_(bindparam("months", expanding=True)))
 
 
-def _moment(day: date) -> datetime:
+def midnight(day: date) -> datetime:
     """Midnight in Finland at the start of a day, as UTC."""
     return datetime.combine(day, time(0), ZoneInfo(TIME_ZONE)).astimezone(UTC)
 
@@ -118,7 +119,7 @@ def _days_as_of(marks: Sequence[Row[Any]], corrections: dict[int, list[Row[Any]]
     return days
 
 
-class _Money:
+class Money:
     """Everything one person's money in one span of days depends on, read once;
     `within` gives a shorter span of it without reading again."""
 
@@ -147,21 +148,21 @@ class _Money:
 
     @classmethod
     def read(cls, session: Session, *, person_id: int, first: date, last: date,
-             periods: list[tuple[Any, int]]) -> _Money:
+             periods: list[tuple[Any, int]]) -> Money:
         span = {"person_id": person_id, "first": first, "last": last}
         organisations = sorted({organisation for period, organisation in periods
                                 if period.starts_on <= last and period.ends_on >= first})
         marks = rows(session, _MARKS, **span)
         return cls(first=first, last=last, periods=periods, marks=marks,
                    corrections=rows(session, _CORRECTIONS, **span) if marks else [],
-                   rates=rows(session, _RATES, organisation_ids=organisations, first=first, last=last)
+                   rates=rows(session, RATES, organisation_ids=organisations, first=first, last=last)
                    if organisations else [],
                    benefits=rows(session, _BENEFITS, **span))
 
-    def within(self, first: date, last: date) -> _Money:
+    def within(self, first: date, last: date) -> Money:
         assert self.first <= first and last <= self.last
-        return _Money(first=first, last=last, periods=self.periods, marks=self.marks, corrections=self._corrections,
-                      rates=self._rates, benefits=self._benefits)
+        return Money(first=first, last=last, periods=self.periods, marks=self.marks, corrections=self._corrections,
+                     rates=self._rates, benefits=self._benefits)
 
     def service_on(self, day: date) -> str | None:
         for period, _organisation in self.periods:
@@ -182,26 +183,48 @@ def _periods(session: Session, *, person_id: int,
     return [(row, row.organisation_id) for row in rows(session, _PERIODS, person_id=person_id)]
 
 
+def units_in_span(periods: list[tuple[Any, int]], first: date, last: date) -> list[int]:
+    """The units of the person's periods in this span."""
+    return sorted({period.unit_id for period, _organisation in periods
+                   if period.starts_on <= last and period.ends_on >= first})
+
+
 def _carried_months(session: Session, *, person_id: int, unit_ids: list[int], first: date, last: date
                     ) -> tuple[datetime | None, dict[date, datetime]]:
-    """When this span's first month was closed (None: open), and the earlier,
-    closed months whose days were changed during this span, with when each was closed."""
+    """One person's `closed_months`, read."""
     if not unit_ids:  # no period in this span: nothing of it was closed or paid
         return None, {}
-    start, end = _moment(first), _moment(last + timedelta(days=1))
+    start, end = midnight(first), midnight(last + timedelta(days=1))
     touched = [row[0] for row in rows(session, _TOUCHED, person_id=person_id, first=first, start=start, end=end)]
-    months = {day.replace(day=1) for day in touched} | {first}
+    return closed_months(touched, rows(session, CLOSINGS, unit_ids=unit_ids, months=months_to_read(touched, first)),
+                         unit_ids=unit_ids, first=first)
+
+
+def months_to_read(touched: Iterable[date], first: date) -> list[date]:
+    """The months whose closing matters: the span's first and those with days changed in the span."""
+    return sorted({day.replace(day=1) for day in touched} | {first})
+
+
+def closed_months(touched: Iterable[date], closings: Iterable[Row[Any]], *, unit_ids: list[int], first: date
+                  ) -> tuple[datetime | None, dict[date, datetime]]:
+    """When this span's first month was closed (None: open), and the earlier,
+    closed months whose days were changed during this span (`touched`: the
+    days), with when each was closed. `closings` may hold other units' and months' too."""
+    if not unit_ids:
+        return None, {}
+    units, months = set(unit_ids), set(months_to_read(touched, first))
     closed: dict[date, datetime] = {}
-    for closing in rows(session, _CLOSINGS, unit_ids=unit_ids, months=sorted(months)):
-        at = _aware(closing.closed_at)
-        closed[closing.month] = min(at, closed.get(closing.month, at))
+    for closing in closings:
+        if closing.unit_id in units and closing.month in months:
+            at = _aware(closing.closed_at)
+            closed[closing.month] = min(at, closed.get(closing.month, at))
     return closed.pop(first, None), closed
 
 
-def _carried(money: _Money, *, closed_months: dict[date, datetime], first: date, last: date) -> tuple[Line, ...]:
+def _carried(money: Money, *, closed_months: dict[date, datetime], first: date, last: date) -> tuple[Line, ...]:
     """Changes made in this span to days of earlier, closed months: paid (or
     taken back) now, as correction lines, never by changing a closed month."""
-    start, end = _moment(first), _moment(last + timedelta(days=1))
+    start, end = midnight(first), midnight(last + timedelta(days=1))
     lines: list[Line] = []
     for month, closed_at in sorted(closed_months.items()):
         month_money = money.within(month, month_bounds(month)[1])
@@ -225,21 +248,31 @@ def statement(session: Session, *, person_id: int, first: date, last: date, toda
     A closed month shows its days as they stood when it was closed. The days
     staff have not yet marked come from the client's schedule; a summary that
     does not show them (the start page card) leaves them out. The span and the
-    closed months it corrects are read together, once."""
+    closed months it corrects are read together, once. (Many clients' months
+    at once: statements_batch.statements_for, the same computation.)"""
     all_periods = _periods(session, person_id=person_id, periods=periods)
-    unit_ids = sorted({period.unit_id for period, _organisation in all_periods
-                       if period.starts_on <= last and period.ends_on >= first})
+    unit_ids = units_in_span(all_periods, first, last)
     closed, closed_months = _carried_months(session, person_id=person_id, unit_ids=unit_ids, first=first, last=last)
-    read_from = min([first, *closed_months])
-    whole = _Money.read(session, person_id=person_id, first=read_from, last=last, periods=all_periods)
+    whole = Money.read(session, person_id=person_id, first=min([first, *closed_months]), last=last,
+                       periods=all_periods)
+    days = week.client_days(session, person_id=person_id, first=first, last=min(last, today)) \
+        if first <= today and with_unconfirmed else None
+    return compose(whole, first=first, last=last, closed=closed, closed_months=closed_months, schedule=days)
+
+
+def compose(whole: Money, *, first: date, last: date, closed: datetime | None, closed_months: dict[date, datetime],
+            schedule: list[week.Day] | None) -> MonthStatement:
+    """Pure: the statement from what was read. `whole`: the person's money from
+    the earliest corrected closed month to `last`; `schedule`: their days from
+    `first` to today (None: the days not yet marked are left out)."""
     money = whole.within(first, last)
     attended, result = money.earnings(closed)
     by_day = {line.on_date: line for line in result.lines}
     marked = {mark.on_date for mark in money.marks}
     unconfirmed = tuple(
-        day.day for day in week.client_days(session, person_id=person_id, first=first, last=min(last, today))
+        day.day for day in schedule
         if day.activities and day.absence is None and day.day not in marked and money.service_on(day.day)
-    ) if first <= today and with_unconfirmed else ()
+    ) if schedule is not None else ()
     return MonthStatement(
         month=first, services=tuple(sorted({period.service for period, _organisation in money.periods})),
         days=tuple(DayRow(day.on_date, day.present, day.hours, by_day.get(day.on_date), day.service)

@@ -117,12 +117,15 @@ _SLOTS = (
     .join(_GUIDE, _GUIDE.c.id == _SLOT.c.guide_person_id, isouter=True)
     .where(_SLOT.c.group_id.in_(bindparam("group_ids", expanding=True)),
            in_effect_between(_SLOT.c.valid_from, _SLOT.c.valid_until, _FIRST, _LAST))  # type: ignore[arg-type]
-    .order_by(_SLOT.c.starts_at, _GROUP.c.name)
+    .order_by(_SLOT.c.starts_at, _GROUP.c.name, _SLOT.c.id)
 )
 _CHANGES = select_rows(_CHANGE).where(_CHANGE.c.slot_id.in_(bindparam("slot_ids", expanding=True)),
                                       _CHANGE.c.on_date >= _FIRST, _CHANGE.c.on_date <= _LAST)
 _MEMBERSHIPS = select_rows(_MEMBER).where(
     _MEMBER.c.person_id == bindparam("person_id"),
+    in_effect_between(_MEMBER.c.starts_on, _MEMBER.c.ends_on, _FIRST, _LAST))  # type: ignore[arg-type]
+_MEMBERSHIPS_OF = select_rows(_MEMBER).where(
+    _MEMBER.c.person_id.in_(bindparam("person_ids", expanding=True)),
     in_effect_between(_MEMBER.c.starts_on, _MEMBER.c.ends_on, _FIRST, _LAST))  # type: ignore[arg-type]
 
 
@@ -198,9 +201,36 @@ def client_days(session: Session, *, person_id: int, first: date, last: date,
     members = rows(session, _MEMBERSHIPS, person_id=person_id, first=first, last=last)
     slots = _slots(session, {member.group_id for member in members}, first, last)
     changes = _changes(session, [slot.id for slot in slots], first, last)
-    holidays = public_holidays(first, last)
     absences = absence_marks(notices, first, last) if notices is not None else absences_between(
         session, [person_id], first, last)
+    return _days(person_id, first, last, members, slots, changes, public_holidays(first, last), absences)
+
+
+def clients_days(session: Session, *, person_ids: Iterable[int], first: date, last: date) -> dict[int, list[Day]]:
+    """`client_days` of many clients, each kind of row read once for them all
+    (the caller keeps the list of ids to a few hundred)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    members_of: dict[int, list[Row[Any]]] = {person_id: [] for person_id in ids}
+    for member in rows(session, _MEMBERSHIPS_OF, person_ids=ids, first=first, last=last):
+        members_of[member.person_id].append(member)
+    slots = _slots(session, {member.group_id for members in members_of.values() for member in members}, first, last)
+    changes = _changes(session, [slot.id for slot in slots], first, last)
+    holidays = public_holidays(first, last)
+    absences = absences_between(session, ids, first, last)
+    result = {}
+    for person_id, members in members_of.items():
+        groups = {member.group_id for member in members}
+        result[person_id] = _days(person_id, first, last, members, [slot for slot in slots if slot.group_id in groups],
+                                  changes, holidays, absences)
+    return result
+
+
+def _days(person_id: int, first: date, last: date, members: list[Row[Any]], slots: list[Row[Any]],
+          changes: dict[tuple[int, date], Row[Any]], holidays: dict[date, str],
+          absences: dict[tuple[int, date], AbsenceMark]) -> list[Day]:
+    """Pure: one client's days from the rows read (their memberships, their groups' slots)."""
     days = []
     for day in days_between(first, last):
         groups_today = {member.group_id for member in members if in_effect(member.starts_on, member.ends_on, day)}
