@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,13 +23,13 @@ from portal.models import (AbsenceNotice, ClientPeriod, Group, GroupMember, Grou
                            SlotChange, Unit)
 from portal.money import statements, statements_batch
 from portal.schedule.calendar_days import today
-from tests.pages.test_client_lists import captured_selects, full_scans
-from tests.unit.test_money_card import KINDS, SERVICES, World, _day, apply, this_month
-from tests.unit.test_money_card import steps as card_steps
+from tests.support.money_world import KINDS, SERVICES, World, apply, on_day, this_month
+from tests.support.money_world import steps as card_steps
+from tests.support.query_plans import captured_selects, full_scans
 
 NAMES = itertools.count()
 CLIENTS = 5  # and the staff member, who has no period: more than a chunk of 2
-MONTHS = [(this_month() - timedelta(days=1)).replace(day=1) - timedelta(days=1), _day(0), this_month()]
+MONTHS = [(this_month() - timedelta(days=1)).replace(day=1) - timedelta(days=1), on_day(0), this_month()]
 
 
 @dataclass
@@ -50,24 +50,24 @@ def build(engine: Engine) -> tuple[World, Schedule]:
         session.flush()
         for service, kinds in KINDS.items():
             session.add_all([Rate(organisation_id=organisation.id, service=service, kind=kind, amount=Decimal("9.00"),  # type: ignore[arg-type]
-                                  part_day="share", valid_from=_day(0) - timedelta(days=400)) for kind in kinds])
+                                  part_day="share", valid_from=on_day(0) - timedelta(days=400)) for kind in kinds])
         groups = [Group(unit_id=unit.id, name=f"Ryhmä {n}") for n, unit in enumerate(units)]  # type: ignore[arg-type]
         session.add_all(groups)
         session.flush()
         session.add_all([GroupSlot(group_id=group.id, weekday=weekday, starts_at=time(9), ends_at=time(12),  # type: ignore[arg-type]
-                                   activity="Työ", place="Sali", valid_from=_day(0) - timedelta(days=100))
+                                   activity="Työ", place="Sali", valid_from=on_day(0) - timedelta(days=100))
                          for group in groups for weekday in range(5)])
         clients = people[1:]
         for n, person in enumerate(clients):  # the periods: whole months, one from mid-last-month, one to mid-this
             unit = units[n % 2]
-            starts = _day(14) if n == 2 else _day(0) - timedelta(days=100)
-            ends = _day(40) if n == 3 else _day(0) + timedelta(days=200)
+            starts = on_day(14) if n == 2 else on_day(0) - timedelta(days=100)
+            ends = on_day(40) if n == 3 else on_day(0) + timedelta(days=200)
             session.add(ClientPeriod(person_id=person.id, unit_id=unit.id, service=SERVICES[(n % 2) * 2],  # type: ignore[arg-type]
                                      starts_on=starts, ends_on=ends))
             session.add(GroupMember(group_id=groups[n % 2].id, person_id=person.id, starts_on=starts,  # type: ignore[arg-type]
-                                    ends_on=_day(45) if n == 1 else None))
+                                    ends_on=on_day(45) if n == 1 else None))
         session.add(ClientPeriod(person_id=clients[4].id, unit_id=units[1].id, service=SERVICES[3],  # type: ignore[arg-type]
-                                 starts_on=_day(0) - timedelta(days=100), ends_on=_day(0) + timedelta(days=200)))
+                                 starts_on=on_day(0) - timedelta(days=100), ends_on=on_day(0) + timedelta(days=200)))
         world = World(organisation.id, [unit.id for unit in units], [p.id for p in clients], people[0].id)  # type: ignore[arg-type,misc]
         return world, Schedule([group.id for group in groups])  # type: ignore[misc]
 
@@ -77,7 +77,7 @@ def apply_more(session: Session, world: World, schedule: Schedule, step: tuple) 
     kind, *args = step
     if kind == "cancel":
         group, offset = args
-        day = _day(offset)
+        day = on_day(offset)
         slot = session.exec(select(GroupSlot).where(GroupSlot.group_id == schedule.groups[group],
                                                     GroupSlot.weekday == day.weekday())).first()
         if slot is not None and session.exec(select(SlotChange).where(SlotChange.slot_id == slot.id,
@@ -85,13 +85,13 @@ def apply_more(session: Session, world: World, schedule: Schedule, step: tuple) 
             session.add(SlotChange(slot_id=slot.id, on_date=day, cancelled=True, created_by_person_id=world.staff))  # type: ignore[arg-type]
     elif kind == "absence":
         person, offset, length = args
-        session.add(AbsenceNotice(person_id=world.persons[person], starts_on=_day(offset),
-                                  ends_on=_day(offset + length), reason="ill", created_by_person_id=world.staff))
+        session.add(AbsenceNotice(person_id=world.persons[person], starts_on=on_day(offset),
+                                  ends_on=on_day(offset + length), reason="ill", created_by_person_id=world.staff))
     elif kind == "end":
         periods = session.exec(select(ClientPeriod).where(col(ClientPeriod.person_id).in_(world.persons))
                                .order_by(ClientPeriod.id)).all()
         period = periods[args[0] % len(periods)]
-        period.ends_on = max(period.starts_on, _day(args[1]))
+        period.ends_on = max(period.starts_on, on_day(args[1]))
         session.add(period)
     else:
         apply(session, world, step)
