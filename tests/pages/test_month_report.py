@@ -62,6 +62,29 @@ def test_report_page_shows_every_client_of_the_unit(client, engine, ids) -> None
     assert client.get("/staff/money?month=13-2026").status_code == 400
 
 
+def test_a_report_view_is_one_event_each_client_in_it_sees(client, engine, ids) -> None:
+    """One access-log event names every client of the report; each of them
+    finds it under "who has processed my data", and no one else's report."""
+    from portal.access_log import processed_by_others, two_years_before
+    from portal.models import AccessEvent, AccessEventSubject
+
+    as_staff(client, engine, ids[SANNA_VERSTAS])
+    month = LAST_MONTH.isoformat()[:7]
+    page = client.get(f"/staff/money?month={month}")
+    shown = len(soup(page).select("tbody th"))
+    client.get(f"/staff/money.csv?month={month}")
+    with Session(engine) as session:
+        events = session.exec(select(AccessEvent).where(AccessEvent.object_type == "money_report")).all()
+        assert len(events) == 2 and all(event.subject_person_id is None and event.object_id == month
+                                        for event in events)
+        named = session.exec(select(AccessEventSubject.person_id).where(
+            AccessEventSubject.event_id == events[0].id)).all()
+        assert len(named) == shown and ids[AINO] in named and ids[MIKKO] in named
+        assert not {ids[TIMO_TUPA]} & set(named)
+        seen_by_aino = processed_by_others(session, subject_person_id=ids[AINO], since=two_years_before()).entries
+        assert sum(1 for entry in seen_by_aino if entry.object_type == "money_report") == 2
+
+
 def test_only_a_unit_manager_closes_a_month_that_is_over(client, engine, ids) -> None:
     as_staff(client, engine, ids[SANNA_VERSTAS])
     page = client.get("/staff/money")

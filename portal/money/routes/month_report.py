@@ -44,9 +44,11 @@ def _reports(session: Session, *, viewer: Viewer, meta: dict[str, str], month: d
              action: str) -> list[month_report.UnitReport]:
     reports = month_report.unit_reports(session, unit_ids=sorted(viewer.actor.staff_roles), month=month,
                                         today=today())
-    access_log.record_many(session, [event_fields(viewer.actor, meta, action=action, object_type="money_report",
-                                                  subject_id=row.person_id, object_id=month.isoformat()[:7])
-                                     for report in reports for row in report.rows])
+    shown = sorted({row.person_id for report in reports for row in report.rows})
+    if shown:  # one event for the report; each client in it sees it
+        access_log.record(session, **{**event_fields(viewer.actor, meta, action=action, object_type="money_report",
+                                                     subject_id=None, object_id=month.isoformat()[:7]),
+                                      "subject_person_ids": shown})
     return reports
 
 
