@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, or_, tuple_
 from sqlalchemy import select as select_rows
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from portal.auth.permissions import Actor, may_edit_unit_schedule
 from portal.db import rows, table
@@ -55,8 +55,9 @@ class GroupView:
     unit_id: int
     unit_name: str
     slots: list[SlotRow]  # in effect today or later
-    members: list[MemberRow]
+    members: list[MemberRow]  # a group's page: the page of its clients shown (member_page); otherwise none
     ended_slots: list[SlotRow]  # the last day has passed; the latest first, at most ENDED_SLOTS_SHOWN
+    member_count: int = 0  # its current clients (and those starting later)
 
 
 def group_for(session: Session, *, actor: Actor, group_id: int) -> Group | None:
@@ -67,9 +68,10 @@ def group_for(session: Session, *, actor: Actor, group_id: int) -> Group | None:
     return group
 
 
-def views(session: Session, *, groups: list[Group], today: date, with_members: bool = True) -> list[GroupView]:
-    """The groups with their weekly times and (`with_members`) every current client; a
-    group's own page reads its clients a page at a time instead (member_page)."""
+def views(session: Session, *, groups: list[Group], today: date) -> list[GroupView]:
+    """The groups with their weekly times and how many current clients each
+    has (one count, no client's data read); a group's own page reads its
+    clients a page at a time (member_page)."""
     ids = [group.id for group in groups]
     if not ids:
         return []
@@ -85,18 +87,13 @@ def views(session: Session, *, groups: list[Group], today: date, with_members: b
                       None if slot.valid_from == VALID_SINCE_ALWAYS else slot.valid_from, slot.valid_until)
         (ended if slot.valid_until is not None and slot.valid_until < today else slots).setdefault(
             slot.group_id, []).append(row)
-    members: dict[int, list[MemberRow]] = {}
-    for member, person in session.exec(
-        select(GroupMember, Person).join(Person, col(Person.id) == col(GroupMember.person_id))
-        .where(col(GroupMember.group_id).in_(ids), not_ended(GroupMember.ends_on, today))
-        .order_by(Person.family_name, Person.given_name)
-    ).all() if with_members else []:
-        members.setdefault(member.group_id, []).append(
-            MemberRow(person.id, f"{person.given_name} {person.family_name}", member.starts_on, member.ends_on,  # type: ignore[arg-type]
-                      member.id))  # type: ignore[arg-type]
+    counts = dict(session.exec(
+        select(GroupMember.group_id, func.count()).where(col(GroupMember.group_id).in_(ids),  # type: ignore[call-overload]
+                                                         not_ended(GroupMember.ends_on, today))
+        .group_by(GroupMember.group_id)).all())
     return [GroupView(group.id, group.name, group.unit_id, units[group.unit_id], slots.get(group.id, []),  # type: ignore[arg-type]
-                      members.get(group.id, []),
-                      sorted(ended.get(group.id, []), key=lambda row: row.valid_until, reverse=True)[:ENDED_SLOTS_SHOWN])  # type: ignore[arg-type, return-value]
+                      [], sorted(ended.get(group.id, []), key=lambda row: row.valid_until, reverse=True)[:ENDED_SLOTS_SHOWN],  # type: ignore[arg-type, return-value]
+                      counts.get(group.id, 0))
             for group in groups]
 
 

@@ -478,3 +478,40 @@ def test_a_search_of_any_text_is_a_page_not_an_error(app, client, engine, demo_d
     assert response.status_code == 200
     field = soup(response).find(id="name")
     assert field is not None and "\U0010ffff" not in field.get("value", "") and "\x00" not in field.get("value", "")
+
+
+def test_the_groups_list_counts_clients_and_a_group_page_logs_the_clients_it_shows(app, client, engine,
+                                                                                      demo_data) -> None:
+    """/staff/groups shows how many clients each group has, reading no client's
+    data (no event about a client); a group's page is one event naming the
+    clients it shows, and each of them sees it."""
+    from portal.models import AccessEvent, GroupMember
+
+    verstas = factories.unit_id(engine, "Toimintakeskus Verstas")
+    group = group_of_aino(app, engine)
+    added = add_clients(engine, verstas, 55)
+    with transaction(engine) as session:
+        session.add_all([GroupMember(group_id=group, person_id=person, starts_on=calendar_days.today())
+                         for person in added])
+    members = current_members(engine, group)
+    with Session(engine) as session:
+        before = session.exec(select(func.max(AccessEvent.id))).one() or 0
+    listing = staff_get(client, engine, app.state.vault, "/staff/groups")
+    assert listing.status_code == 200
+    card = soup(listing).find("section", attrs={"aria-labelledby": f"group-{group}"})
+    assert f"{len(members)} asiakasta" in card.get_text()
+    with Session(engine) as session:
+        assert session.exec(select(AccessEvent).where(AccessEvent.id > before,
+                                                      AccessEvent.object_type == "group_members")).all() == []
+    page = client.get(f"/staff/groups/{group}")
+    shown = members_on(page)
+    assert len(shown) == 50 < len(members)
+    with Session(engine) as session:
+        [event] = session.exec(select(AccessEvent).where(AccessEvent.id > before,
+                                                         AccessEvent.object_type == "group_members")).all()
+        named = session.exec(select(AccessEventSubject.person_id).where(AccessEventSubject.event_id == event.id)).all()
+        assert event.subject_person_id is None and event.object_id == str(group) and len(named) == 50
+        assert set(named) <= members
+        first = named[0]
+        seen = processed_by_others(session, subject_person_id=first, since=two_years_before()).entries
+        assert any(entry.object_type == "group_members" for entry in seen)

@@ -39,16 +39,18 @@ def _prefix(kind: str, slot_id: int | None) -> str:
     return f"{kind}-{slot_id}-" if slot_id is not None else f"{kind}-"
 
 
-def _log_members(session: Session, viewer: Viewer, meta: dict[str, str], groups: list[editing.GroupView]) -> None:
-    person_ids = sorted({member.person_id for group in groups for member in group.members})
-    access_log.record_many(session, [event_fields(viewer.actor, meta, action="read", object_type="group_members",
-                                                  subject_id=person_id) for person_id in person_ids])
+def _log_members(session: Session, viewer: Viewer, meta: dict[str, str], group: editing.GroupView) -> None:
+    """One event for the page of a group's clients shown; each of them sees it."""
+    person_ids = sorted({member.person_id for member in group.members})
+    if person_ids:
+        access_log.record(session, **{**event_fields(viewer.actor, meta, action="read", object_type="group_members",
+                                                     subject_id=None, object_id=str(group.id)),
+                                      "subject_person_ids": person_ids})
 
 
 def _groups(session: Session, *, viewer: Viewer, meta: dict[str, str]) -> list[editing.GroupView]:
-    groups = editing.groups_of(session, actor=viewer.actor, today=today())
-    _log_members(session, viewer, meta, groups)
-    return groups
+    """The unit's groups with how many clients each has: no client's data, nothing to log."""
+    return editing.groups_of(session, actor=viewer.actor, today=today())
 
 
 @staff_route(Action.STAFF_EDIT_SCHEDULE)
@@ -92,10 +94,10 @@ def _group(session: Session, *, viewer: Viewer, meta: dict[str, str], group_id: 
                   object_id=str(group_id))
         return None
     day = today()
-    [view] = editing.views(session, groups=[group], today=day, with_members=False)
+    [view] = editing.views(session, groups=[group], today=day)
     members = editing.member_page(session, group_id=group.id, today=day, after_member_id=listing.members_after)
     view = replace(view, members=members.rows)
-    _log_members(session, viewer, meta, [view])
+    _log_members(session, viewer, meta, view)
     clients = None
     if not listing.search.errors:  # a search too long is answered at its field, with no list
         clients = editing.candidates(session, group=group, today=day, name_start=listing.search.name.data or "",
