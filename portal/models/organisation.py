@@ -68,8 +68,11 @@ def sort_name(given_name: str, family_name: str) -> str:
 class ClientPeriod(SQLModel, table=True):
     """A client's fixed-term service decision (palvelupäätös) in one unit."""
 
-    # The staff client list: one unit's periods in name order, read 50 at a time.
-    __table_args__ = (Index("ix_clientperiod_unit_sort_name", "unit_id", "sort_name", "id"),)
+    # The staff client list: one unit's periods in name order, read 50 at a time. A client's
+    # periods in one unit (a group page offers a client with two of them once): without it
+    # SQLite read every earlier period of the unit for each client offered.
+    __table_args__ = (Index("ix_clientperiod_unit_sort_name", "unit_id", "sort_name", "id"),
+                      Index("ix_clientperiod_person_unit", "person_id", "unit_id"))
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)

@@ -463,6 +463,9 @@ def test_every_group_page_query_uses_an_index(engine, app, demo_data) -> None:
             ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statements[-1][0], statements[-1][1]))
     assert "ix_clientperiod_unit_sort_name" in plan, plan
     assert postgres or "TEMP B-TREE" not in plan, plan
+    # A client's other periods in the unit are found by the client, not by reading the unit's
+    # earlier periods for each client offered (6 ms a page at 2,556 clients in the unit before).
+    assert postgres or "SEARCH other_period USING INDEX ix_clientperiod_person_unit (person_id=?" in plan, plan
 
 
 @pytest.mark.parametrize("name", ["%", "_", "'; DROP TABLE person; --", "\U0010ffff", "Vir\x00t", "ä" * 100, "   ",
