@@ -62,13 +62,23 @@ async def csrf_refused(request: Request, _exc: Exception) -> Response:
     return render(request, "errors/csrf.html", status_code=403)
 
 
+def database_code(exc: Exception) -> str:
+    """A database error's code, which names the kind of failure and nothing of
+    the data (" SQLITE_BUSY_SNAPSHOT", " 40P01"); "" for any other error. The
+    error's text is not logged: it holds the statement's values."""
+    original = getattr(exc, "orig", None)
+    code = getattr(original, "sqlite_errorname", None) or getattr(original, "sqlstate", None)
+    return f" {code}" if isinstance(code, str) and code.replace("_", "").isalnum() else ""
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     # Only the type, the route pattern and the request id: the exception text
     # and the raw path may hold personal data.
     state = request.scope.get("state", {})
     log.error(
-        "unhandled %s on %s %s id=%s",
+        "unhandled %s%s on %s %s id=%s",
         type(exc).__name__,
+        database_code(exc),
         request.method,
         state.get("route_pattern", "-"),
         state.get("request_id", "-"),

@@ -141,6 +141,26 @@ def test_an_unexpected_error_ends_at_the_500_page_with_nothing_for_the_server_to
     assert response.headers["x-request-id"] in error
 
 
+def test_a_database_error_is_logged_with_its_code_and_not_its_text(app, caplog) -> None:
+    """The code says what kind of failure it was (locked, deadlock); the text and
+    the statement's values stay out of the log."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def locked(_request):  # type: ignore[no-untyped-def]
+        original = sqlite3.OperationalError("database is locked")
+        original.sqlite_errorname = "SQLITE_BUSY_SNAPSHOT"  # type: ignore[attr-defined]
+        raise OperationalError("INSERT INTO message (text) VALUES (?)", ("Salainen viesti",), original)
+
+    app.router.routes.append(Route("/locked-for-test", locked))
+    with caplog.at_level(logging.DEBUG), TestClient(app, raise_server_exceptions=True) as client:
+        assert client.get("/locked-for-test").status_code == 500
+    [error] = [record.getMessage() for record in caplog.records if record.name == "portal.errors"]
+    assert error.startswith("unhandled OperationalError SQLITE_BUSY_SNAPSHOT on GET /locked-for-test id=")
+    assert "Salainen" not in caplog.text and "INSERT" not in caplog.text and "database is locked" not in caplog.text
+
+
 def test_redirects_never_use_the_host_header(client) -> None:
     token = csrf_token(client.get("/accessibility/feedback"))
     response = client.post(
