@@ -52,7 +52,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# A savepoint counts as a write: it opens SQLite's transaction, and a write
+# after the reads that follow it fails at once if another writer committed
+# in between (SQLITE_BUSY_SNAPSHOT). Savepoints only guard writes here.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 
 
 def _one_writer_at_a_time(engine: Engine, database: Path | None) -> None:
@@ -78,7 +81,7 @@ def _one_writer_at_a_time(engine: Engine, database: Path | None) -> None:
 
     def before_execute(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
         connection_id = id(cursor.connection)
-        if connection_id not in writing and statement.lstrip()[:7].upper().startswith(_WRITES):
+        if connection_id not in writing and statement.lstrip()[:9].upper().startswith(_WRITES):
             # Bounded, like SQLite's own busy timeout: past it, SQLite's lock decides.
             if lock.acquire(timeout=15):
                 writing.add(connection_id)

@@ -132,6 +132,52 @@ def test_sqlite_writers_queue_in_the_process_not_in_sqlites_busy_loop(tmp_path) 
     engine.dispose()
 
 
+def test_sqlite_a_savepoint_waits_for_the_writer_lock_before_its_reads(tmp_path) -> None:
+    """A savepoint opens SQLite's transaction, and its reads fix what the
+    transaction sees; a write after another writer committed in between fails
+    at once (SQLITE_BUSY_SNAPSHOT: no busy timeout helps). So a savepoint
+    takes the writer lock, as a first write does: the message form's rate
+    limit (a savepoint, reads, then writes) raced the access-log sealer so."""
+    import threading
+
+    from portal import access_log
+    from portal.db import make_engine
+    from portal.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'savepoint.sqlite3'}")
+    upgrade(engine)
+    errors: list[BaseException] = []
+
+    def counted_write() -> None:  # the shape of threads.allowed and rate_limit.allow
+        try:
+            for _ in range(25):
+                with transaction(engine) as session:
+                    savepoint = session.begin_nested()
+                    session.exec(select(func.count()).select_from(AccessEvent)).one()
+                    access_log.record(session, action="read", object_type="client_start_page")
+                    savepoint.commit()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    def plain_write() -> None:  # the sealer's shape: no savepoint
+        try:
+            for _ in range(25):
+                with transaction(engine) as session:
+                    access_log.record(session, action="read", object_type="client_start_page")
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for work in (counted_write, plain_write) * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 200
+    engine.dispose()
+
+
 def test_sqlite_writers_of_two_processes_queue_without_sqlites_busy_loop(tmp_path) -> None:
     """The worker processes of one instance (`--workers`) share the SQLite
     file. Two engines stand for two processes here: each has its own thread
