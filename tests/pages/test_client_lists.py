@@ -20,7 +20,7 @@ from portal.models.organisation import sort_name
 from portal.schedule import calendar_days
 from tests.support import factories
 from tests.support.helpers import csrf_token, soup
-from tests.support.query_plans import BIG_TABLES, captured_selects, full_scans
+from tests.support.query_plans import BIG_TABLES, captured_selects, explained, full_scans
 
 AINO, HELENA, SANNA = "010280-952L", "120556-942L", "300883-9617"
 
@@ -455,12 +455,8 @@ def test_every_group_page_query_uses_an_index(engine, app, demo_data) -> None:
     assert {name: found for name, found in problems.items() if found} == {}
     # The unit's clients are read through the client list's index, in its order (no sort of the unit).
     statements = captured_selects(engine, lambda s: editing.candidates(s, group=group, today=today, name_start="T"))
-    with engine.connect() as connection:
-        postgres = connection.dialect.name == "postgresql"
-        if postgres:
-            connection.exec_driver_sql("SET enable_seqscan = off")
-        plan = " ".join(" ".join(str(part) for part in row) for row in connection.exec_driver_sql(
-            ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statements[-1][0], statements[-1][1]))
+    postgres, plans = explained(engine, statements[-1:])
+    plan = " ".join(plans[0][1])
     assert "ix_clientperiod_unit_sort_name" in plan, plan
     assert postgres or "TEMP B-TREE" not in plan, plan
     # A client's other periods in the unit are found by the client, not by reading the unit's

@@ -420,7 +420,7 @@ MESSAGE_TABLES = ("messagethread", "message", "messagereadstate", "bulletin")
 
 def test_the_inbox_and_thread_list_queries_use_an_index_and_no_sort(engine, ids) -> None:
     from portal.messages import bulletins
-    from tests.support.query_plans import captured_selects
+    from tests.support.query_plans import captured_selects, explained, scans
 
     today = clock.today()
     work = {
@@ -441,24 +441,14 @@ def test_the_inbox_and_thread_list_queries_use_an_index_and_no_sort(engine, ids)
     }
     problems = []
     for name, run in work.items():
-        statements = captured_selects(engine, run)
-        with engine.connect() as connection:
-            postgres = connection.dialect.name == "postgresql"
-            if postgres:  # tiny test tables: ask whether an index *can* answer (and order), not whether it is cheaper
-                connection.exec_driver_sql("SET enable_seqscan = off")
-                connection.exec_driver_sql("SET enable_sort = off")
-            for statement, parameters in statements:
-                prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-                plan = [" ".join(str(part) for part in row) for row in connection.exec_driver_sql(prefix + statement, parameters)]
-                for line in plan:
-                    for table in MESSAGE_TABLES:
-                        scan = f"Seq Scan on {table}" if postgres else f"SCAN {table}"
-                        if scan in line and (postgres or " USING " not in line):
-                            problems.append(f"{name}: {line.strip()}")
-                    if not postgres and "TEMP B-TREE" in line and "messagethread" in statement.split("FROM", 1)[1][:40]:
-                        problems.append(f"{name}: sorts ({line.strip()})")
-                    if postgres and line.strip().startswith("Sort") and name.startswith(("inbox", "client")):
-                        problems.append(f"{name}: sorts ({line.strip()})")
+        postgres, plans = explained(engine, captured_selects(engine, run), no_sort=True)
+        for statement, lines in plans:
+            for line in lines:
+                problems += [f"{name}: {line.strip()}" for _table in scans(line, MESSAGE_TABLES, postgres=postgres)]
+                if not postgres and "TEMP B-TREE" in line and "messagethread" in statement.split("FROM", 1)[1][:40]:
+                    problems.append(f"{name}: sorts ({line.strip()})")
+                if postgres and line.strip().startswith("Sort") and name.startswith(("inbox", "client")):
+                    problems.append(f"{name}: sorts ({line.strip()})")
     assert problems == []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import Session, SQLModel, func, select
@@ -94,12 +96,30 @@ def test_migration_0005_keys_existing_events_and_goes_back(tmp_path) -> None:
     engine.dispose()
 
 
+def errors_in_threads(works) -> list[BaseException]:  # type: ignore[no-untyped-def]
+    """Run each function in a thread of its own, all at once; what they raised."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def guarded(work) -> None:  # type: ignore[no-untyped-def]
+        try:
+            work()
+        except BaseException as error:  # reported to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 def test_sqlite_writers_queue_in_the_process_not_in_sqlites_busy_loop(tmp_path) -> None:
     """With SQLite's busy timeout at zero, any writer that met another's lock
     inside SQLite would fail at once ("database is locked"). The process's
     writer lock makes them wait their turn instead: every write lands."""
-    import threading
-
     from sqlalchemy import event
 
     from portal import access_log
@@ -110,23 +130,14 @@ def test_sqlite_writers_queue_in_the_process_not_in_sqlites_busy_loop(tmp_path) 
     upgrade(engine)
     event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout = 0"))
     engine.dispose()  # new connections get the zero timeout
-    errors: list[BaseException] = []
 
     def write() -> None:
-        try:
-            for _ in range(25):
-                with transaction(engine) as session:
-                    session.exec(select(func.count()).select_from(Organisation)).one()  # a read first, as pages do
-                    access_log.record(session, action="read", object_type="client_start_page")
-        except BaseException as error:  # reported below
-            errors.append(error)
+        for _ in range(25):
+            with transaction(engine) as session:
+                session.exec(select(func.count()).select_from(Organisation)).one()  # a read first, as pages do
+                access_log.record(session, action="read", object_type="client_start_page")
 
-    threads = [threading.Thread(target=write) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_in_threads([write] * 8) == []
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 200
     engine.dispose()
@@ -138,41 +149,27 @@ def test_sqlite_a_savepoint_waits_for_the_writer_lock_before_its_reads(tmp_path)
     at once (SQLITE_BUSY_SNAPSHOT: no busy timeout helps). So a savepoint
     takes the writer lock, as a first write does: the message form's rate
     limit (a savepoint, reads, then writes) raced the access-log sealer so."""
-    import threading
-
     from portal import access_log
     from portal.db import make_engine
     from portal.migrate import upgrade
 
     engine = make_engine(f"sqlite:///{tmp_path / 'savepoint.sqlite3'}")
     upgrade(engine)
-    errors: list[BaseException] = []
 
     def counted_write() -> None:  # the shape of threads.allowed and rate_limit.allow
-        try:
-            for _ in range(25):
-                with transaction(engine) as session:
-                    savepoint = session.begin_nested()
-                    session.exec(select(func.count()).select_from(AccessEvent)).one()
-                    access_log.record(session, action="read", object_type="client_start_page")
-                    savepoint.commit()
-        except BaseException as error:  # reported below
-            errors.append(error)
+        for _ in range(25):
+            with transaction(engine) as session:
+                savepoint = session.begin_nested()
+                session.exec(select(func.count()).select_from(AccessEvent)).one()
+                access_log.record(session, action="read", object_type="client_start_page")
+                savepoint.commit()
 
     def plain_write() -> None:  # the sealer's shape: no savepoint
-        try:
-            for _ in range(25):
-                with transaction(engine) as session:
-                    access_log.record(session, action="read", object_type="client_start_page")
-        except BaseException as error:
-            errors.append(error)
+        for _ in range(25):
+            with transaction(engine) as session:
+                access_log.record(session, action="read", object_type="client_start_page")
 
-    threads = [threading.Thread(target=work) for work in (counted_write, plain_write) * 4]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_in_threads([counted_write, plain_write] * 4) == []
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 200
     engine.dispose()
@@ -184,8 +181,6 @@ def test_sqlite_writers_of_two_processes_queue_without_sqlites_busy_loop(tmp_pat
     lock and opens the lock file itself, so only the file lock can keep their
     writers apart. With SQLite's busy timeout at zero, a writer that met the
     other engine's write inside SQLite would fail at once; every write lands."""
-    import threading
-
     from sqlalchemy import event
 
     from portal import access_log
@@ -198,23 +193,14 @@ def test_sqlite_writers_of_two_processes_queue_without_sqlites_busy_loop(tmp_pat
     for engine in engines:
         event.listen(engine, "connect", lambda connection, _record: connection.execute("PRAGMA busy_timeout = 0"))
         engine.dispose()
-    errors: list[BaseException] = []
 
     def write(engine) -> None:  # type: ignore[no-untyped-def]
-        try:
-            for _ in range(40):
-                with transaction(engine) as session:
-                    session.exec(select(func.count()).select_from(Organisation)).one()
-                    access_log.record(session, action="read", object_type="client_start_page")
-        except BaseException as error:  # reported below
-            errors.append(error)
+        for _ in range(40):
+            with transaction(engine) as session:
+                session.exec(select(func.count()).select_from(Organisation)).one()
+                access_log.record(session, action="read", object_type="client_start_page")
 
-    threads = [threading.Thread(target=write, args=(engines[number % 2],)) for number in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_in_threads([functools.partial(write, engines[number % 2]) for number in range(6)]) == []
     with Session(engines[0]) as session:
         assert session.exec(select(func.count()).select_from(AccessEvent)).one() == 240
     assert (tmp_path / "two.sqlite3-writer.lock").exists()
